@@ -1,0 +1,3 @@
+from piano_xlsx.cli import main
+
+main()

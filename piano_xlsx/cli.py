@@ -1,0 +1,112 @@
+"""The `piano-xlsx` command line: thin commands over the library.
+
+Exit status (SPEC §7): 0 no finding of severity error, 1 at least one, 2 the command could not run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from piano_xlsx import __version__
+from piano_xlsx.atomic import OutputExists, write_text
+from piano_xlsx.findings import Finding, Severity, count, exit_status, sort_findings
+from piano_xlsx.plan.loader import LoadedPlan, PlanError, load_plan
+
+
+def emit_json(data: Any, target: str) -> None:
+    """Write JSON to a file atomically, or to standard output for '-'."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    if target == "-":
+        click.echo(text, nl=False)
+    else:
+        write_text(target, text)
+
+
+def print_findings(findings: list[Finding], *, err: bool = True) -> None:
+    for f in sort_findings(findings):
+        label = {Severity.ERROR: "ERRORE", Severity.WARNING: "AVVISO", Severity.INFO: "INFO"}[f.severity]
+        place = f" [{f.place}]" if f.place else ""
+        click.echo(f"{label} {f.code}{place}: {f.message}", err=err)
+        click.echo(f"    → {f.hint}", err=err)
+
+
+def summary_line(findings: list[Finding]) -> str:
+    return (f"{count(findings, Severity.ERROR)} errori, {count(findings, Severity.WARNING)} avvisi, "
+            f"{count(findings, Severity.INFO)} note")
+
+
+def open_plan(path: str) -> LoadedPlan:
+    """Load the plan or stop with exit status 2 and its findings (no traceback)."""
+    try:
+        return load_plan(path)
+    except PlanError as exc:
+        print_findings(exc.findings)
+        raise SystemExit(2) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="piano-xlsx")
+def cli() -> None:
+    """Locked Excel workbooks for the yearly performance evaluation (Piano della Performance / PIAO).
+
+    Write the plan in YAML or as a plan workbook, `check` it, `generate` the
+    workbooks, `collect` the returned ones, `audit` their formulas.
+    """
+
+
+@cli.command()
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option("--json", "json_out", metavar="FILE", help="Write the findings as JSON ('-' for standard output).")
+def check(plan: str, json_out: str | None) -> None:
+    """Report every inconsistency of a plan.
+
+    Example:
+
+        piano-xlsx check workbook_templates/casale-marittimo-2024.yaml
+    """
+    from piano_xlsx.plan.check import check_plan
+
+    loaded = open_plan(plan)
+    findings = sort_findings(check_plan(loaded))
+    if json_out:
+        emit_json({"findings": [f.to_json() for f in findings]}, json_out)
+    if json_out != "-":
+        print_findings(findings, err=False)
+        click.echo(f"{plan}: {summary_line(findings)}")
+    raise SystemExit(exit_status(findings))
+
+
+@cli.command()
+@click.option("-o", "--output", metavar="FILE", help="Write the schema to FILE instead of standard output.")
+def schema(output: str | None) -> None:
+    """Print the JSON Schema of the plan format, for editors.
+
+    Example:
+
+        piano-xlsx schema -o piano.schema.json
+    """
+    from piano_xlsx.plan.schema import plan_json_schema
+
+    text = json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output:
+        write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def main() -> None:
+    """Entry point: no traceback reaches the user for a refused output."""
+    try:
+        cli.main(standalone_mode=True)
+    except OutputExists as exc:
+        click.echo(f"Errore: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,278 @@
+"""Findings: every problem the tool reports, as data, and the one catalogue of their codes.
+
+A finding is never an exception: commands gather findings and report them all.
+Messages and hints are in Italian because HR offices and auditors read them;
+`meaning` is the English description used in the documentation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True)
+class Code:
+    """One entry of the catalogue."""
+
+    code: str
+    severity: Severity
+    meaning: str  # English, for the documentation
+    message: str  # Italian template, filled with str.format(**details)
+    hint: str  # Italian: what to do
+
+
+def _c(code: str, sev: str, meaning: str, message: str, hint: str) -> Code:
+    return Code(code, Severity(sev), meaning, message, hint)
+
+
+_ENTRIES = [
+    # --- the plan itself (check) ---
+    _c("PLAN_YAML", "error", "The plan file is not valid YAML.",
+       "Il file del piano non è YAML valido: {detail}", "Correggere la sintassi alla riga indicata."),
+    _c("PLAN_SCHEMA", "error", "A key of the plan is missing, unknown or has the wrong type.",
+       "Valore non valido in «{path}»: {detail}", "Correggere il valore secondo lo schema del piano (piano-xlsx schema)."),
+    _c("PLAN_UNREADABLE", "error", "The plan file cannot be read at all.",
+       "Impossibile leggere il piano: {detail}", "Verificare il percorso e il formato del file (YAML o cartella di lavoro del piano)."),
+    _c("PLAN_REF_UNKNOWN", "error", "A reference (sector, evaluatee, scale, bands, shared objective) names nothing defined.",
+       "«{ref}» non è definito tra {kind}.", "Definire l'elemento richiamato o correggere il riferimento."),
+    _c("PLAN_ID_DUPLICATE", "error", "Two elements of the same kind share an id.",
+       "L'identificativo «{id}» è usato più volte tra {kind}.", "Dare a ogni elemento un identificativo univoco."),
+    _c("SECTION_TOTAL_MISMATCH", "error", "The item weights of a section do not add up to the section's declared total.",
+       "I pesi della sezione «{section}» sommano {sum} ma il totale dichiarato è {total}.",
+       "Correggere i pesi degli obiettivi o il totale della sezione."),
+    _c("SECTION_TOTAL_UNDECLARED", "info", "A section does not declare its total; its maximum is the sum of its weights.",
+       "La sezione «{section}» non dichiara un totale: il massimo è la somma dei pesi ({sum}).",
+       "Dichiarare il totale della sezione per rendere verificabili i pesi."),
+    _c("CARD_TOTAL_MISMATCH", "error", "A card's sections do not add up to the card's declared maximum.",
+       "Le sezioni della scheda «{card}» sommano {sum} ma il massimo dichiarato è {total}.",
+       "Correggere i totali delle sezioni o il massimo della scheda."),
+    _c("NUMBER_DUPLICATE", "error", "Two objectives of one card carry the same number.",
+       "Il numero di obiettivo {number} compare più volte nella scheda «{card}».", "Numerare gli obiettivi in modo univoco."),
+    _c("NUMBER_GAP", "warning", "Objective numbers of a card skip a number.",
+       "Nella scheda «{card}» la numerazione degli obiettivi salta: manca {missing}.",
+       "Verificare che nessun obiettivo sia stato omesso, oppure rinumerare."),
+    _c("LEVEL_UNKNOWN", "error", "An objective uses a complexity level that the level table does not define.",
+       "Il livello «{level}» non è definito nella tabella dei livelli.", "Usare uno dei livelli definiti: {known}."),
+    _c("LEVEL_POINTS_MISMATCH", "error", "An objective states points for its level that disagree with the level table.",
+       "Il livello {level} vale {table} punti nella tabella, ma qui è indicato con {points}.",
+       "Allineare i punti al valore della tabella dei livelli."),
+    _c("LEVEL_PRINTED_MISMATCH", "warning", "The source document prints a level with points that disagree with the level table.",
+       "Nel documento di origine il livello {level} è stampato con {points} punti, ma la tabella indica {table}.",
+       "Verificare con l'ente quale valore vale; la scelta fatta è indicata nel piano."),
+    _c("LEVEL_MULTIPLE", "warning", "The source document prints several levels for one objective.",
+       "Per l'obiettivo {number} il documento di origine indica più livelli: {levels}.",
+       "Verificare con l'ente il livello corretto; la scelta fatta è indicata nel piano."),
+    _c("WEIGHT_MISSING", "error", "An item has neither a weight nor a level.",
+       "L'obiettivo {number} non ha né peso né livello.", "Indicare il peso in punti o il livello di complessità."),
+    _c("WEIGHT_AMBIGUOUS", "error", "An item states both a weight and a level (or a gate with a weight).",
+       "L'obiettivo {number}: {detail}", "Indicare il peso in un solo modo."),
+    _c("INDICATOR_MISSING", "warning", "An objective has no indicator.",
+       "L'obiettivo {number} non ha indicatori.", "Aggiungere almeno un indicatore misurabile."),
+    _c("TARGET_MISSING", "warning", "An objective has no target value, or a target left blank.",
+       "L'obiettivo {number} non ha un valore atteso{detail}.", "Indicare il valore atteso (target)."),
+    _c("DEADLINE_MISSING", "warning", "An objective has no deadline.",
+       "L'obiettivo {number} non ha un termine di realizzazione.", "Indicare il termine di realizzazione."),
+    _c("SCALE_INVALID", "error", "A rating scale is empty, unsorted or repeats a value.",
+       "La scala «{scale}» non è valida: {detail}", "Indicare valori distinti in ordine crescente."),
+    _c("SCALE_UNDECIDED", "warning", "A card does not say which scale it uses and the plan sets no default.",
+       "La scheda «{card}» non indica la scala di valutazione.", "Indicare la scala della scheda o una scala predefinita del piano."),
+    _c("BANDS_UNDECIDED", "warning", "A card has no bands: no percentage or bonus can be computed.",
+       "La scheda «{card}» non ha fasce di premialità.", "Definire le fasce, oppure lasciarle assenti se non previste."),
+    _c("BAND_OVERLAP", "error", "Two bands overlap.",
+       "Le fasce «{a}» e «{b}» si sovrappongono{detail}.", "Correggere gli estremi delle fasce."),
+    _c("BAND_GAP", "warning", "Bands leave a gap that no achievable total falls into (e.g. between 40 and 41).",
+       "Tra le fasce resta un intervallo scoperto: {gap}.",
+       "Rendere contigui gli estremi (es. «oltre 40 fino a 50») o dichiarare l'arrotondamento."),
+    _c("BAND_GAP_REACHABLE", "error", "A total that the card can actually reach falls into no band.",
+       "Il punteggio {total}, raggiungibile nella scheda «{card}», non ricade in alcuna fascia.",
+       "Rendere contigue le fasce o dichiarare un arrotondamento che le copra."),
+    _c("BAND_RANGE", "error", "The bands do not cover the card's range from 0 to its maximum.",
+       "Le fasce non coprono l'intervallo della scheda «{card}» (0–{max}): {detail}.",
+       "Estendere le fasce a tutto l'intervallo dei punteggi."),
+    _c("ROUNDING_UNDECIDED", "warning", "The plan does not say how the total is rounded before the band lookup.",
+       "Non è indicato come arrotondare il punteggio prima di individuare la fascia ({where}).",
+       "Dichiarare l'arrotondamento (nessuno, per eccesso, per difetto o matematico)."),
+    _c("REDISTRIBUTION_UNDECIDED", "warning", "Items may be neutralised but the card does not say how their weight is redistributed.",
+       "La scheda «{card}» ha obiettivi neutralizzabili ma non indica come ridistribuirne il peso.",
+       "Indicare la ridistribuzione (nella sezione o nell'intera scheda)."),
+    _c("SHEET_NAME_COLLISION", "error", "Two cards give the same sheet name once cut to 31 characters and stripped of []:*?/\\.",
+       "Le schede «{a}» e «{b}» avrebbero lo stesso nome di foglio «{name}».", "Indicare un nome di foglio (sheet) diverso per una delle due."),
+    _c("SHARED_UNUSED", "info", "A shared objective is defined but no card uses it.",
+       "L'obiettivo condiviso «{ref}» non è usato da alcuna scheda.", "Rimuoverlo o assegnarlo alle schede."),
+    _c("PLAN_CHOICE", "warning", "The source document is ambiguous here; the plan records the choice made.",
+       "Punto ambiguo del documento di origine: {text}", "Confermare la scelta con l'ente o correggere il piano."),
+    _c("PERIOD_MISMATCH", "warning", "A card or text refers to a year outside the plan's period.",
+       "{detail}", "Verificare l'anno di riferimento."),
+    # --- returned workbooks (collect, audit) ---
+    _c("FILE_UNREADABLE", "error", "The file cannot be opened as a workbook (corrupt, truncated, not a spreadsheet).",
+       "Il file non è leggibile come cartella di lavoro: {detail}", "Chiedere all'ufficio di inviare di nuovo il file originale compilato."),
+    _c("FILE_NOT_SPREADSHEET", "error", "The file is not a spreadsheet at all.",
+       "Il file non è un foglio di calcolo ({detail}).", "Chiedere all'ufficio il file .xlsx ricevuto e compilato."),
+    _c("FILE_ENCRYPTED", "error", "The file is protected by a password to open.",
+       "Il file è protetto da password di apertura.", "Chiedere all'ufficio di salvarlo senza password di apertura e di rinviarlo."),
+    _c("FILE_XLS", "error", "The file is in the legacy .xls format.",
+       "Il file è nel vecchio formato .xls.", "Chiedere all'ufficio di salvarlo come «Cartella di lavoro di Excel (.xlsx)» e rinviarlo."),
+    _c("FILE_ODS", "error", "The file was saved as OpenDocument (.ods).",
+       "Il file è stato salvato in formato OpenDocument (.ods).", "Chiedere all'ufficio di salvarlo in LibreOffice come «Excel 2007-365 (.xlsx)» e rinviarlo."),
+    _c("FILE_XLSB", "error", "The file is in the binary .xlsb format.",
+       "Il file è nel formato binario .xlsb.", "Chiedere all'ufficio di salvarlo come .xlsx e rinviarlo."),
+    _c("FILE_MACROS", "error", "The file contains macros (VBA project).",
+       "Il file contiene macro.", "Non aprire il file con le macro attive; chiedere all'ufficio il file .xlsx senza macro."),
+    _c("FILE_TOO_LARGE", "error", "The file, or what it inflates to, exceeds the safety limits (zip bomb, huge sheet).",
+       "Il file supera i limiti di sicurezza: {detail}", "Il file non è stato elaborato: chiedere all'ufficio il file originale."),
+    _c("FILE_TIMEOUT", "error", "Reading the file took longer than the time limit.",
+       "La lettura del file ha superato il tempo massimo ({detail}).", "Il file non è stato elaborato: chiedere all'ufficio il file originale."),
+    _c("FILE_XML_UNSAFE", "error", "The file's XML uses entity declarations or external entities, which are refused.",
+       "Il file contiene XML non sicuro: {detail}", "Il file non è stato elaborato: chiedere all'ufficio il file originale."),
+    _c("FILE_STRICT_OOXML", "error", "The file is in Strict Open XML, which is not supported.",
+       "Il file è in formato «Strict Open XML».", "Chiedere all'ufficio di salvarlo come «Cartella di lavoro di Excel (.xlsx)» standard."),
+    _c("MANIFEST_MISSING", "error", "The workbook has no piano-xlsx manifest: it was not generated by the tool, or the manifest sheet was deleted.",
+       "Il file non contiene il manifesto di piano-xlsx: {detail}", "Usare esclusivamente le cartelle di lavoro generate per questo piano."),
+    _c("MANIFEST_INVALID", "error", "The manifest is present but cannot be read.",
+       "Il manifesto non è leggibile: {detail}", "Il file è stato alterato: chiedere all'ufficio il file originale compilato."),
+    _c("MANIFEST_VISIBLE", "warning", "The manifest sheet has been made visible.",
+       "Il foglio del manifesto è stato reso visibile ({state}).", "Verificare perché il foglio nascosto è stato mostrato."),
+    _c("SIGNATURE_INVALID", "error", "The manifest signature does not verify with the public key.",
+       "La firma del manifesto non è valida: {detail}", "Il file non è quello emesso: richiedere una nuova copia all'ufficio personale."),
+    _c("SIGNATURE_ABSENT", "warning", "The manifest is not signed, or no public key was given to verify it.",
+       "{detail}", "Generare le cartelle con --key e verificare con --public-key."),
+    _c("PLAN_MISMATCH", "error", "The file was generated from another plan.",
+       "Il file appartiene a un altro piano ({found}, atteso {expected}).", "Inviare all'ufficio la cartella del piano corretto."),
+    _c("VERSION_MISMATCH", "error", "The file was generated from another version of this plan.",
+       "Il file è stato generato da un'altra versione del piano ({found}, attesa {expected}).",
+       "Inviare all'ufficio la cartella della versione corrente e farla ricompilare."),
+    _c("CONTENT_HASH_MISMATCH", "error", "The locked content does not match the hash stored in the signed manifest.",
+       "Il contenuto bloccato non corrisponde all'impronta del manifesto.", "Il file è stato alterato: richiedere una nuova copia compilata."),
+    _c("LOCKED_CHANGED", "error", "A locked value differs from the one issued.",
+       "Valore bloccato modificato: era «{old}», ora «{new}».", "Il file è stato alterato: ripristinare il valore emesso o richiedere una nuova copia."),
+    _c("FORMULA_CHANGED", "error", "A formula differs from the one issued.",
+       "Formula modificata: era «{old}», ora «{new}».", "Ripristinare la formula emessa o richiedere una nuova copia."),
+    _c("FORMULA_REPLACED", "error", "A formula was replaced by a constant.",
+       "La formula «{old}» è stata sostituita dal valore {new}.", "Ripristinare la formula emessa o richiedere una nuova copia."),
+    _c("PROTECTION_REMOVED", "error", "Sheet or workbook protection was removed.",
+       "Protezione rimossa: {detail}", "Il file può essere stato alterato: verificare i contenuti segnalati."),
+    _c("UNLOCKED_CELL", "error", "A cell that should be locked was unlocked.",
+       "La cella dovrebbe essere bloccata ma è stata sbloccata.", "Il file può essere stato alterato: richiedere una nuova copia."),
+    _c("SHEET_MISSING", "error", "A sheet issued in the workbook is missing (deleted or renamed).",
+       "Il foglio «{sheet}» emesso non è presente{detail}.", "Richiedere il file originale senza rinominare o eliminare fogli."),
+    _c("SHEET_ADDED", "warning", "The workbook contains a sheet that was not issued.",
+       "Il file contiene un foglio non emesso: «{sheet}».", "Verificare il contenuto del foglio aggiunto; non viene considerato."),
+    _c("SHEET_HIDDEN", "warning", "A hidden or very hidden sheet other than the manifest.",
+       "Foglio nascosto ({state}): «{sheet}».", "Verificare il contenuto del foglio nascosto."),
+    _c("ROWS_SHIFTED", "error", "Rows or columns were inserted or deleted: the table no longer sits where it was issued.",
+       "Righe o colonne inserite o eliminate: {detail}", "Richiedere il file originale senza inserire o eliminare righe."),
+    _c("VALIDATION_CHANGED", "error", "The list validation of an input cell was removed or widened.",
+       "La convalida dei dati è stata rimossa o modificata: {detail}", "Richiedere una nuova copia: i valori potrebbero non rispettare la scala."),
+    _c("EXTERNAL_LINK", "error", "The workbook links to other files.",
+       "Il file contiene collegamenti esterni: {detail}", "Rimuovere i collegamenti o richiedere il file originale."),
+    _c("DEFINED_NAME_CHANGED", "warning", "Defined names differ from those issued.",
+       "Nomi definiti diversi da quelli emessi: {detail}", "Verificare i nomi aggiunti o modificati."),
+    _c("SCORE_MISSING", "error", "A score cell is empty.",
+       "Manca la valutazione dell'obiettivo {item}.", "Chiedere al valutatore di scegliere un valore dall'elenco."),
+    _c("SCORE_OUT_OF_SCALE", "error", "A score is not a value of the card's scale (a pasted 7, a text).",
+       "La valutazione «{value}» dell'obiettivo {item} non appartiene alla scala ({scale}).",
+       "Chiedere al valutatore di scegliere un valore dall'elenco a discesa."),
+    _c("SCORE_AS_TEXT", "warning", "A score was typed as text (e.g. \"8 \"); it was read as the number.",
+       "La valutazione dell'obiettivo {item} è testo («{value}»), letta come {number}.",
+       "Chiedere al valutatore di scegliere il valore dall'elenco."),
+    _c("NEUTRALISED_NOT_ALLOWED", "error", "An item marked non valutabile may not be neutralised according to the plan.",
+       "L'obiettivo {item} è indicato come non valutabile, ma il piano non lo consente.",
+       "Attribuire una valutazione della scala."),
+    _c("GATE_FAILED", "info", "A gate item was marked as not achieved: the bonus is excluded.",
+       "Obiettivo vincolante {item} non raggiunto: premio escluso.", "Nessuna azione: il premio è escluso come previsto dal piano."),
+    _c("EVALUATOR_MISSING", "warning", "The evaluator's name is empty.",
+       "Manca il nome del valutatore.", "Chiedere all'ufficio di indicare il valutatore."),
+    _c("DATE_MISSING", "warning", "The evaluation date is empty or not a date.",
+       "Manca la data della valutazione{detail}.", "Chiedere all'ufficio di indicare la data."),
+    _c("CACHED_MISMATCH", "error", "A value cached in the file differs from the value recomputed from the scores.",
+       "Il valore mostrato ({cached}) differisce da quello ricalcolato ({computed}).",
+       "Il valore salvato non corrisponde ai punteggi: vale il ricalcolo; verificare il file."),
+    _c("NO_CACHED_VALUES", "info", "The file was never recalculated by a spreadsheet application: it holds no cached values to compare.",
+       "Il file non contiene valori calcolati: {detail}", "Nessuna azione: i totali sono ricalcolati dallo strumento."),
+    _c("DUPLICATE_RETURN", "error", "The same card was returned in more than one file.",
+       "La scheda «{card}» è stata restituita più volte ({files}); {resolution}.", "Chiedere all'ufficio quale file è quello definitivo."),
+    _c("CARD_MISSING", "warning", "A card expected by the plan was not returned.",
+       "La scheda «{card}» ({evaluatee}) non è stata restituita.", "Sollecitare l'ufficio competente."),
+    _c("SHARED_INCONSISTENT", "warning", "The same shared objective was scored differently on different cards.",
+       "L'obiettivo condiviso «{ref}» ha valutazioni diverse: {detail}.",
+       "Verificare con i valutatori: un obiettivo comune dovrebbe avere la stessa valutazione."),
+    _c("NOT_PIANO_WORKBOOK", "info", "The spreadsheet is readable but is not a piano-xlsx workbook.",
+       "Il file non è una cartella di lavoro di piano-xlsx.", "Ignorarlo, oppure chiedere all'ufficio il file corretto."),
+]
+
+CATALOGUE: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass
+class Finding:
+    """One problem: what, how serious, where, and what to do."""
+
+    code: str
+    severity: Severity
+    message: str
+    hint: str
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    where: str | None = None  # plan key path, e.g. cards[2].sections[0].items[3].weight
+    line: int | None = None  # line in the plan file, where known
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    @property
+    def place(self) -> str:
+        parts = [p for p in (self.file, self.sheet, self.cell) if p]
+        if self.where:
+            parts.append(self.where + (f" (riga {self.line})" if self.line else ""))
+        return " · ".join(parts)
+
+
+def finding(code: str, *, file: str | None = None, sheet: str | None = None, cell: str | None = None,
+            where: str | None = None, line: int | None = None, severity: Severity | None = None,
+            **details: Any) -> Finding:
+    """Build a finding from its catalogue entry, filling the Italian templates with `details`."""
+    entry = CATALOGUE[code]
+    fmt = _Missing({k: _fmt(v) for k, v in details.items()})
+    return Finding(code=code, severity=severity or entry.severity,
+                   message=entry.message.format_map(fmt), hint=entry.hint.format_map(fmt),
+                   file=file, sheet=sheet, cell=cell, where=where, line=line)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then by place, so reports read the same every run."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.file or "", f.sheet or "",
+                                           f.where or "", f.line or 0, f.cell or "", f.code))
+
+
+def count(findings: list[Finding], severity: Severity) -> int:
+    return sum(1 for f in findings if f.severity == severity)
+
+
+def exit_status(findings: list[Finding]) -> int:
+    """SPEC §7: 0 without errors, 1 with at least one."""
+    return 1 if count(findings, Severity.ERROR) else 0

@@ -1,0 +1,177 @@
+"""Read a plan from YAML (or a plan workbook) into the typed model, with line numbers for every key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from piano_xlsx.findings import Finding, finding
+from piano_xlsx.plan.model import Plan
+
+try:  # the C loader is several times faster; both build the same nodes
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+KeyPath = tuple[str | int, ...]
+
+
+class PlanError(Exception):
+    """The plan cannot be used at all; `findings` says why and where."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("; ".join(f.message for f in findings))
+        self.findings = findings
+
+
+@dataclass
+class LoadedPlan:
+    plan: Plan
+    source: str
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line(self, path: KeyPath) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    @property
+    def hash(self) -> str:
+        return plan_hash(self.plan)
+
+
+def format_path(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def plan_hash(plan: Plan) -> str:
+    """SHA-256 of the plan's canonical JSON: the same plan gives the same hash whatever its source form."""
+    canonical = json.dumps(plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _to_python(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> Any:
+    """Turn a composed YAML node into plain data, recording the line of every key path."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _Loader.construct_scalar(_Loader(""), key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                raise PlanError([finding("PLAN_YAML", line=key_node.start_mark.line + 1,
+                                         detail=f"chiave non valida alla riga {key_node.start_mark.line + 1}")])
+            key = str(key)
+            if key in out:
+                raise PlanError([finding("PLAN_YAML", where=format_path(path + (key,)), line=key_node.start_mark.line + 1,
+                                         detail=f"chiave «{key}» ripetuta alla riga {key_node.start_mark.line + 1}")])
+            out[key] = _to_python(value_node, path + (key,), lines)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(child, path + (i,), lines) for i, child in enumerate(node.value)]
+    loader = _Loader("")
+    return loader.construct_object(node, deep=True)
+
+
+def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise PlanError([finding("PLAN_YAML", line=line,
+                                 detail=f"{exc.problem or exc.context} (riga {line})")]) from None
+    except yaml.YAMLError as exc:
+        raise PlanError([finding("PLAN_YAML", detail=str(exc))]) from None
+    lines: dict[KeyPath, int] = {}
+    data = _to_python(node, (), lines) if node is not None else None
+    return data, lines
+
+
+def validate(data: Any, source: str, lines: dict[KeyPath, int] | None = None) -> LoadedPlan:
+    """Validate plain data as a Plan; every schema error becomes a finding with key path and line."""
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise PlanError([finding("PLAN_SCHEMA", path="(radice)", where="", line=1,
+                                 detail="il piano deve essere una mappa di chiavi (plan, scales, cards, …)")])
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        findings = []
+        loaded = LoadedPlan(plan=None, source=source, lines=lines)  # type: ignore[arg-type]
+        for err in exc.errors():
+            path = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
+            where = format_path(path)
+            findings.append(finding("PLAN_SCHEMA", path=where, where=where, line=loaded.line(path),
+                                    detail=_italian_error(err)))
+        raise PlanError(findings) from None
+    return LoadedPlan(plan=plan, source=source, lines=lines)
+
+
+def _is_union_tag(part: str) -> bool:
+    # pydantic names union branches in error locations ("ScaleValue", "int", "float"): not keys of the plan
+    return part[:1].isupper() or part in {"int", "float", "str", "bool", "list[str]", "constrained-int"}
+
+
+_ERROR_TEXT = {
+    "missing": "chiave obbligatoria mancante",
+    "extra_forbidden": "chiave non prevista",
+    "string_type": "atteso un testo",
+    "int_parsing": "atteso un numero intero",
+    "int_type": "atteso un numero intero",
+    "float_parsing": "atteso un numero",
+    "float_type": "atteso un numero",
+    "bool_parsing": "atteso vero/falso (true/false)",
+    "list_type": "attesa una lista",
+    "dict_type": "attesa una mappa di chiavi",
+    "literal_error": "valore non ammesso",
+    "too_short": "la lista non può essere vuota",
+    "date_from_datetime_parsing": "attesa una data AAAA-MM-GG",
+    "date_parsing": "attesa una data AAAA-MM-GG",
+    "date_type": "attesa una data AAAA-MM-GG",
+}
+
+
+def _italian_error(err: dict[str, Any]) -> str:
+    text = _ERROR_TEXT.get(err["type"], err["msg"])
+    if err["type"] == "literal_error":
+        text += f" ({err.get('ctx', {}).get('expected', '')})"
+    if err["type"] != "missing" and "input" in err and not isinstance(err["input"], (dict, list)):
+        text += f"; trovato «{err['input']}»"
+    return text
+
+
+def load_plan(path: str | Path) -> LoadedPlan:
+    """Load a plan from a YAML file or a plan workbook (.xlsx), chosen by the file's content."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: {exc.strerror or exc}")]) from None
+    if raw[:4] == b"PK\x03\x04":
+        from piano_xlsx.planbook import read_plan_workbook  # only plan workbooks need openpyxl here
+
+        return read_plan_workbook(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: il file non è testo UTF-8")]) from None
+    data, lines = parse_yaml(text)
+    return validate(data, str(path), lines)
+
+
+def load_plan_text(text: str, source: str = "<testo>") -> LoadedPlan:
+    data, lines = parse_yaml(text)
+    return validate(data, source, lines)

@@ -1,0 +1,176 @@
+"""The plan as the workbooks use it: each card with its scale, bands, and items with text and effective weight.
+
+Resolution is tolerant: an unknown reference resolves to nothing and `check`
+reports it; `generate` refuses a plan with errors, so it never sees those.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from piano_xlsx.plan.model import Band, BandSet, Card, Evaluatee, Item, Plan, Scale, Section, Sector
+
+NEUTRALISED = "N.V."  # what an evaluator picks for an item that cannot be assessed (non valutabile)
+GATE_PASSED = "Sì"
+GATE_FAILED = "No"
+DEFAULT_SCALE = Scale(id="4-10", values=[4, 6, 8, 10])
+
+# sheets every generated workbook has besides the cards
+INSTRUCTIONS_SHEET = "Istruzioni"
+SUMMARY_SHEET = "Riepilogo"
+MANIFEST_SHEET = "_piano_xlsx"
+RESERVED_SHEETS = (INSTRUCTIONS_SHEET, SUMMARY_SHEET, MANIFEST_SHEET)
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(text: str) -> str:
+    """Excel's rules: no []:*?/\\, at most 31 characters, not empty, no leading/trailing apostrophe."""
+    name = _SHEET_FORBIDDEN.sub(" ", text)
+    name = re.sub(r"\s+", " ", name).strip().strip("'")[:31].strip()
+    return name or "Scheda"
+
+
+@dataclass
+class ResolvedItem:
+    id: str  # unique within the card, e.g. "ind.3" or "org.org-1"
+    number: str  # as shown in the N. column
+    item: Item
+    title: str
+    description: str | None
+    modes: str | None
+    indicators: list[str]
+    target: str | None
+    deadline: str | None
+    weight: float  # effective points at full score (0 for a gate)
+    ref: str | None
+    gate: bool
+    neutralisable: bool
+
+
+@dataclass
+class ResolvedSection:
+    section: Section
+    items: list[ResolvedItem]
+
+    @property
+    def id(self) -> str:
+        return self.section.id
+
+    @property
+    def total(self) -> float:
+        """Maximum points of the section: the declared total, else the sum of its weights."""
+        if self.section.total is not None:
+            return float(self.section.total)
+        return sum(i.weight for i in self.items)
+
+
+@dataclass
+class ResolvedCard:
+    card: Card
+    sheet: str
+    scale: Scale
+    scale_undecided: bool
+    bandset: BandSet | None
+    evaluatee: Evaluatee | None
+    sector: Sector | None
+    sections: list[ResolvedSection] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.card.id
+
+    @property
+    def items(self) -> list[ResolvedItem]:
+        return [item for section in self.sections for item in section.items]
+
+    @property
+    def maximum(self) -> float:
+        return sum(s.total for s in self.sections)
+
+    @property
+    def bands(self) -> list[Band]:
+        return list(self.bandset.bands) if self.bandset else []
+
+    @property
+    def redistributes(self) -> bool:
+        return any(i.neutralisable for i in self.items)
+
+    @property
+    def base(self) -> float | None:
+        return None if self.evaluatee is None or self.evaluatee.base is None else float(self.evaluatee.base)
+
+
+def item_weight(item: Item, levels: dict[str, float]) -> float | None:
+    """The weight an item states, in points or by level; None when it states neither usable."""
+    if item.gate:
+        return 0.0
+    if item.weight is not None:
+        return float(item.weight)
+    if item.level is not None and item.level in levels:
+        return float(levels[item.level])
+    return None
+
+
+def resolve_card(plan: Plan, card: Card, sheet: str | None = None) -> ResolvedCard:
+    scales = {s.id: s for s in plan.scales}
+    bandsets = {b.id: b for b in plan.bands}
+    shared = {o.id: o for o in plan.shared_objectives}
+    levels = {k: float(v) for k, v in plan.levels.items()}
+    scale_id = card.scale or plan.default_scale
+    scale = scales.get(scale_id) if scale_id else None
+    band_id = card.bands or plan.default_bands
+    resolved = ResolvedCard(
+        card=card,
+        sheet=sheet or sheet_name(card.sheet or card.title),
+        scale=scale or DEFAULT_SCALE,
+        scale_undecided=scale is None,
+        bandset=bandsets.get(band_id) if band_id else None,
+        evaluatee=next((e for e in plan.evaluatees if e.id == card.evaluatee), None),
+        sector=next((s for s in plan.sectors if s.id == card.sector), None),
+    )
+    for section in card.sections:
+        stated = [item_weight(i, levels) or 0.0 for i in section.items]
+        if section.weights == "shares" and section.total is not None and sum(stated) > 0:
+            weights = [w / sum(stated) * float(section.total) for w in stated]
+        else:
+            weights = stated
+        items = []
+        for index, (item, weight) in enumerate(zip(section.items, weights)):
+            base = shared.get(item.ref) if item.ref else None
+            number = item.number if item.number is not None else (base.number if base else None)
+            shown = str(number) if number is not None else str(index + 1)
+            items.append(ResolvedItem(
+                id=f"{section.id}.{item.ref or shown}",
+                number=shown,
+                item=item,
+                title=item.title or (base.title if base else ""),
+                description=item.description or (base.description if base else None),
+                modes=item.modes or (base.modes if base else None),
+                indicators=list(item.indicators or (base.indicators if base else None) or []),
+                target=item.target if item.target is not None else (base.target if base else None),
+                deadline=item.deadline or (base.deadline if base else None),
+                weight=weight,
+                ref=item.ref,
+                gate=item.gate,
+                neutralisable=item.neutralisable,
+            ))
+        resolved.sections.append(ResolvedSection(section=section, items=items))
+    return resolved
+
+
+def resolve_cards(plan: Plan) -> list[ResolvedCard]:
+    """Every card, with sheet names made unique in order (check reports the collisions)."""
+    out: list[ResolvedCard] = []
+    used: set[str] = {name.lower() for name in RESERVED_SHEETS}
+    for card in plan.cards:
+        name = sheet_name(card.sheet or card.title)
+        candidate, n = name, 2
+        while candidate.lower() in used:
+            suffix = f" ({n})"
+            candidate = name[: 31 - len(suffix)] + suffix
+            n += 1
+        used.add(candidate.lower())
+        out.append(resolve_card(plan, card, candidate))
+    return out
