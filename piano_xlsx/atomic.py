@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import IO
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 class OutputExists(Exception):
     """The output exists and overwriting was not asked for."""
 
@@ -24,6 +28,7 @@ def atomic_path(target: str | Path, *, force: bool = True) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs get the usual permissions
     try:
         yield tmp
         os.replace(tmp, target)

@@ -99,6 +99,62 @@ def schema(output: str | None) -> None:
         click.echo(text, nl=False)
 
 
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite existing key files.")
+def keygen(directory: str, force: bool) -> None:
+    """Write a new Ed25519 private key and its public key into DIRECTORY; print both paths.
+
+    Keep the private key in the HR office; give the public key to auditors.
+
+    Example:
+
+        piano-xlsx keygen chiavi/
+    """
+    from piano_xlsx.signing import keygen as make_keys
+
+    private, public = make_keys(directory, force=force)
+    click.echo(f"Chiave privata: {private}")
+    click.echo(f"Chiave pubblica: {public}")
+
+
+@cli.command()
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the workbooks.")
+@click.option("--key", "key_path", type=click.Path(dir_okay=False), help="Private key that signs the manifest.")
+@click.option("--per-sector", is_flag=True, help="One workbook per card instead of one workbook with a sheet per card.")
+@click.option("--password", help="Protection password (default: derived from the plan and the key).")
+def generate(plan: str, out_dir: str, key_path: str | None, per_sector: bool, password: str | None) -> None:
+    """Generate the locked workbooks of a plan.
+
+    Example:
+
+        piano-xlsx generate workbook_templates/casale-marittimo-2024.yaml -o cartelle/ --key chiavi/piano-xlsx-privata.pem
+    """
+    from piano_xlsx.generate import generate as run_generate
+    from piano_xlsx.signing import KeyError_, load_private_key
+
+    loaded = open_plan(plan)
+    try:
+        key = load_private_key(key_path) if key_path else None
+    except KeyError_ as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        result = run_generate(loaded, out_dir, private_key=key, per_sector=per_sector, password=password)
+    except PlanError as exc:
+        print_findings(exc.findings)
+        click.echo("Il piano contiene errori: correggerli prima di generare (piano-xlsx check).", err=True)
+        raise SystemExit(1) from None
+    for path in result.files:
+        click.echo(f"Scritto {path}")
+    if not result.signed:
+        click.echo("Attenzione: manifesto NON firmato (nessuna --key): l'integrità è verificabile solo rispetto "
+                   "al piano.", err=True)
+    click.echo(f"Password di protezione (per l'Ufficio Personale): {result.password}")
+    click.echo(f"Nota di consegna: {result.note}")
+
+
 def main() -> None:
     """Entry point: no traceback reaches the user for a refused output."""
     try:

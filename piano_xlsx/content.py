@@ -1,0 +1,215 @@
+"""What every locked cell of a generated workbook holds: texts, numbers and formulas, with a style key.
+
+The writer writes exactly these cells; the manifest records them; `collect`
+and `audit` compare a returned workbook against them. Inputs are not here:
+their places come from the layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from piano_xlsx.computation import card_formulas
+from piano_xlsx.layout import (
+    COLUMNS,
+    FIRST_HEADER_ROW,
+    HEADER_FIELDS,
+    LABEL_COL,
+    LEGEND_ROW,
+    SUMMARY_COLUMNS,
+    SUMMARY_HEADER_ROW,
+    TABLE_HEADER_ROW,
+    TITLE_ROW,
+    CardLayout,
+    col,
+    indicators_text,
+    summary_row,
+)
+from piano_xlsx.plan.model import Plan
+from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str  # "t" text, "n" number, "f" formula (text without '=')
+    value: str | float
+    style: str = "text"
+
+
+def plan_label(plan: Plan) -> str:
+    period = plan.plan.period or (str(plan.plan.year) if plan.plan.year else "")
+    return plan.plan.title + (f" ({period})" if period and period not in plan.plan.title else "")
+
+
+def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
+    card = layout.card
+    cells: dict[str, Cell] = {f"A{TITLE_ROW}": Cell("t", f"Scheda di valutazione — {card.card.title}", "title")}
+    header_values = {
+        "ente": plan.plan.ente,
+        "plan": plan_label(plan) + (f" — anno {card.card.year}" if card.card.year else ""),
+        "sector": card.sector.title if card.sector else "—",
+        "evaluatee": _evaluatee(card),
+    }
+    for offset, (key, label, is_input) in enumerate(HEADER_FIELDS):
+        row = FIRST_HEADER_ROW + offset
+        cells[f"{LABEL_COL}{row}"] = Cell("t", label, "label")
+        if not is_input:
+            cells[layout.header_cell(key)] = Cell("t", header_values[key], "header_value")
+    evaluator_hint = f" ({card.card.evaluator})" if card.card.evaluator else ""
+    cells[f"{LABEL_COL}{LEGEND_ROW}"] = Cell(
+        "t", f"Compilare le celle gialle{evaluator_hint}: scegliere la valutazione dall'elenco "
+             f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.", "legend")
+    for key, (letter, heading, _) in COLUMNS.items():
+        cells[f"{letter}{TABLE_HEADER_ROW}"] = Cell("t", heading, "table_header")
+    for section in layout.sections:
+        total = f" — {section.section.total:g} punti" if section.section.section.total is not None else ""
+        cells[f"A{section.header_row}"] = Cell("t", f"{section.section.section.title}{total}", "section")
+        for item in section.items:
+            i = item.item
+            cells[item.cell("number")] = Cell("t", i.number, "number")
+            for offset, chunk in enumerate(item.text_chunks):
+                cells[f"{col('objective')}{item.row + offset}"] = Cell("t", chunk, "wrap")
+            cells[item.cell("indicators")] = Cell("t", indicators_text(i), "wrap")
+            cells[item.cell("deadline")] = Cell("t", i.deadline or "", "wrap")
+            if i.gate:
+                cells[item.cell("weight")] = Cell("t", "Vincolante", "gate")
+                cells[item.cell("points")] = Cell("t", "—", "gate")
+            else:
+                cells[item.cell("weight")] = Cell("n", i.weight, "weight")
+        cells[f"{LABEL_COL}{section.subtotal_row}"] = Cell("t", f"Totale {section.section.section.title}", "subtotal_label")
+        if section.factor_row:
+            cells[f"{LABEL_COL}{section.factor_row}"] = Cell(
+                "t", "Ridistribuzione del peso non valutabile (fattore)", "label")
+    for key, row in layout.totals.items():
+        cells[f"{LABEL_COL}{row}"] = Cell("t", layout.totals_labels[key], "total_label")
+    cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
+    if "base" in layout.totals:
+        cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
+    for address, formula in card_formulas(layout).items():
+        cells[address] = Cell("f", formula, formula_style(layout, address))
+    return cells
+
+
+def formula_style(layout: CardLayout, address: str) -> str:
+    t = layout.totals
+    row = int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if address.startswith(col("status")):
+        return "status"
+    if row == t.get("percent"):
+        return "percent"
+    if row in (t.get("bonus"),):
+        return "money"
+    if row in (t.get("band"), t.get("status")):
+        return "total_text"
+    if row in (t.get("missing"), t.get("invalid"), t.get("gates_failed")):
+        return "count"
+    if row in (t.get("factor"),) or any(row == s.factor_row for s in layout.sections):
+        return "factor"
+    if any(row == s.subtotal_row for s in layout.sections):
+        return "subtotal"
+    if row in t.values():
+        return "total"
+    return "points"
+
+
+def _evaluatee(card) -> str:  # type: ignore[no-untyped-def]
+    if card.evaluatee is None:
+        return card.card.evaluatee
+    role = f" — {card.evaluatee.role}" if card.evaluatee.role and card.evaluatee.role != card.evaluatee.name else ""
+    return card.evaluatee.name + role
+
+
+def scale_words(layout: CardLayout) -> str:
+    words = "/".join(f"{v:g}" for v in layout.card.scale.numbers())
+    if any(i.item.neutralisable for i in layout.items):
+        words += f"; «{NEUTRALISED}» se non valutabile"
+    if any(i.item.gate for i in layout.items):
+        words += f"; condizioni: «{GATE_PASSED}» o «{GATE_FAILED}»"
+    return words
+
+
+def summary_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
+    cells: dict[str, Cell] = {
+        "A1": Cell("t", f"Riepilogo — {plan.plan.ente}", "title"),
+        "A2": Cell("t", plan_label(plan), "header_value"),
+    }
+    for letter, heading, _, _ in SUMMARY_COLUMNS:
+        cells[f"{letter}{SUMMARY_HEADER_ROW}"] = Cell("t", heading, "table_header")
+    for index, layout in enumerate(layouts):
+        row = summary_row(index)
+        card = layout.card
+        cells[f"A{row}"] = Cell("t", card.card.title, "wrap")
+        cells[f"B{row}"] = Cell("t", _evaluatee(card), "wrap")
+        cells[f"C{row}"] = Cell("t", card.sector.title if card.sector else "—", "wrap")
+        for letter, _, key, _ in SUMMARY_COLUMNS:
+            if key is None:
+                continue
+            if key in layout.totals:
+                style = {"percent": "percent", "bonus": "money", "band": "total_text", "status": "total_text"}
+                cells[f"{letter}{row}"] = Cell("f", f"{quote_sheet(layout.sheet)}!{layout.total_cell(key)}",
+                                               style.get(key, "total"))
+            else:
+                cells[f"{letter}{row}"] = Cell("t", "—", "gate")
+    return cells
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, str]]:
+    """(style, text) lines of the instructions sheet."""
+    info = plan.plan
+    lines = [("title", f"{info.ente} — {plan_label(plan)}"), ("text", "Istruzioni per la compilazione"), ("blank", "")]
+    lines.append(("heading", "Come compilare"))
+    lines += [("text", t) for t in (
+        "1. Aprire il foglio di ciascuna scheda e indicare il valutatore e la data della valutazione.",
+        "2. Per ogni obiettivo scegliere la valutazione dall'elenco a discesa nella colonna «Valutazione».",
+        "3. Annotare nella colonna «Note del valutatore» le motivazioni e gli atti a supporto.",
+        "4. Le celle gialle sono da compilare; una cella rossa contiene un valore non ammesso: correggerla.",
+        "5. Punti, totali, fascia e stato si calcolano da soli; il foglio «Riepilogo» raccoglie tutte le schede.",
+        "6. Non rinominare, spostare o eliminare fogli, righe o colonne; non incollare valori da altri file.",
+    )]
+    lines += [("blank", ""), ("heading", "Scala di valutazione")]
+    seen: set[str] = set()
+    for layout in layouts:
+        scale = layout.card.scale
+        if scale.id in seen:
+            continue
+        seen.add(scale.id)
+        title = scale.title or "Scala " + "/".join(f"{v:g}" for v in scale.numbers())
+        lines.append(("text", f"{title}:"))
+        for value in scale.numbers():
+            label = scale.label(value)
+            lines.append(("text", f"   {value:g}" + (f" — {label}" if label else "")))
+        lines.append(("text", f"Punti dell'obiettivo = peso × valutazione ÷ {scale.maximum:g}."))
+    if any(i.item.neutralisable for layout in layouts for i in layout.items):
+        lines.append(("text", f"«{NEUTRALISED}»: obiettivo non valutabile; il suo peso è ridistribuito come "
+                              "previsto dal piano."))
+    if any(i.item.gate for layout in layouts for i in layout.items):
+        lines.append(("text", f"Condizioni per il premio: «{GATE_PASSED}» se raggiunta, «{GATE_FAILED}» se non "
+                              "raggiunta (esclude il premio)."))
+    bandsets = {layout.card.bandset.id: layout.card.bandset for layout in layouts if layout.card.bandset}
+    for bandset in bandsets.values():
+        lines += [("blank", ""), ("heading", "Fasce di premialità")]
+        for band in bandset.bands:
+            lines.append(("text", f"   {band.label}: {band.percent:g}%"))
+        if bandset.rounding and bandset.rounding.mode != "none":
+            lines.append(("text", "Il punteggio è arrotondato prima di individuare la fascia "
+                                  f"({bandset.rounding.decimals} decimali)."))
+    deadlines = sorted({i.item.deadline for layout in layouts for i in layout.items if i.item.deadline})
+    if deadlines:
+        lines += [("blank", ""), ("heading", "Termini degli obiettivi"), ("text", "; ".join(deadlines))]
+    lines += [("blank", ""), ("heading", "Restituzione")]
+    where = f" a {info.return_to}" if info.return_to else " all'Ufficio Personale"
+    by = f" entro il {info.return_by}" if info.return_by else ""
+    lines.append(("text", f"Salvare il file in formato .xlsx senza cambiarne il nome e inviarlo{where}{by}."))
+    lines.append(("text", "Non salvare in altri formati (.xls, .ods), non proteggere il file con password."))
+    lines.append(("text", "Il file contiene una firma digitale dei contenuti emessi: ogni modifica alle celle "
+                          "bloccate viene rilevata."))
+    return lines
+
+
+def instruction_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
+    return {f"A{row}": Cell("t", text, style)
+            for row, (style, text) in enumerate(instruction_lines(plan, layouts), start=1) if text}

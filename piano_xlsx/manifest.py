@@ -1,0 +1,124 @@
+"""The manifest: what was issued in a workbook, stored in a very hidden sheet and signed.
+
+It names the plan (id, version, hash), says which card each sheet holds and
+where every input is, and lists every locked cell (text, number or formula)
+as issued. `content_hash` is computed from normalised cell contents, never
+from bytes, so a file re-saved by Excel or LibreOffice still matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from typing import Any
+
+from piano_xlsx import __version__
+from piano_xlsx.content import Cell
+
+FORMAT = "piano-xlsx/1"
+MARKER = "piano-xlsx manifest"
+CHUNK = 30_000  # characters per cell: under Excel's 32,767 limit, which XlsxWriter would silently truncate
+# Rows of the manifest sheet: A1 marker, A2 signature, A3 key id, A4 chunk count, A5… the JSON in chunks.
+SIGNATURE_ROW, KEY_ROW, COUNT_ROW, FIRST_CHUNK_ROW = 2, 3, 4, 5
+
+
+def normalise_text(value: str) -> str:
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def normalise_number(value: float) -> str:
+    value = float(value)
+    if math.isnan(value) or math.isinf(value):
+        return repr(value)
+    return repr(round(value, 9) + 0.0)
+
+
+_STRING_OR_SPACE = re.compile(r'("(?:[^"]|"")*")|\s+|([^"\s]+)')
+
+
+def normalise_formula(text: str) -> str:
+    """Formula text as engines may rewrite it: no '=', no _xlfn. prefixes, no spaces, upper case outside strings."""
+    text = text.strip()
+    if text.startswith("="):
+        text = text[1:]
+    out = []
+    for match in _STRING_OR_SPACE.finditer(text):
+        literal, other = match.group(1), match.group(2)
+        if literal is not None:
+            out.append(literal)
+        elif other is not None:
+            out.append(re.sub(r"_xl(fn|ws)\.", "", other, flags=re.IGNORECASE).upper())
+    return "".join(out)
+
+
+def cell_key(cell: Cell) -> list[Any]:
+    """[kind, normalised value]: the form stored in the manifest and hashed."""
+    if cell.kind == "f":
+        return ["f", normalise_formula(str(cell.value))]
+    if cell.kind == "n":
+        return ["n", normalise_number(float(cell.value))]
+    return ["t", normalise_text(str(cell.value))]
+
+
+def content_hash(sheets: dict[str, dict[str, list[Any]]]) -> str:
+    return hashlib.sha256(canonical(sheets)).hexdigest()
+
+
+def canonical(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def build_manifest(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],
+                   cells: dict[str, dict[str, Cell]], validations: dict[str, list[list[str]]],
+                   defined_names: dict[str, str]) -> dict[str, Any]:
+    stored = {sheet: {addr: cell_key(c) for addr, c in sorted(by_addr.items())} for sheet, by_addr in cells.items()}
+    return {
+        "format": FORMAT,
+        "generator": f"piano-xlsx {__version__}",
+        "plan": plan_info,
+        "sheets": sheets,
+        "cards": cards,
+        "cells": stored,
+        "validations": validations,
+        "defined_names": defined_names,
+        "content_hash": content_hash(stored),
+    }
+
+
+def manifest_rows(manifest: dict[str, Any], signature: str, key: str) -> list[str]:
+    """Column A of the manifest sheet, top to bottom."""
+    text = canonical(manifest).decode("utf-8")
+    chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)]
+    return [MARKER, signature, key, str(len(chunks)), *chunks]
+
+
+class ManifestError(Exception):
+    """The manifest sheet exists but cannot be read back."""
+
+
+def parse_manifest_rows(column_a: dict[int, Any]) -> tuple[dict[str, Any], str, str, bytes]:
+    """From the manifest sheet's column A (row -> value): manifest, signature, key id, signed bytes."""
+    if column_a.get(1) != MARKER:
+        raise ManifestError("intestazione del manifesto assente")
+    try:
+        count = int(str(column_a.get(COUNT_ROW)))
+    except ValueError:
+        raise ManifestError("numero di parti non valido") from None
+    if not 0 < count < 10_000:
+        raise ManifestError("numero di parti non valido")
+    parts = [column_a.get(FIRST_CHUNK_ROW + i) for i in range(count)]
+    if any(not isinstance(p, str) for p in parts):
+        raise ManifestError("parti del manifesto mancanti")
+    text = "".join(parts)  # type: ignore[arg-type]
+    try:
+        manifest = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"JSON non valido ({exc.msg})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ManifestError("formato del manifesto sconosciuto")
+    signature = column_a.get(SIGNATURE_ROW) or ""
+    key = column_a.get(KEY_ROW) or ""
+    return manifest, str(signature), str(key), text.encode("utf-8")
