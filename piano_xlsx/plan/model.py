@@ -140,6 +140,8 @@ class Item(ObjectiveText):
     level: str | None = Field(None, description="Complexity level whose points give the weight.")
     printed_levels: list[PrintedLevel] | None = Field(
         None, description="The level(s) the source document prints, kept so check can report its ambiguity.")
+    kind: Literal["objective", "behaviour"] = Field(
+        "objective", description="'behaviour': a behaviour parameter, which has no indicators, target or deadline.")
     gate: bool = Field(False, description="A gate carries no points; failing it excludes the bonus.")
     neutralisable: bool = Field(False, description="May be marked 'non valutabile'; its weight is redistributed.")
 
