@@ -136,15 +136,21 @@ def card_formulas(layout: CardLayout) -> dict[str, str]:
     if "gates_failed" in layout.totals:
         out[t("gates_failed")] = f'COUNTIF({status_range},"{STATUS_GATE_FAILED}")'
     incomplete = f"{t('missing')}+{t('invalid')}>0"
-    gates = f"{t('gates_failed')}>0" if "gates_failed" in layout.totals else "FALSE"
+
+    def unless_gate_failed(when_failed: str, otherwise: str) -> str:
+        if "gates_failed" not in layout.totals:
+            return otherwise
+        return f"IF({t('gates_failed')}>0,{when_failed},{otherwise})"
+
     if "band" in layout.totals:
         bands = card.bands
         index = band_index_expr(bands, t("rounded") if "rounded" in layout.totals else t("total"))
         labels = ",".join(_text(b.label) for b in bands)
         percents = ",".join(_num(b.percent / 100) for b in bands)
-        out[t("band")] = (f'IF({incomplete},"",IF({gates},{_text(BAND_EXCLUDED)},'
-                          f'CHOOSE({index}+1,{_text(BAND_OUTSIDE)},{labels})))')
-        out[t("percent")] = f'IF({incomplete},"",IF({gates},0,CHOOSE({index}+1,"",{percents})))'
+        band = unless_gate_failed(_text(BAND_EXCLUDED), f"CHOOSE({index}+1,{_text(BAND_OUTSIDE)},{labels})")
+        out[t("band")] = f'IF({incomplete},"",{band})'
+        percent = unless_gate_failed("0", f'CHOOSE({index}+1,"",{percents})')
+        out[t("percent")] = f'IF({incomplete},"",{percent})'
     if "bonus" in layout.totals:
         out[t("bonus")] = f'IF({t("percent")}="","",{t("base")}*{t("percent")})'
     m, i = t("missing"), t("invalid")

@@ -36,7 +36,8 @@ def normalise_number(value: float) -> str:
     return repr(round(value, 9) + 0.0)
 
 
-_STRING_OR_SPACE = re.compile(r'("(?:[^"]|"")*")|\s+|([^"\s]+)')
+# string literals ("…") and quoted sheet names ('…') are kept as they are; elsewhere case and spaces do not matter
+_STRING_OR_SPACE = re.compile(r'("(?:[^"]|"")*"|\'(?:[^\']|\'\')*\')|\s+|([^"\'\s]+)')
 
 
 def normalise_formula(text: str) -> str:

@@ -58,7 +58,7 @@ def format_path(path: KeyPath) -> str:
 
 def plan_hash(plan: Plan) -> str:
     """SHA-256 of the plan's canonical JSON: the same plan gives the same hash whatever its source form."""
-    canonical = json.dumps(plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps(plan.model_dump(mode="json", exclude_defaults=True), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -77,6 +77,7 @@ class WorkbookData:
     external_links: list[str] = field(default_factory=list)
     macros: bool = False
     locked_styles: list[bool] = field(default_factory=list)  # per cellXfs index: is the cell locked
+    application: str = ""  # the program that last saved the file (docProps/app.xml)
 
     def locked(self, cell: CellData | None) -> bool:
         if cell is None:
@@ -142,6 +143,9 @@ def _resolve_target(target: str) -> str:
 def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], set[str] | None]) -> WorkbookData:
     """Parse an .xlsx; `wanted(sheet)` names the cells to keep (None: every cell of that sheet)."""
     book = WorkbookData(macros="xl/vbaProject.bin" in zf.namelist())
+    for _, el in _events(zf, "docProps/app.xml"):
+        if el.tag.endswith("}Application"):
+            book.application = (el.text or "").strip()
     rels = _rels(zf, "xl/_rels/workbook.xml.rels")
     sheet_targets: list[tuple[str, str, str]] = []
     strict = False

@@ -1,0 +1,47 @@
+"""What the plan says a returned workbook must contain, computed once per run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from piano_xlsx import content
+from piano_xlsx.layout import CardLayout, card_layout
+from piano_xlsx.manifest import cell_key
+from piano_xlsx.plan.loader import LoadedPlan
+from piano_xlsx.plan.resolve import INSTRUCTIONS_SHEET, SUMMARY_SHEET, resolve_cards
+
+
+@dataclass
+class Expected:
+    loaded: LoadedPlan
+    layouts: dict[str, CardLayout]  # card id -> layout
+    card_cells: dict[str, dict[str, list[Any]]]  # card id -> address -> [kind, normalised value]
+    _groups: dict[tuple[str, ...], dict[str, dict[str, list[Any]]]] = field(default_factory=dict)
+
+    @classmethod
+    def from_plan(cls, loaded: LoadedPlan) -> Expected:
+        layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
+        cells = {cid: {addr: cell_key(c) for addr, c in content.card_cells(loaded.plan, lay).items()}
+                 for cid, lay in layouts.items()}
+        return cls(loaded, layouts, cells)
+
+    def group_sheets(self, card_ids: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
+        """Instructions and summary sheets of a workbook holding these cards, as the plan would issue them."""
+        if card_ids not in self._groups:
+            layouts = [self.layouts[cid] for cid in card_ids]
+            plan = self.loaded.plan
+            self._groups[card_ids] = {
+                INSTRUCTIONS_SHEET: {a: cell_key(c) for a, c in content.instruction_cells(plan, layouts).items()},
+                SUMMARY_SHEET: {a: cell_key(c) for a, c in content.summary_cells(plan, layouts).items()},
+            }
+        return self._groups[card_ids]
+
+    def wanted_addresses(self) -> set[str]:
+        """Every address any card sheet of this plan uses: the reader keeps only these cells."""
+        out: set[str] = set()
+        for cid, layout in self.layouts.items():
+            out |= set(self.card_cells[cid]) | set(layout.inputs())
+        for cells in self.group_sheets(tuple(self.layouts)).values():
+            out |= set(cells)
+        return out | {f"A{row}" for row in range(1, 301)}  # instructions of any subset of cards
