@@ -155,6 +155,19 @@ def generate(plan: str, out_dir: str, key_path: str | None, per_sector: bool, pa
     click.echo(f"Nota di consegna: {result.note}")
 
 
+def _register() -> None:
+    from piano_xlsx.commands.audit import audit
+    from piano_xlsx.commands.collect import collect
+    from piano_xlsx.commands.demo import demo
+    from piano_xlsx.commands.plan import plan
+
+    for command in (collect, audit, plan, demo):
+        cli.add_command(command)
+
+
+_register()
+
+
 def main() -> None:
     """Entry point: no traceback reaches the user for a refused output."""
     try:

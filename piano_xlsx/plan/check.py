@@ -191,8 +191,7 @@ def check_section_totals(ctx: _Context) -> Iterator[Finding]:
     """Item weights against the section's declared total; undeclared totals (info).
 
     The error points at the item whose weight most plausibly changed when one
-    stands out (its weight minus the difference equals another item's weight,
-    and no other item's does); otherwise at the section's `total`.
+    stands out (see `_suspect_item`); otherwise at the section's `total`.
     """
     for ci, card in enumerate(ctx.plan.cards):
         for si, section in enumerate(card.sections):
@@ -210,7 +209,7 @@ def check_section_totals(ctx: _Context) -> Iterator[Finding]:
             difference = total - float(section.total)
             if abs(difference) <= TOLERANCE:
                 continue
-            suspect = _suspect_item(section, stated, difference)
+            suspect = _suspect_item(section, stated, difference, ctx.levels)
             if suspect is None:
                 place, detail = path + ("total",), ""
             else:
@@ -222,17 +221,29 @@ def check_section_totals(ctx: _Context) -> Iterator[Finding]:
                           sum=float(total), total=float(section.total), detail=detail)
 
 
-def _suspect_item(section: Section, weights: list[float], difference: float) -> int | None:
-    """The one item whose weight, less `difference`, equals another item's weight; None if not exactly one."""
-    candidates = []
+def _suspect_item(section: Section, weights: list[float], difference: float,
+                  levels: dict[str, float]) -> int | None:
+    """The item whose weight most plausibly changed, or None when no single one stands out.
+
+    First choice: the one item whose weight, less `difference`, equals another
+    item's weight. Failing that: the one item weighted by level whose corrected
+    weight is the points of another level of the table.
+    """
+    like_others, like_a_level = [], []
     for index, (item, weight) in enumerate(zip(section.items, weights)):
-        if item.gate:
-            continue
         corrected = weight - difference
+        if item.gate or corrected <= TOLERANCE:
+            continue
         others = [w for j, (other, w) in enumerate(zip(section.items, weights)) if j != index and not other.gate]
-        if corrected > TOLERANCE and any(abs(corrected - w) <= TOLERANCE for w in others):
-            candidates.append(index)
-    return candidates[0] if len(candidates) == 1 else None
+        if any(abs(corrected - w) <= TOLERANCE for w in others):
+            like_others.append(index)
+        elif item.weight is None and any(abs(corrected - p) <= TOLERANCE for p in levels.values()):
+            like_a_level.append(index)
+    if len(like_others) == 1:
+        return like_others[0]
+    if not like_others and len(like_a_level) == 1:
+        return like_a_level[0]
+    return None
 
 
 def check_card_totals(ctx: _Context) -> Iterator[Finding]:

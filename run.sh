@@ -1,0 +1,35 @@
+#!/bin/sh
+# One entry point for a fresh Debian machine with Python 3: sets up what is missing, then runs.
+#   ./run.sh demo    the whole job on a bundled example (no LibreOffice needed)
+#   ./run.sh test    the whole test suite (installs LibreOffice Calc if missing)
+#   ./run.sh bench   the benchmarks
+set -eu
+cd "$(dirname "$0")"
+VENV="${VENV:-.venv}"
+
+setup_python() {
+  if [ ! -x "$VENV/bin/piano-xlsx" ] || [ setup.cfg -nt "$VENV/bin/piano-xlsx" ]; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --upgrade pip
+    "$VENV/bin/pip" install -q -e '.[test]'
+    touch "$VENV/bin/piano-xlsx"
+  fi
+}
+
+setup_debian() {
+  # LibreOffice Calc recalculates and renders workbooks in tests; poppler renders PDFs; Chromium renders HTML.
+  if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
+     || ! command -v chromium >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      libreoffice-calc-nogui poppler-utils chromium fonts-crosextra-carlito >/dev/null
+  fi
+}
+
+case "${1:-}" in
+  demo) setup_python; shift; exec "$VENV/bin/piano-xlsx" demo -o "${1:-demo-output}" ;;
+  test) setup_debian; setup_python; shift; exec "$VENV/bin/python" -m pytest -q "$@" ;;
+  bench) setup_python; shift; exec "$VENV/bin/python" benchmarks/run_all.py "$@" ;;
+  *) echo "usage: ./run.sh demo|test|bench" >&2; exit 2 ;;
+esac
