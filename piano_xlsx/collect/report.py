@@ -1,0 +1,279 @@
+"""The consolidated report: an Italian workbook with native charts, plus JSON and CSV for machines.
+
+Text that came from returned files (notes, evaluator names, file names) is
+always written as a string in the workbook and neutralised in CSV, so it can
+never become a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from piano_xlsx.atomic import atomic_path, write_text
+from piano_xlsx.collect import CollectResult
+from piano_xlsx.collect.inspect import CardReturn
+from piano_xlsx.computation import is_number
+from piano_xlsx.content import plan_label
+from piano_xlsx.findings import Severity, count
+
+SEVERITY_IT = {Severity.ERROR: "Errore", Severity.WARNING: "Avviso", Severity.INFO: "Nota"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(value: Any) -> Any:
+    """OWASP CSV injection: text that a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+# ------------------------------------------------------------------ rows, shared by every output
+
+
+def _evaluatee(result: CollectResult, card_id: str) -> tuple[str, str]:
+    card = result.expected.layouts[card_id].card
+    name = card.evaluatee.name if card.evaluatee else card.card.evaluatee
+    return name, card.sector.title if card.sector else ""
+
+
+def summary_rows(result: CollectResult) -> list[dict[str, Any]]:
+    returned = {c.card_id: c for c in result.consolidated.cards}
+    rows = []
+    for card_id, layout in result.expected.layouts.items():
+        name, sector = _evaluatee(result, card_id)
+        card = returned.get(card_id)
+        row: dict[str, Any] = {"Scheda": layout.card.card.title, "Valutato": name, "Settore": sector,
+                               "Massimo": layout.card.maximum}
+        if card is None:
+            row |= {"Punteggio": None, "Fascia": None, "Percentuale": None, "Premio": None,
+                    "Stato": "Non restituita", "Errori": None, "Avvisi": None, "File": "", "Foglio": ""}
+        else:
+            r = card.result
+            row |= {"Punteggio": r.total, "Fascia": r.band or None, "Percentuale": r.percent,
+                    "Premio": r.bonus, "Stato": "Completa" if r.complete else f"Incompleta: {r.status}",
+                    "Errori": card.errors, "Avvisi": card.warnings, "File": card.file, "Foglio": card.sheet}
+        rows.append(row)
+    return rows
+
+
+def score_rows(result: CollectResult) -> list[dict[str, Any]]:
+    rows = []
+    for card in result.consolidated.cards:
+        layout = result.expected.layouts[card.card_id]
+        name, _ = _evaluatee(result, card.card_id)
+        by_id = {i.item.id: i for i in layout.items}
+        for item in card.result.items:
+            resolved = by_id[item.id].item
+            rows.append({"Scheda": layout.card.card.title, "Valutato": name, "Obiettivo": item.id,
+                         "N.": resolved.number, "Titolo": resolved.title,
+                         "Peso": None if resolved.gate else item.weight, "Valutazione": item.score,
+                         "Punti": item.points, "Esito": item.status, "Note": item.note or ""})
+    return rows
+
+
+def finding_rows(result: CollectResult) -> list[dict[str, Any]]:
+    return [{"Gravità": SEVERITY_IT[f.severity], "Codice": f.code, "File": f.file or "", "Foglio": f.sheet or "",
+             "Cella": f.cell or "", "Messaggio": f.message, "Cosa fare": f.hint} for f in result.findings]
+
+
+def receipt_rows(result: CollectResult) -> list[dict[str, Any]]:
+    kinds = {"xlsx": "Excel .xlsx", "xlsm": "Excel con macro", "xlsb": "Excel binario", "ods": "OpenDocument",
+             "xls": "Excel 97-2003", "encrypted": "Cifrato", "other": "Non riconosciuto", "": "Non letto"}
+    return [{"File": r.path, "SHA-256": r.sha256, "Dimensione (byte)": r.size, "Formato": kinds.get(r.kind, r.kind),
+             "Stato": "OK" if r.status == "ok" else "Errori", "Schede": ", ".join(c.card_id for c in r.cards)}
+            for r in result.files]
+
+
+# ------------------------------------------------------------------ JSON and CSV
+
+
+def _json_card(result: CollectResult, card: CardReturn) -> dict[str, Any]:
+    layout = result.expected.layouts[card.card_id]
+    r = card.result
+    return {
+        "card": card.card_id, "title": layout.card.card.title, "evaluatee": _evaluatee(result, card.card_id)[0],
+        "file": card.file, "sheet": card.sheet, "total": r.total, "max": r.maximum, "band": r.band or None,
+        "percent": r.percent, "bonus": r.bonus, "complete": r.complete,
+        "evaluator": card.evaluator, "date": card.date,
+        "items": [{"id": i.id, "weight": i.weight, "score": i.score, "points": i.points, "status": i.status,
+                   "note": i.note} for i in r.items],
+    }
+
+
+def to_json(result: CollectResult) -> dict[str, Any]:
+    """SPEC §7: plan, files, cards, missing, findings."""
+    return {
+        "plan": {"id": result.loaded.plan.plan.id, "hash": result.loaded.hash},
+        "files": [{"path": r.path, "sha256": r.sha256, "status": r.status, "cards": [c.card_id for c in r.cards]}
+                  for r in result.files],
+        "cards": [_json_card(result, c) for c in result.consolidated.cards],
+        "missing": list(result.consolidated.missing),
+        "findings": [f.to_json() for f in result.findings],
+    }
+
+
+def write_json(result: CollectResult, target: str, *, force: bool = True) -> str:
+    text = json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+    if target != "-":
+        write_text(target, text, force=force)
+    return text
+
+
+def write_csv(result: CollectResult, directory: str | Path, *, force: bool = True) -> list[Path]:
+    directory = Path(directory)
+    written = []
+    for name, rows in (("riepilogo", summary_rows(result)), ("punteggi", score_rows(result)),
+                       ("anomalie", finding_rows(result)), ("ricevute", receipt_rows(result))):
+        buffer = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: neutralise("" if v is None else v) for k, v in row.items()})
+        write_text(directory / f"{name}.csv", buffer.getvalue(), force=force)
+        written.append(directory / f"{name}.csv")
+    return written
+
+
+# ------------------------------------------------------------------ the workbook
+
+_NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Punti": "0.00", "Premio": "#,##0.00",
+                   "Percentuale": '0.##"%"', "Valutazione": "General"}
+_WIDTHS = {"Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 30, "File": 36, "Foglio": 24, "Titolo": 50,
+           "Note": 40, "Messaggio": 70, "Cosa fare": 55, "SHA-256": 66, "Schede": 30, "Obiettivo": 18, "Esito": 14,
+           "Fascia": 18, "Codice": 24, "Formato": 16}
+
+
+def write_report(result: CollectResult, target: str | Path, *, force: bool = False) -> Path:
+    """Write the consolidated workbook atomically; refuse to overwrite unless `force`."""
+    target = Path(target)
+    with atomic_path(target, force=force) as tmp:
+        _write_workbook(result, str(tmp))
+    return target
+
+
+def _write_workbook(result: CollectResult, path: str) -> None:
+    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                    "strings_to_numbers": False})
+    plan = result.loaded.plan
+    wb.set_properties({"title": f"Valutazione — {plan_label(plan)}", "author": plan.plan.ente})
+    fmt = {
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "header": wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
+                                 "valign": "vcenter", "border": 1}),
+        "text": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "error": wb.add_format({"bg_color": "#F8CBAD"}),
+        "warning": wb.add_format({"bg_color": "#FFE699"}),
+        "muted": wb.add_format({"italic": True, "font_color": "#595959"}),
+    }
+    numbers = {name: wb.add_format({"num_format": spec, "valign": "top"}) for name, spec in _NUMBER_FORMATS.items()}
+    summary = summary_rows(result)
+    subtitle = (f"{plan.plan.ente} — {plan_label(plan)} — file letti: {len(result.files)}, schede restituite: "
+                f"{len(result.consolidated.cards)} di {len(result.expected.layouts)}, errori: "
+                f"{count(result.findings, Severity.ERROR)}, avvisi: {count(result.findings, Severity.WARNING)}")
+    ws = _table(wb, "Riepilogo", "Riepilogo della valutazione", subtitle, summary, fmt, numbers)
+    for row_index, row in enumerate(summary):
+        if row["Stato"] == "Non restituita":
+            ws.write_string(3 + row_index, list(row).index("Stato"), row["Stato"], fmt["warning"])
+    _table(wb, "Punteggi", "Punteggi di ogni obiettivo", subtitle, score_rows(result), fmt, numbers)
+    findings_ws = _table(wb, "Anomalie", "Anomalie riscontrate (prima gli errori)", subtitle, finding_rows(result),
+                         fmt, numbers)
+    for row_index, f in enumerate(result.findings):
+        if f.severity in (Severity.ERROR, Severity.WARNING):
+            findings_ws.write_string(3 + row_index, 0, SEVERITY_IT[f.severity],
+                                     fmt["error" if f.severity == Severity.ERROR else "warning"])
+    _table(wb, "Ricevute", "File ricevuti", subtitle, receipt_rows(result), fmt, numbers)
+    _charts(wb, result, summary, fmt)
+    wb.close()
+
+
+def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, Any]], fmt: dict[str, Any],
+           numbers: dict[str, Any]) -> Any:
+    ws = wb.add_worksheet(name)
+    ws.write_string(0, 0, title, fmt["title"])
+    ws.write_string(1, 0, subtitle, fmt["muted"])
+    if not rows:
+        ws.write_string(3, 0, "Nessuna voce.", fmt["muted"])
+        return ws
+    columns = list(rows[0])
+    for col, heading in enumerate(columns):
+        ws.write_string(2, col, heading, fmt["header"])
+        ws.set_column(col, col, _WIDTHS.get(heading, 12))
+    for r, row in enumerate(rows, start=3):
+        for col, heading in enumerate(columns):
+            value = row[heading]
+            if value is None or value == "":
+                continue
+            if is_number(value):
+                ws.write_number(r, col, float(value), numbers.get(heading))
+            else:
+                ws.write_string(r, col, str(value), fmt["text"])  # never a formula, whatever it starts with
+    ws.autofilter(2, 0, 2 + len(rows), len(columns) - 1)
+    ws.freeze_panes(3, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(2)
+    return ws
+
+
+def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: dict[str, Any]) -> None:
+    """Native charts: total per card, distribution of scores and of bands (evaluations must be differentiated)."""
+    ws = wb.add_worksheet("Grafici")
+    ws.write_string(0, 0, "Differenziazione delle valutazioni", fmt["title"])
+    returned = [row for row in summary if row["Punteggio"] is not None]
+    ws.write_row(2, 0, ["Scheda", "Punteggio"], fmt["header"])
+    for i, row in enumerate(returned, start=3):
+        ws.write_string(i, 0, row["Scheda"])
+        ws.write_number(i, 1, row["Punteggio"])
+    scale_values = sorted({v for lay in result.expected.layouts.values() for v in lay.card.scale.numbers()})
+    scores = Counter(float(i.score) for c in result.consolidated.cards for i in c.result.items  # type: ignore[arg-type]
+                     if is_number(i.score) and i.status == "OK")
+    ws.write_row(2, 3, ["Valutazione", "Numero"], fmt["header"])
+    for i, value in enumerate(scale_values, start=3):
+        ws.write_number(i, 3, value)
+        ws.write_number(i, 4, scores.get(float(value), 0))
+    band_labels = list(dict.fromkeys(b.label for lay in result.expected.layouts.values() for b in lay.card.bands))
+    bands = Counter(c.result.band for c in result.consolidated.cards if c.result.band)
+    extra = [label for label in bands if label not in band_labels]
+    ws.write_row(2, 6, ["Fascia", "Schede"], fmt["header"])
+    for i, label in enumerate(band_labels + extra, start=3):
+        ws.write_string(i, 6, label)
+        ws.write_number(i, 7, bands.get(label, 0))
+    ws.set_column(0, 0, 32)
+    ws.set_column(3, 3, 12)
+    ws.set_column(6, 6, 22)
+    top = 5 + max(len(returned), len(scale_values), len(band_labels + extra))  # charts go under the tables
+    ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    if returned:
+        chart = wb.add_chart({"type": "bar"})
+        chart.add_series({"name": "Punteggio", "categories": ["Grafici", 3, 0, 2 + len(returned), 0],
+                          "values": ["Grafici", 3, 1, 2 + len(returned), 1], "data_labels": {"value": True}})
+        chart.set_title({"name": "Punteggio totale per scheda"})
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"min": 0})
+        chart.set_y_axis({"reverse": True})  # cards top to bottom in plan order
+        ws.insert_chart(top, 0, chart, {"x_scale": 1.5, "y_scale": 1.0 + len(returned) / 40})
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "Valutazioni", "categories": ["Grafici", 3, 3, 2 + len(scale_values), 3],
+                      "values": ["Grafici", 3, 4, 2 + len(scale_values), 4], "data_labels": {"value": True}})
+    chart.set_title({"name": "Distribuzione delle valutazioni"})
+    chart.set_legend({"none": True})
+    ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
+    if band_labels or extra:
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"name": "Schede", "categories": ["Grafici", 3, 6, 2 + len(band_labels + extra), 6],
+                          "values": ["Grafici", 3, 7, 2 + len(band_labels + extra), 7],
+                          "data_labels": {"value": True}})
+        chart.set_title({"name": "Distribuzione per fascia"})
+        chart.set_legend({"none": True})
+        ws.insert_chart(top + 18 + len(returned) // 3, 3, chart, {"x_scale": 0.75})
