@@ -60,7 +60,7 @@ _ENTRIES = [
     _c("NUMBER_DUPLICATE", "error", "Two objectives of one card carry the same number.",
        "Il numero di obiettivo {number} compare più volte nella scheda «{card}».", "Numerare gli obiettivi in modo univoco."),
     _c("NUMBER_GAP", "warning", "Objective numbers of a card skip a number.",
-       "Nella scheda «{card}» la numerazione degli obiettivi salta: manca {missing}.",
+       "Nella scheda «{card}» la numerazione degli obiettivi salta: {missing}.",
        "Verificare che nessun obiettivo sia stato omesso, oppure rinumerare."),
     _c("LEVEL_UNKNOWN", "error", "An objective uses a complexity level that the level table does not define.",
        "Il livello «{level}» non è definito nella tabella dei livelli.", "Usare uno dei livelli definiti: {known}."),
@@ -108,7 +108,7 @@ _ENTRIES = [
     _c("REDISTRIBUTION_UNDECIDED", "warning", "Items may be neutralised but the card does not say how their weight is redistributed.",
        "La scheda «{card}» ha obiettivi neutralizzabili ma non indica come ridistribuirne il peso.",
        "Indicare la ridistribuzione (nella sezione o nell'intera scheda)."),
-    _c("SHEET_NAME_COLLISION", "error", "Two cards give the same sheet name once cut to 31 characters and stripped of []:*?/\\.",
+    _c("SHEET_NAME_COLLISION", "error", "Two cards, or a card and a sheet the tool adds (Istruzioni, Riepilogo), give the same sheet name once cut to 31 characters and stripped of []:*?/\\ (case-insensitively).",
        "La scheda «{b}» avrebbe il nome di foglio «{name}», già usato {a}.", "Indicare un nome di foglio (sheet) diverso per la scheda."),
     _c("SHARED_UNUSED", "info", "A shared objective is defined but no card uses it.",
        "L'obiettivo condiviso «{ref}» non è usato da alcuna scheda.", "Rimuoverlo o assegnarlo alle schede."),
@@ -209,8 +209,9 @@ _ENTRIES = [
     _c("SHARED_INCONSISTENT", "warning", "The same shared objective was scored differently on different cards.",
        "L'obiettivo condiviso «{ref}» ha valutazioni diverse: {detail}.",
        "Verificare con i valutatori: un obiettivo comune dovrebbe avere la stessa valutazione."),
-    _c("NOT_PIANO_WORKBOOK", "info", "The spreadsheet is readable but is not a piano-xlsx workbook.",
-       "Il file non è una cartella di lavoro di piano-xlsx.", "Ignorarlo, oppure chiedere all'ufficio il file corretto."),
+    _c("NOT_PIANO_WORKBOOK", "error", "The spreadsheet is readable but is not a piano-xlsx workbook (no manifest, no card sheet).",
+       "Il file non è una cartella di lavoro di piano-xlsx: non contiene né il manifesto né i fogli delle schede.",
+       "Verificare che sia il file giusto; chiedere all'ufficio la cartella ricevuta, compilata."),
 ]
 
 CATALOGUE: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}
