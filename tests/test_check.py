@@ -228,7 +228,8 @@ def test_changed_total_points_at_the_total() -> None:
 
 def test_ambiguous_change_points_at_the_total() -> None:
     # 30 → 40 and 20 → 10 would both fit the other weights: no single culprit
-    case = make(lambda d: (ind(d, 0).update(weight=25), ind(d, 2).update(weight=25), ind(d, 1).update(level="SIGNIFICATIVA")))
+    case = make(lambda d: (ind(d, 0).update(weight=25), ind(d, 2).update(weight=25),
+                           ind(d, 1).update(level="SIGNIFICATIVA")))
     case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].total")
 
 
@@ -426,6 +427,12 @@ def test_item_may_supply_what_the_shared_objective_lacks() -> None:
     # the shared objective itself still lacks it, once; the card's item does not
     case = make(change)
     case.assert_at(case.one("DEADLINE_MISSING"), "shared_objectives[0].deadline", key_present=False)
+
+
+def test_behaviour_items_need_no_content() -> None:
+    case = make(lambda d: [ind(d, i).update(kind="behaviour", indicators=None, target=None, deadline=None)
+                           for i in range(3)])
+    assert case.findings == []
 
 
 def test_deadline_date_alone_is_a_deadline() -> None:

@@ -14,9 +14,10 @@ Decisions taken where the plan format leaves room:
   numbering (annual objectives 1–4, multi-year 5–7). Items without a number are
   ignored. An item that takes its number from a shared objective counts for
   gaps but never as a duplicate: shared objectives have their own numbering.
-- **Content** (indicators, target, deadline) is checked on gates too: a gate
-  is a condition someone must verify. A shared objective is checked once, at
-  its definition; an item that overrides a field is checked at the item.
+- **Content** (indicators, target, deadline) is checked on gates too, since a
+  gate is a condition someone must verify, but not on behaviour items
+  (`kind: behaviour`). A shared objective is checked once, at its definition;
+  an item that overrides a field is checked at the item.
 - **Reachable totals** assume every item is scored: a neutralised item's weight
   is redistributed, so the card's range does not change (kept simple on
   purpose). Gates carry no points.
@@ -230,11 +231,12 @@ def _suspect_item(section: Section, weights: list[float], difference: float,
     weight is the points of another level of the table.
     """
     like_others, like_a_level = [], []
-    for index, (item, weight) in enumerate(zip(section.items, weights)):
+    for index, (item, weight) in enumerate(zip(section.items, weights, strict=True)):
         corrected = weight - difference
         if item.gate or corrected <= TOLERANCE:
             continue
-        others = [w for j, (other, w) in enumerate(zip(section.items, weights)) if j != index and not other.gate]
+        others = [w for j, (other, w) in enumerate(zip(section.items, weights, strict=True))
+                  if j != index and not other.gate]
         if any(abs(corrected - w) <= TOLERANCE for w in others):
             like_others.append(index)
         elif item.weight is None and any(abs(corrected - p) <= TOLERANCE for p in levels.values()):
@@ -248,7 +250,7 @@ def _suspect_item(section: Section, weights: list[float], difference: float,
 
 def check_card_totals(ctx: _Context) -> Iterator[Finding]:
     """A card's declared total against the sum of its sections' maxima (CARD_TOTAL_MISMATCH)."""
-    for ci, (card, resolved) in enumerate(zip(ctx.plan.cards, ctx.cards)):
+    for ci, (card, resolved) in enumerate(zip(ctx.plan.cards, ctx.cards, strict=True)):
         if card.total is None:
             continue
         if abs(resolved.maximum - float(card.total)) > TOLERANCE:
@@ -314,8 +316,9 @@ def _scope_findings(ctx: _Context, card: Card, scope: list[_Numbered]) -> Iterat
     missing = [n for n in range(1, max(present) + 1) if n not in present]
     if missing:
         after = min((e for e in scope if isinstance(e.key, int) and e.key > missing[0]), key=lambda e: e.key)
+        listed = ", ".join(str(n) for n in missing)
         yield finding("NUMBER_GAP", **ctx.at(after.path), card=card.title,
-                      missing=", ".join(str(n) for n in missing))
+                      missing=f"manca il numero {listed}" if len(missing) == 1 else f"mancano i numeri {listed}")
 
 
 # --------------------------------------------------------------------------- levels and weights
@@ -324,7 +327,7 @@ def _scope_findings(ctx: _Context, card: Card, scope: list[_Numbered]) -> Iterat
 def check_levels(ctx: _Context) -> Iterator[Finding]:
     """Levels unknown, disagreeing with the table, printed ambiguously; weights missing or ambiguous."""
     known = ", ".join(ctx.levels) or "nessuno (la tabella «levels» è vuota)"
-    for path, ci, _, section, item in ctx.items():
+    for path, ci, _, _, item in ctx.items():
         si, ii = path[3], path[5]
         assert isinstance(si, int) and isinstance(ii, int)
         label = ctx.item_label(ci, si, ii)
@@ -415,6 +418,8 @@ def check_content(ctx: _Context) -> Iterator[Finding]:
     for path, ci, _, _, item in ctx.items():
         si, ii = path[3], path[5]
         assert isinstance(si, int) and isinstance(ii, int)
+        if item.kind == "behaviour":
+            continue  # a behaviour parameter has no indicators, target or deadline by nature
         inherits: set[str] = set()
         if item.ref is not None:
             if item.ref not in ctx.shared:
@@ -474,12 +479,12 @@ class _Interval:
         return (self.lo < x or (self.lo_in and x == self.lo)) and (x < self.hi or (self.hi_in and x == self.hi))
 
     def describe(self) -> str:
+        lo, hi = _n(self.lo), _n(self.hi)
         if self.lo == self.hi:
-            return f"il solo valore {_n(self.lo)}"
-        ends = {(False, False): "estremi esclusi", (True, True): "estremi inclusi",
-                (True, False): f"{_n(self.lo)} incluso, {_n(self.hi)} escluso",
-                (False, True): f"{_n(self.lo)} escluso, {_n(self.hi)} incluso"}[(self.lo_in, self.hi_in)]
-        return f"tra {_n(self.lo)} e {_n(self.hi)} ({ends})"
+            return f"il solo valore {lo}"
+        return {(False, False): f"tra {lo} e {hi} esclusi", (True, True): f"da {lo} a {hi} inclusi",
+                (False, True): f"oltre {lo} fino a {hi}", (True, False): f"da {lo} fino a meno di {hi}",
+                }[(self.lo_in, self.hi_in)]
 
 
 def _band_interval(band: Band) -> _Interval:
@@ -532,7 +537,7 @@ def check_band_overlaps(ctx: _Context) -> Iterator[Finding]:
     """Bands that overlap (BAND_OVERLAP), at the lower edge of the later one; empty bands (PLAN_BAND_EMPTY)."""
     for k, bandset in enumerate(ctx.plan.bands):
         intervals = [_band_interval(b) for b in bandset.bands]
-        for j, (band, iv) in enumerate(zip(bandset.bands, intervals)):
+        for j, (band, iv) in enumerate(zip(bandset.bands, intervals, strict=True)):
             path = ("bands", k, "bands", j)
             if iv.empty:
                 yield finding("PLAN_BAND_EMPTY", **ctx.at(path + ("max",)), band=band.label)
@@ -732,7 +737,7 @@ _YEAR_IN_TITLE = re.compile(r"\b(?:anno|annualità)\s+(\d{4})\b", re.IGNORECASE)
 def _plan_years(ctx: _Context) -> tuple[set[int], str] | None:
     info = ctx.plan.plan
     if info.year is not None:
-        return {info.year}, str(info.year)
+        return {info.year}, f"il {info.year}"
     match = _PERIOD.match(info.period or "")
     if not match:
         return None
