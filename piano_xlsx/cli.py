@@ -18,6 +18,15 @@ from piano_xlsx.findings import Finding, Severity, count, exit_status, sort_find
 from piano_xlsx.plan.loader import LoadedPlan, PlanError, load_plan
 
 
+class CannotRun(click.ClickException):
+    """The command could not run (exit status 2): e.g. an output exists and --force was not given."""
+
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return self.message
+
+
 def emit_json(data: Any, target: str) -> None:
     """Write JSON to a file atomically, or to standard output for '-'."""
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
@@ -125,7 +134,10 @@ def keygen(directory: str, force: bool) -> None:
 @click.option("--key", "key_path", type=click.Path(dir_okay=False), help="Private key that signs the manifest.")
 @click.option("--per-sector", is_flag=True, help="One workbook per card instead of one workbook with a sheet per card.")
 @click.option("--password", help="Protection password (default: derived from the plan and the key).")
-def generate(plan: str, out_dir: str, key_path: str | None, per_sector: bool, password: str | None) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes writing workbooks (default: the usable cores); the files do not depend on it.")
+def generate(plan: str, out_dir: str, key_path: str | None, per_sector: bool, password: str | None,
+             jobs: int | None) -> None:
     """Generate the locked workbooks of a plan.
 
     Example:
@@ -141,7 +153,8 @@ def generate(plan: str, out_dir: str, key_path: str | None, per_sector: bool, pa
     except KeyError_ as exc:
         raise click.UsageError(str(exc)) from None
     try:
-        result = run_generate(loaded, out_dir, private_key=key, per_sector=per_sector, password=password)
+        result = run_generate(loaded, out_dir, private_key=key, per_sector=per_sector, password=password,
+                              jobs=jobs)
     except PlanError as exc:
         print_findings(exc.findings)
         click.echo("Il piano contiene errori: correggerli prima di generare (piano-xlsx check).", err=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,45 +37,110 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "piano"
 
 
-def protection_password(loaded: LoadedPlan, private_key: Ed25519PrivateKey | None) -> str:
+def protection_password(loaded: LoadedPlan, private_key: Ed25519PrivateKey | None,
+                        plan_hash: str | None = None) -> str:
     """A password derived from the plan (and the key, when there is one): the same inputs give the same files."""
     secret = b"piano-xlsx"
     if private_key is not None:
-        secret = private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                           serialization.NoEncryption())
-    digest = hmac.new(secret, loaded.hash.encode("ascii"), hashlib.sha256).digest()
+        secret = _raw_key(private_key)
+    digest = hmac.new(secret, (plan_hash or loaded.hash).encode("ascii"), hashlib.sha256).digest()
     return base64.b32encode(digest).decode("ascii")[:12]
+
+
+def _raw_key(private_key: Ed25519PrivateKey) -> bytes:
+    return private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                     serialization.NoEncryption())
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def plan_layouts(loaded: LoadedPlan) -> list[CardLayout]:
     return [card_layout(card) for card in resolve_cards(loaded.plan)]
 
 
+@dataclass
+class _Job:
+    """What every workbook of one run shares; built once per process."""
+
+    loaded: LoadedPlan
+    layouts: list[CardLayout]
+    password: str
+    private_key: Ed25519PrivateKey | None
+    plan_hash: str
+    out_dir: Path
+
+    def write(self, name: str, indices: list[int]) -> str:
+        """Write one workbook; return its SHA-256."""
+        issued = write_workbook(self.loaded, [self.layouts[i] for i in indices], password=self.password,
+                                private_key=self.private_key, plan_hash=self.plan_hash)
+        write_bytes(self.out_dir / name, issued.data)
+        return hashlib.sha256(issued.data).hexdigest()
+
+
+_WORKER: dict[str, _Job] = {}  # worker process state
+
+
+def _init_worker(loaded: LoadedPlan, layouts: list[CardLayout], password: str, raw_key: bytes | None,
+                 plan_hash: str, out_dir: Path) -> None:
+    key = Ed25519PrivateKey.from_private_bytes(raw_key) if raw_key is not None else None
+    _WORKER["job"] = _Job(loaded, layouts, password, key, plan_hash, out_dir)
+
+
+def _write_in_worker(group: tuple[str, list[int]]) -> str:
+    return _WORKER["job"].write(*group)
+
+
 def generate(loaded: LoadedPlan, out_dir: str | Path, *, private_key: Ed25519PrivateKey | None = None,
-             per_sector: bool = False, password: str | None = None) -> Generated:
-    """Write the workbooks (one with a sheet per card, or one per card) and a delivery note for the HR office."""
+             per_sector: bool = False, password: str | None = None, jobs: int | None = None) -> Generated:
+    """Write the workbooks (one with a sheet per card, or one per card) and a delivery note for the HR office.
+
+    Args:
+        loaded: the plan; one with errors (see `check_plan`) is refused with `PlanError`.
+        out_dir: folder for the workbooks and the delivery note.
+        private_key: signs each manifest; without it the manifests carry the plan hash only.
+        per_sector: one workbook per card instead of one workbook with a sheet per card.
+        password: protection password (default: derived from the plan and the key).
+        jobs: processes writing workbooks (default: the usable cores). The files do not depend on it.
+
+    Returns:
+        The files written, in plan order, the password and the delivery note.
+    """
     errors = [f for f in check_plan(loaded) if f.severity == Severity.ERROR]
     if errors:
         raise PlanError(errors)
     out_dir = Path(out_dir)
     layouts = plan_layouts(loaded)
-    password = password or protection_password(loaded, private_key)
+    plan_hash = loaded.hash
+    password = password or protection_password(loaded, private_key, plan_hash)
     base = slug(loaded.plan.plan.id)
-    groups = [(f"{base}-{slug(lay.card.id)}.xlsx", [lay]) for lay in layouts] if per_sector else [
-        (f"{base}.xlsx", layouts)]
+    groups: list[tuple[str, list[int]]] = (
+        [(f"{base}-{slug(lay.card.id)}.xlsx", [i]) for i, lay in enumerate(layouts)] if per_sector
+        else [(f"{base}.xlsx", list(range(len(layouts))))])
     result = Generated(password=password, signed=private_key is not None)
-    lines = []
-    for name, group in groups:
-        issued = write_workbook(loaded, group, password=password, private_key=private_key)
-        path = out_dir / name
-        write_bytes(path, issued.data)
-        result.files.append(path)
-        lines.append(f"{name}  sha256 {hashlib.sha256(issued.data).hexdigest()}  "
-                     f"schede: {', '.join(lay.card.id for lay in group)}")
+    jobs = max(1, min(jobs or default_jobs(), len(groups)))
+    if jobs == 1:
+        job = _Job(loaded, layouts, password, private_key, plan_hash, out_dir)
+        digests = [job.write(name, indices) for name, indices in groups]
+    else:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        raw = _raw_key(private_key) if private_key is not None else None
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                 initargs=(loaded, layouts, password, raw, plan_hash, out_dir)) as pool:
+            digests = list(pool.map(_write_in_worker, groups, chunksize=max(1, len(groups) // (jobs * 8))))
+    lines: list[str] = []
+    for (name, indices), digest in zip(groups, digests, strict=True):
+        result.files.append(out_dir / name)
+        lines.append(f"{name}  sha256 {digest}  schede: {', '.join(layouts[i].card.id for i in indices)}")
     note = [
         f"Piano: {loaded.plan.plan.ente} — {loaded.plan.plan.title} (id {loaded.plan.plan.id}, "
         f"versione {loaded.plan.plan.version})",
-        f"Impronta del piano: {loaded.hash}",
+        f"Impronta del piano: {plan_hash}",
         "Firma: " + ("presente (verificare con la chiave pubblica)" if private_key else
                      "ASSENTE: manifesto con impronta ma non firmato (usare --key)"),
         f"Password di protezione dei fogli e della struttura: {password}",

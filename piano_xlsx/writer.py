@@ -104,7 +104,8 @@ class Issued:
 
 
 def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: str,
-                   private_key: Ed25519PrivateKey | None = None) -> Issued:
+                   private_key: Ed25519PrivateKey | None = None, plan_hash: str | None = None) -> Issued:
+    """Write one workbook holding `layouts`; `plan_hash` spares recomputing the plan's hash for every workbook."""
     plan = loaded.plan
     buffer = io.BytesIO()
     wb = _Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -153,7 +154,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
                   repeat_row=SUMMARY_HEADER_ROW)
 
     manifest = build_manifest(
-        plan_info={"id": plan.plan.id, "version": plan.plan.version, "hash": loaded.hash,
+        plan_info={"id": plan.plan.id, "version": plan.plan.version, "hash": plan_hash or loaded.hash,
                    "ente": plan.plan.ente, "title": plan.plan.title},
         sheets=[{"name": INSTRUCTIONS_SHEET, "role": "instructions", "card": None},
                 *({"name": lay.sheet, "role": "card", "card": lay.card.id} for lay in layouts),
