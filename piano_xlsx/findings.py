@@ -212,6 +212,15 @@ _ENTRIES = [
     _c("NOT_PIANO_WORKBOOK", "error", "The spreadsheet is readable but is not a piano-xlsx workbook (no manifest, no card sheet).",
        "Il file non è una cartella di lavoro di piano-xlsx: non contiene né il manifesto né i fogli delle schede.",
        "Verificare che sia il file giusto; chiedere all'ufficio la cartella ricevuta, compilata."),
+    # --- audit ---
+    _c("AUDIT_ENGINE", "warning", "The independent formula engine could not recompute some cells (a formula it cannot "
+       "parse, an unsupported function, a reference beyond the safety limits).",
+       "Il ricalcolo indipendente non è stato possibile: {detail}",
+       "Verificare a mano queste celle aprendo il file in un foglio di calcolo e ricalcolando."),
+    _c("AUDIT_MODEL_DIFFERS", "warning", "The plan's Python model (third opinion, audit --plan) disagrees with the "
+       "independent engine on the value an issued formula computes.",
+       "Il modello del piano calcola {model}, il motore indipendente {engine}.",
+       "Segnalare il caso agli sviluppatori con il file: uno dei due calcoli è errato."),
 ]
 
 CATALOGUE: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}
@@ -254,7 +263,8 @@ def finding(code: str, *, file: str | None = None, sheet: str | None = None, cel
             **details: Any) -> Finding:
     """Build a finding from its catalogue entry, filling the Italian templates with `details`."""
     entry = CATALOGUE[code]
-    fmt = _Missing({k: _fmt(v) for k, v in details.items()})
+    places = {"file": file, "sheet": sheet, "cell": cell, "where": where}
+    fmt = _Missing({k: _fmt(v) for k, v in {**places, **details}.items() if v is not None})
     return Finding(code=code, severity=severity or entry.severity,
                    message=entry.message.format_map(fmt), hint=entry.hint.format_map(fmt),
                    file=file, sheet=sheet, cell=cell, where=where, line=line)

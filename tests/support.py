@@ -95,3 +95,36 @@ def full_scores(layouts: list[CardLayout], value: Any = 8) -> dict[str, dict[str
 
 __all__ = ["ROOT", "TEMPLATES", "EXAMPLE_PLAN", "libreoffice_convert", "make_keys", "generate_plan", "fill_workbook",
            "full_scores", "plan_layouts", "soffice"]
+
+
+def rewrite_zip(source: Path, target: Path, edits: dict[str, Any]) -> Path:
+    """Copy a zip, changing parts: name -> function(bytes) -> bytes, or None to drop the part."""
+    import copy
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename in edits:
+                if edits[info.filename] is None:
+                    continue
+                data = edits[info.filename](data)
+            zout.writestr(copy.copy(info), data)
+    return target
+
+
+def sheet_part(path: Path, sheet: str) -> str:
+    """The zip part name of a sheet, e.g. 'xl/worksheets/sheet2.xml'."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        workbook = zf.read("xl/workbook.xml").decode()
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(r'<sheet [^>]*name="%s"[^>]*r:id="([^"]+)"' % re.escape(sheet), workbook)
+    assert rid, f"no sheet {sheet}"
+    target = re.search(r'Id="%s"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="%s"' % (rid.group(1), rid.group(1)),
+                       rels)
+    assert target
+    name = target.group(1) or target.group(2)
+    return name.lstrip("/") if name.startswith("/") else "xl/" + name

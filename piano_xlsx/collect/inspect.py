@@ -246,7 +246,7 @@ def _check_structure(book: WorkbookData, name: str, manifest: dict[str, Any] | N
         # LibreOffice (7.4, measured) always writes an empty <workbookProtection/> when it saves .xlsx:
         # the loss is expected there; sheets added, removed or renamed are still caught by the manifest.
         saved_by_calc = "libreoffice" in book.application.lower()
-        add(finding("PROTECTION_REMOVED", file=name, severity=Severity.WARNING if saved_by_calc else None,
+        add(finding("PROTECTION_REMOVED", file=name, severity=Severity.INFO if saved_by_calc else None,
                     detail="struttura della cartella di lavoro non protetta"
                            + (" (salvata con LibreOffice, che non conserva questa protezione)" if saved_by_calc else "")))
     if book.external_links:

@@ -33,7 +33,7 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
 
         piano-xlsx collect piano.yaml restituite/ -o consolidato.xlsx --public-key chiavi/piano-xlsx-pubblica.pem
     """
-    from piano_xlsx.cli import open_plan
+    from piano_xlsx.cli import CannotRun, open_plan
     from piano_xlsx.collect import collect as run_collect
     from piano_xlsx.collect.report import write_csv, write_json, write_report
     from piano_xlsx.signing import KeyError_, load_public_key
@@ -49,7 +49,7 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
     outputs = [Path(report)] + ([Path(json_out)] if json_out and json_out != "-" else [])
     existing = [str(p) for p in outputs if p.exists()]
     if existing and not force:
-        raise OutputExists(f"{', '.join(existing)} esiste già: usare --force per sovrascrivere")
+        raise CannotRun(f"{', '.join(existing)} esiste già: usare --force per sovrascrivere")
 
     bar = None
     if sys.stderr.isatty():
@@ -63,11 +63,13 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
     result = run_collect(loaded, paths, public_key=public_key, jobs=jobs, progress=progress)
     if bar is not None:
         bar.render_finish()
-    write_report(result, report, force=force)
-    if json_out:
-        text = write_json(result, json_out, force=force)
-        if json_out == "-":
-            click.echo(text, nl=False)
+    try:
+        write_report(result, report, force=force)
+        text = write_json(result, json_out, force=force) if json_out else ""
+    except OutputExists as exc:  # appeared while we were reading
+        raise CannotRun(str(exc)) from None
+    if json_out == "-":
+        click.echo(text, nl=False)
     if csv_dir:
         write_csv(result, csv_dir, force=True)
     findings = result.findings

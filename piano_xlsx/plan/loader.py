@@ -42,7 +42,7 @@ class LoadedPlan:
             if path in self.lines:
                 return self.lines[path]
             path = path[:-1]
-        return None
+        return self.lines.get(())
 
     @property
     def hash(self) -> str:
@@ -62,8 +62,28 @@ def plan_hash(plan: Plan) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _to_python(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> Any:
-    """Turn a composed YAML node into plain data, recording the line of every key path."""
+MAX_NODES = 200_000  # aliases may repeat a node; a plan never needs more than this many values
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.left = MAX_NODES
+        self.active: set[int] = set()
+
+
+def _to_python(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], budget: _Budget | None = None) -> Any:
+    """Turn a composed YAML node into plain data, recording the line of every key path.
+
+    Aliases are expanded, within a budget: a self-referencing alias or an alias bomb is refused.
+    """
+    budget = budget or _Budget()
+    budget.left -= 1
+    if budget.left < 0:
+        raise PlanError([finding("PLAN_YAML", line=node.start_mark.line + 1,
+                                 detail="troppi valori: alias (&/*) ripetuti oltre misura")])
+    if id(node) in budget.active:
+        raise PlanError([finding("PLAN_YAML", line=node.start_mark.line + 1,
+                                 detail=f"alias che richiama se stesso (riga {node.start_mark.line + 1})")])
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -76,11 +96,16 @@ def _to_python(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> Any
             if key in out:
                 raise PlanError([finding("PLAN_YAML", where=format_path(path + (key,)), line=key_node.start_mark.line + 1,
                                          detail=f"chiave «{key}» ripetuta alla riga {key_node.start_mark.line + 1}")])
-            out[key] = _to_python(value_node, path + (key,), lines)
+            budget.active.add(id(node))
+            out[key] = _to_python(value_node, path + (key,), lines, budget)
+            budget.active.discard(id(node))
             lines[path + (key,)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(child, path + (i,), lines) for i, child in enumerate(node.value)]
+        budget.active.add(id(node))
+        items = [_to_python(child, path + (i,), lines, budget) for i, child in enumerate(node.value)]
+        budget.active.discard(id(node))
+        return items
     loader = _Loader("")
     return loader.construct_object(node, deep=True)
 
@@ -89,7 +114,9 @@ def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # an unclosed quote or bracket is reported at the end of the file: its opening (context) is more useful
+        at_end = "end of stream" in (exc.problem or "")
+        mark = (exc.context_mark if at_end else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise PlanError([finding("PLAN_YAML", line=line,
                                  detail=f"{exc.problem or exc.context} (riga {line})")]) from None
@@ -111,11 +138,14 @@ def validate(data: Any, source: str, lines: dict[KeyPath, int] | None = None) ->
     except ValidationError as exc:
         findings = []
         loaded = LoadedPlan(plan=None, source=source, lines=lines)  # type: ignore[arg-type]
+        seen: set[tuple[str, str]] = set()
         for err in exc.errors():
             path = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
-            where = format_path(path)
-            findings.append(finding("PLAN_SCHEMA", path=where, where=where, line=loaded.line(path),
-                                    detail=_italian_error(err)))
+            where, detail = format_path(path), _italian_error(err)
+            if (where, detail) in seen:  # one error per key, not one per branch of `int | float`
+                continue
+            seen.add((where, detail))
+            findings.append(finding("PLAN_SCHEMA", path=where, where=where, line=loaded.line(path), detail=detail))
         raise PlanError(findings) from None
     return LoadedPlan(plan=plan, source=source, lines=lines)
 

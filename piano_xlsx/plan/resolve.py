@@ -113,10 +113,17 @@ def item_weight(item: Item, levels: dict[str, float]) -> float | None:
     return None
 
 
+def _first_by_id(elements: list) -> dict:  # type: ignore[type-arg]
+    out: dict = {}  # type: ignore[type-arg]
+    for element in elements:
+        out.setdefault(element.id, element)
+    return out
+
+
 def resolve_card(plan: Plan, card: Card, sheet: str | None = None) -> ResolvedCard:
-    scales = {s.id: s for s in plan.scales}
-    bandsets = {b.id: b for b in plan.bands}
-    shared = {o.id: o for o in plan.shared_objectives}
+    scales = _first_by_id(plan.scales)  # on duplicate ids the first counts, as in check
+    bandsets = _first_by_id(plan.bands)
+    shared = _first_by_id(plan.shared_objectives)
     levels = {k: float(v) for k, v in plan.levels.items()}
     scale_id = card.scale or plan.default_scale
     scale = scales.get(scale_id) if scale_id else None
