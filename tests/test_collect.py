@@ -270,7 +270,7 @@ def test_same_card_in_two_files(world):
     assert [c.card_id for c in same.consolidated.cards] == ["settore-2"]  # identical copies: one counts
     differ = run(world, world["returned"]["settore-2"], different)
     duplicate = next(f for f in differ.findings if f.code == "DUPLICATE_RETURN")
-    assert duplicate.severity.value == "error" and "settore-2" in duplicate.message
+    assert duplicate.severity.value == "error" and "Settore II Finanziario" in duplicate.message
     assert "settore-2" in differ.consolidated.missing  # different content: nobody wins until the office says
 
 

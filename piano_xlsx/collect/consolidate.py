@@ -28,14 +28,14 @@ def consolidate(expected: Expected, files: list[FileReport]) -> Consolidated:
         if not candidates:
             out.missing.append(card_id)
             evaluatee = layout.card.evaluatee.name if layout.card.evaluatee else layout.card.card.evaluatee
-            out.findings.append(finding("CARD_MISSING", card=card_id, evaluatee=evaluatee))
+            out.findings.append(finding("CARD_MISSING", card=layout.card.card.title, evaluatee=evaluatee))
             continue
         if len(candidates) == 1:
             out.cards.append(candidates[0][0])
             continue
         winner, resolution = _pick(candidates)
         files = ", ".join(report.path for _, report in candidates)
-        out.findings.append(finding("DUPLICATE_RETURN", card=card_id, files=files, resolution=resolution,
+        out.findings.append(finding("DUPLICATE_RETURN", card=layout.card.card.title, files=files, resolution=resolution,
                                     file=winner[1].path if winner else candidates[0][1].path,
                                     sheet=candidates[0][0].sheet))
         if winner:

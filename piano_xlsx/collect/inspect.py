@@ -439,7 +439,8 @@ def _read_card(sheet: SheetData, layout: CardLayout, name: str, add: Any) -> Car
         notes[item.item.id] = _text(cells.get(item.cell("note")))
         status = item_status(layout, item, value)
         where = {"file": name, "sheet": sheet.name, "cell": item.cell("score")}
-        label = item.item.number
+        title = item.item.title if len(item.item.title) <= 50 else item.item.title[:49] + "…"
+        label = f"{item.item.number} «{title}»"  # numbers repeat across sections; the title does not
         if status == STATUS_MISSING:
             add(finding("SCORE_MISSING", item=label, **where))
         elif status == STATUS_INVALID:
