@@ -1,0 +1,161 @@
+"""Issued against found, cell by cell: which formulas are intact, changed, replaced or deleted, which constants moved.
+
+Formulas are compared after `normalise_formula` (case, spaces, '=' and _xlfn.
+prefixes do not matter), constants as the manifest stores them, so a file
+re-saved by Excel or LibreOffice compares equal to the one issued.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piano_xlsx.audit.checks import col_index
+from piano_xlsx.audit.engine import Source
+from piano_xlsx.audit.issued import Issued
+from piano_xlsx.audit.result import (
+    CHANGE_ADDED,
+    CHANGE_CONSTANT,
+    CHANGE_FORMULA,
+    CHANGED,
+    MISSING,
+    OK,
+    ConstantRow,
+    FormulaRow,
+)
+from piano_xlsx.computation import is_number, values_equal
+from piano_xlsx.manifest import normalise_formula, normalise_number, normalise_text
+from piano_xlsx.plan.resolve import MANIFEST_SHEET
+from piano_xlsx.reader.xlsx import CellData, WorkbookData, split_address
+
+Key = tuple[str, str]
+
+
+def found_key(cell: CellData | None) -> tuple[str, str] | None:
+    """A found cell in the manifest's form: (kind, normalised value); None for an empty cell."""
+    if cell is None:
+        return None
+    if cell.formula is not None:
+        return ("f", normalise_formula(cell.formula))
+    if is_number(cell.value):
+        return ("n", normalise_number(cell.value))
+    if cell.value is None or cell.value == "":
+        return None
+    return ("t", normalise_text(str(cell.value)))
+
+
+def issued_value(kind: str, value: str) -> Any:
+    """The constant as the engine and reports should see it (numbers as numbers)."""
+    if kind == "n":
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def found_sources(book: WorkbookData) -> dict[str, dict[str, Source]]:
+    """Every cell of every sheet as the engine must see it: the workbook as found."""
+    out: dict[str, dict[str, Source]] = {}
+    for name, sheet in book.sheets.items():
+        cells = {}
+        for address, cell in sheet.cells.items():
+            if cell.formula is not None:
+                cells[address] = Source(formula=cell.formula)
+            elif cell.value is not None:
+                cells[address] = Source(value=cell.value, error=cell.type == "e")
+        out[name] = cells
+    return out
+
+
+def sort_key(sheet_order: dict[str, int], sheet: str, address: str) -> tuple[int, str, int, int]:
+    """Sheets in workbook order, then rows, then columns."""
+    parsed = split_address(address) or ("", 0)
+    return (sheet_order.get(sheet, len(sheet_order)), sheet, parsed[1], col_index(parsed[0]))
+
+
+def formula_rows(book: WorkbookData, issued: Issued) -> list[FormulaRow]:
+    """Every formula issued and every formula found, with the status that comparing the texts gives.
+
+    "stale" needs the engine and is decided later; here an intact formula is "ok".
+    """
+    rows: list[FormulaRow] = []
+    done: set[Key] = set()
+    for sheet_name, address, want in issued.formula_cells():
+        done.add((sheet_name, address))
+        sheet = book.sheets.get(sheet_name)
+        cell = sheet.cells.get(address) if sheet is not None else None
+        key = found_key(cell)
+        row = FormulaRow(sheet=sheet_name, cell=address, issued="=" + want, found=None,
+                         cached=cell.value if cell is not None else None, recomputed=None, status=OK)
+        if key is None:
+            row.status = MISSING
+            row.cached = None
+        elif key[0] == "f":
+            row.found = "=" + (cell.formula or "")  # type: ignore[union-attr]
+            if key[1] != want:
+                row.status, row.change = CHANGED, CHANGE_FORMULA
+        else:
+            row.found = cell.value  # type: ignore[union-attr]
+            row.cached = None  # a constant has no cached value: it is the value
+            row.status, row.change = CHANGED, CHANGE_CONSTANT
+        rows.append(row)
+    for sheet_name, sheet in book.sheets.items():
+        if sheet_name == MANIFEST_SHEET:
+            continue
+        for address, cell in sheet.cells.items():
+            if cell.formula is None or (sheet_name, address) in done:
+                continue
+            kind, value = issued.cells.get(sheet_name, {}).get(address, (None, None))
+            rows.append(FormulaRow(sheet=sheet_name, cell=address,
+                                   issued=None, found="=" + cell.formula, cached=cell.value, recomputed=None,
+                                   status=CHANGED, change=CHANGE_ADDED,
+                                   expected=issued_value(kind, value) if kind else None))
+    order = {name: i for i, name in enumerate(dict.fromkeys([*issued.sheets, *book.sheets]))}
+    rows.sort(key=lambda r: sort_key(order, r.sheet, r.cell))
+    return rows
+
+
+def constant_rows(book: WorkbookData, issued: Issued) -> list[ConstantRow]:
+    """Locked constants (weights, base of the bonus, texts) found different from those issued.
+
+    A constant replaced by a formula is a formula row ("added"); a sheet that is missing is reported once.
+    """
+    rows = []
+    for sheet_name, cells in issued.cells.items():
+        sheet = book.sheets.get(sheet_name)
+        if sheet is None or sheet_name == MANIFEST_SHEET:
+            continue
+        for address, (kind, want) in cells.items():
+            if kind == "f":
+                continue
+            cell = sheet.cells.get(address)
+            key = found_key(cell)
+            if key is not None and key[0] == "f":
+                continue
+            if key == (kind, want) or (kind == "t" and want == "" and key is None):
+                continue
+            rows.append(ConstantRow(sheet=sheet_name, cell=address, issued=issued_value(kind, want),
+                                    found=cell.value if cell is not None else None))
+    return rows
+
+
+def restored_sources(found: dict[str, dict[str, Source]], formulas: list[FormulaRow],
+                     constants: list[ConstantRow]) -> dict[str, dict[str, Source]]:
+    """The workbook with every issued formula and constant put back; inputs stay as found."""
+    out = {sheet: dict(cells) for sheet, cells in found.items()}
+    for row in formulas:
+        if row.status in (CHANGED, MISSING):
+            if row.issued is not None:
+                out.setdefault(row.sheet, {})[row.cell] = Source(formula=row.issued[1:])
+            elif row.expected is not None:  # a formula typed over an issued constant
+                out.setdefault(row.sheet, {})[row.cell] = Source(value=row.expected)
+    for const in constants:
+        out.setdefault(const.sheet, {})[const.cell] = Source(value=const.issued)
+    return out
+
+
+def cached_differs(cached: Any, recomputed: Any) -> bool:
+    """A cached value that disagrees with the engine; a file never recalculated caches nothing, which is not stale."""
+    if cached is None or recomputed is None:
+        return False
+    return not values_equal(cached, recomputed)

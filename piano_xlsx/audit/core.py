@@ -1,0 +1,212 @@
+"""One file, start to finish: open, compare with the manifest, recompute with the engine, explain."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from piano_xlsx.audit import compare, explain
+from piano_xlsx.audit.checks import check_workbook
+from piano_xlsx.audit.engine import EngineRun, Model
+from piano_xlsx.audit.inspect import open_file
+from piano_xlsx.audit.issued import Issued, from_manifest
+from piano_xlsx.audit.opinion import model_values
+from piano_xlsx.audit.result import (
+    CHANGE_CONSTANT,
+    CHANGED,
+    MISSING,
+    OK,
+    STALE,
+    CardAudit,
+    ConstantRow,
+    FileAudit,
+    FormulaRow,
+)
+from piano_xlsx.computation import values_equal
+from piano_xlsx.findings import finding
+from piano_xlsx.layout import CardLayout
+from piano_xlsx.plan.loader import LoadedPlan
+from piano_xlsx.reader.xlsx import WorkbookData
+
+MAX_EFFECTS = 40  # differences whose own effect on the total is computed (one engine run each)
+
+Key = tuple[str, str]
+
+
+def audit_file(path: str | Path, *, public_key: Ed25519PublicKey | None = None, loaded: LoadedPlan | None = None,
+               layouts: list[CardLayout] | None = None, display: str | None = None) -> FileAudit:
+    """Audit one returned workbook; never raises for anything the file contains.
+
+    Args:
+        path: the file (only read).
+        public_key: verifies the manifest signature; without it the signature is "absent" (not verified).
+        loaded, layouts: the plan and its card layouts, for the Python model's third opinion (optional).
+        display: the name the reports use for the file (default: `path`).
+
+    Returns:
+        The FileAudit: a row per formula cell, the cards' totals, every finding.
+    """
+    audit = FileAudit(path=display or str(path))
+    try:
+        _audit(path, audit, public_key, loaded, layouts)
+    except (MemoryError, RecursionError) as exc:
+        audit.findings.append(finding("FILE_TOO_LARGE", file=audit.path, detail=type(exc).__name__))
+    return audit
+
+
+def _audit(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey | None, loaded: LoadedPlan | None,
+           layouts: list[CardLayout] | None) -> None:
+    opened = open_file(path, audit, public_key)
+    if opened is None:
+        return
+    book, manifest = opened.book, opened.manifest
+    issued = from_manifest(manifest)
+    audit.hidden_sheets = check_workbook(book, issued, audit.path, audit.findings.append,
+                                         has_manifest=manifest is not None)
+    rows = compare.formula_rows(book, issued)
+    constants = compare.constant_rows(book, issued)
+    audit.formulas, audit.constants = rows, constants
+    run = _run_engine(book, issued, audit)
+    if run is None:
+        return
+    _fill_values(audit, run)
+    if loaded is not None and manifest is not None:
+        _third_opinion(audit, model_values(loaded, layouts or [], issued, book, audit), run)
+    _effects(audit, issued, run)
+    _cards(audit, issued, run)
+    _formula_findings(audit)
+
+
+def _run_engine(book: WorkbookData, issued: Issued, audit: FileAudit) -> EngineRun | None:
+    started = time.perf_counter()
+    found = compare.found_sources(book)
+    also = [(s, a) for s, cells in issued.cells.items() for a in cells]
+    try:
+        model = Model(found, also=also)
+        found_values = model.compute().values
+        run = EngineRun(model, found_values)
+        differs = any(r.status in (CHANGED, MISSING) for r in audit.formulas) or audit.constants
+        if differs:
+            run.issued = Model(compare.restored_sources(found, audit.formulas, audit.constants), also=also)
+            run.issued_values = run.issued.compute().values
+    except Exception as exc:  # noqa: BLE001 - a third-party engine on untrusted content: report, never crash
+        audit.findings.append(finding("AUDIT_ENGINE", file=audit.path,
+                                      detail=f"errore del motore di calcolo ({type(exc).__name__})"))
+        return None
+    run.seconds = audit.engine_seconds = time.perf_counter() - started
+    for problem in model.problems:
+        audit.findings.append(finding("AUDIT_ENGINE", file=audit.path, sheet=problem.sheet, cell=problem.cell,
+                                      detail=problem.reason))
+    return run
+
+
+def _fill_values(audit: FileAudit, run: EngineRun) -> None:
+    for row in audit.formulas:
+        key = (row.sheet, row.cell)
+        row.recomputed = run.found_values.get(key)
+        if row.issued is not None:
+            row.expected = run.expected(key)
+        if row.status == OK and compare.cached_differs(row.cached, row.recomputed):
+            row.status = STALE
+
+
+def _third_opinion(audit: FileAudit, model: dict[Key, Any], run: EngineRun) -> None:
+    for row in audit.formulas:
+        key = (row.sheet, row.cell)
+        if key not in model or row.issued is None:
+            continue
+        row.model = model[key]
+        if not values_equal(row.model, row.expected) and not (row.model is None and row.expected == ""):
+            audit.findings.append(finding("AUDIT_MODEL_DIFFERS", file=audit.path, sheet=row.sheet, cell=row.cell,
+                                          model=explain.number(row.model), engine=explain.number(row.expected)))
+
+
+def _effects(audit: FileAudit, issued: Issued, run: EngineRun) -> None:
+    """Label and explain every row; each difference gets its own effect on its card's total.
+
+    The effect is the total as found minus the total with only this cell put back as issued (one engine run each).
+    """
+    budget = MAX_EFFECTS
+    for row in [*audit.formulas, *audit.constants]:
+        card = issued.card_of_sheet(row.sheet)
+        row.card = card.id if card else None
+        row.label = explain.label(issued, row.sheet, row.cell)
+        if isinstance(row, FormulaRow) and row.status in (OK, STALE):
+            row.explanation = explain.explain_formula(row)
+            continue
+        restore = _restored_value(row, run)
+        total = card.totals.get("total") if card else None
+        band = card.totals.get("band") if card else None
+        band_now = band_due = None
+        if total and restore is not _NOTHING and budget > 0:
+            budget -= 1
+            back = run.found.compute({(row.sheet, row.cell): restore}).values
+            now, due = run.found_values.get((row.sheet, total)), back.get((row.sheet, total))
+            if isinstance(now, (int, float)) and isinstance(due, (int, float)):
+                row.effect = float(now) - float(due)
+            if band:
+                band_now, band_due = run.found_values.get((row.sheet, band)), back.get((row.sheet, band))
+        if isinstance(row, FormulaRow):
+            row.explanation = explain.explain_formula(row, band_now, band_due)
+        else:
+            row.explanation = explain.explain_constant(row, band_now, band_due)
+
+
+_NOTHING = object()
+
+
+def _restored_value(row: FormulaRow | ConstantRow, run: EngineRun) -> Any:
+    """The value the cell would hold as issued; _NOTHING for a formula added where nothing was issued."""
+    if isinstance(row, ConstantRow):
+        return row.issued
+    if row.issued is not None:
+        return run.expected((row.sheet, row.cell))
+    return row.expected if row.expected is not None else _NOTHING
+
+
+def _cards(audit: FileAudit, issued: Issued, run: EngineRun) -> None:
+    cached = {(r.sheet, r.cell): r.cached for r in audit.formulas}
+    for card in issued.cards:
+        total, band = card.totals.get("total"), card.totals.get("band")
+        entry = CardAudit(card.id, card.title, card.sheet, card.evaluatee, total)
+        if total:
+            key = (card.sheet, total)
+            entry.total_shown = cached.get(key)
+            entry.total_recomputed = run.found_values.get(key)
+            entry.total_expected = run.expected(key)
+        if band:
+            key = (card.sheet, band)
+            entry.band_shown = cached.get(key) if cached.get(key) is not None else run.found_values.get(key)
+            entry.band_expected = run.expected(key)
+        differences = sum(1 for r in audit.formulas if r.sheet == card.sheet and r.status != OK)
+        differences += sum(1 for r in audit.constants if r.sheet == card.sheet)
+        entry.explanation = explain.explain_card(entry, differences)
+        audit.cards.append(entry)
+
+
+def _formula_findings(audit: FileAudit) -> None:
+    """Every difference is also a finding, so the exit status and the findings list tell the whole story."""
+    add, name = audit.findings.append, audit.path
+    with_formula = [r for r in audit.formulas if r.status != MISSING and r.change != CHANGE_CONSTANT]
+    if with_formula and all(r.cached is None for r in with_formula):
+        add(finding("NO_CACHED_VALUES", file=name, detail="i valori mostrati non sono verificabili; vale il ricalcolo"))
+    missing_sheets = {f.sheet for f in audit.findings if f.code == "SHEET_MISSING"}
+    for row in audit.formulas:
+        where = {"file": name, "sheet": row.sheet, "cell": row.cell}
+        if row.sheet in missing_sheets:
+            continue  # said once for the sheet
+        if row.status == CHANGED and row.change == CHANGE_CONSTANT:
+            add(finding("FORMULA_REPLACED", old=row.issued, new=explain.number(row.found), **where))
+        elif row.status == CHANGED:
+            add(finding("FORMULA_CHANGED", old=row.issued or explain.number(row.expected), new=row.found, **where))
+        elif row.status == MISSING:
+            add(finding("FORMULA_CHANGED", old=row.issued, new="(vuota)", **where))
+        elif row.status == STALE:
+            add(finding("CACHED_MISMATCH", cached=explain.number(row.cached), computed=explain.number(row.recomputed),
+                        **where))
+    for const in audit.constants:
+        add(finding("LOCKED_CHANGED", file=name, sheet=const.sheet, cell=const.cell, old=explain.number(const.issued),
+                    new=explain.number(const.found)))

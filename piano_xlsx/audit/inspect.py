@@ -1,0 +1,135 @@
+"""Open one file for the audit: what it is, every cell of every sheet, its manifest and the signature's state.
+
+Never raises for anything a file contains: a file that cannot be audited
+gives findings (FILE_*, MANIFEST_*) and no workbook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from piano_xlsx.audit.result import FileAudit
+from piano_xlsx.findings import Severity, finding
+from piano_xlsx.manifest import ManifestError, canonical, content_hash, parse_manifest_rows
+from piano_xlsx.plan.resolve import MANIFEST_SHEET
+from piano_xlsx.reader.container import ContainerError, sniff
+from piano_xlsx.reader.xlsx import WorkbookData, read_workbook, split_address
+from piano_xlsx.signing import key_id, verify
+
+MAX_FILE_SIZE = 64 * 1024 * 1024
+KIND_FINDINGS = {"ods": "FILE_ODS", "xls": "FILE_XLS", "xlsb": "FILE_XLSB", "encrypted": "FILE_ENCRYPTED"}
+
+
+@dataclass
+class Opened:
+    book: WorkbookData
+    manifest: dict[str, Any] | None
+
+
+def open_file(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey | None) -> Opened | None:
+    """Read the file (read-only), fill `audit` with its identity and findings; None when it cannot be audited."""
+    name = audit.path
+    try:
+        with open(path, "rb") as fh:  # returned files are never written
+            data = fh.read(MAX_FILE_SIZE + 1)
+    except OSError as exc:
+        audit.findings.append(finding("FILE_UNREADABLE", file=name, detail=exc.strerror or str(exc)))
+        return None
+    audit.size = len(data)
+    audit.sha256 = hashlib.sha256(data).hexdigest()
+    if len(data) > MAX_FILE_SIZE:
+        audit.findings.append(finding("FILE_TOO_LARGE", file=name, detail=f"più di {MAX_FILE_SIZE:,} byte"))
+        return None
+    try:
+        kind, zf = sniff(data)
+        audit.kind = kind
+        if kind == "other":
+            code = "FILE_UNREADABLE" if zf is not None else "FILE_NOT_SPREADSHEET"
+            detail = "archivio zip senza cartella di lavoro" if zf is not None else describe(data)
+            audit.findings.append(finding(code, file=name, detail=detail))
+            return None
+        if kind in KIND_FINDINGS:
+            audit.findings.append(finding(KIND_FINDINGS[kind], file=name))
+            return None
+        book = read_workbook(zf, lambda sheet: None)  # type: ignore[arg-type]
+    except ContainerError as exc:
+        audit.findings.append(finding(exc.code, file=name, detail=exc.detail))
+        return None
+    except (MemoryError, RecursionError) as exc:
+        audit.findings.append(finding("FILE_TOO_LARGE", file=name, detail=type(exc).__name__))
+        return None
+    if book.macros:
+        audit.findings.append(finding("FILE_MACROS", file=name))
+    audit.application = book.application
+    manifest = read_manifest(book, audit, public_key)
+    return Opened(book, manifest)
+
+
+def describe(data: bytes) -> str:
+    head = data[:512].lstrip()
+    if not data:
+        return "file vuoto"
+    if head[:5] == b"%PDF-":
+        return "documento PDF"
+    if head[:1] == b"<":
+        return "documento HTML o XML"
+    if b"," in head or b";" in head:
+        return "testo, forse CSV"
+    return "contenuto non riconosciuto"
+
+
+def read_manifest(book: WorkbookData, audit: FileAudit, public_key: Ed25519PublicKey | None) -> dict[str, Any] | None:
+    """The manifest, when there is one that parses; its signature state goes into `audit.signature`."""
+    name, add = audit.path, audit.findings.append
+    sheet = book.sheets.get(MANIFEST_SHEET)
+    if sheet is None:
+        add(finding("MANIFEST_MISSING", file=name, detail="il foglio del manifesto non c'è; le formule trovate "
+                                                           "sono ricalcolate ma non c'è nulla con cui confrontarle"))
+        return None
+    column_a = {}
+    for address, cell in sheet.cells.items():
+        parsed = split_address(address)
+        if parsed and parsed[0] == "A":
+            column_a[parsed[1]] = cell.value
+    try:
+        manifest, signature, key, signed = parse_manifest_rows(column_a)
+    except ManifestError as exc:
+        add(finding("MANIFEST_INVALID", file=name, sheet=MANIFEST_SHEET, detail=str(exc)))
+        return None
+    audit.manifest = True
+    info = manifest.get("plan")
+    audit.plan = {k: info.get(k) for k in ("id", "version", "hash", "ente", "title")} if isinstance(info, dict) else {}
+    audit.signature = signature_state(manifest, signature, key, signed, public_key, audit)
+    if not isinstance(manifest.get("cells"), dict) or content_hash(manifest["cells"]) != manifest.get("content_hash"):
+        add(finding("CONTENT_HASH_MISMATCH", file=name, sheet=MANIFEST_SHEET))
+    return manifest
+
+
+def signature_state(manifest: dict[str, Any], signature: str, key: str, signed: bytes,
+                    public_key: Ed25519PublicKey | None, audit: FileAudit) -> str:
+    """valid / invalid / absent, with the finding that says why when it is not valid."""
+    name, add = audit.path, audit.findings.append
+    if not signature:
+        add(finding("SIGNATURE_ABSENT", file=name, sheet=MANIFEST_SHEET,
+                    severity=Severity.ERROR if public_key is not None else None,
+                    detail="Il manifesto non è firmato: chiunque avrebbe potuto riscriverlo, le formule «emesse» "
+                           "non sono garantite."))
+        return "absent"
+    if public_key is None:
+        add(finding("SIGNATURE_ABSENT", file=name, sheet=MANIFEST_SHEET,
+                    detail="Il manifesto è firmato ma non è stata indicata la chiave pubblica (--public-key): "
+                           "la firma non è stata verificata."))
+        return "absent"
+    if key and key != key_id(public_key):
+        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET, detail="firmato con un'altra chiave"))
+        return "invalid"
+    if signed != canonical(manifest) or not verify(public_key, signed, signature):
+        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET,
+                    detail="la firma non corrisponde al contenuto del manifesto"))
+        return "invalid"
+    return "valid"
