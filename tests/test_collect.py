@@ -47,12 +47,11 @@ def world(tmp_path_factory, keys):
     base = tmp_path_factory.mktemp("collect")
     loaded, issued = generate_plan(EXAMPLE_PLAN, base / "issued", key=keys[0], per_sector=True)
     layouts = plan_layouts(loaded)
-    filled = []
-    for path in issued:
-        filled.append(fill_workbook(path, base / "filled" / path.name if (base / "filled").mkdir(exist_ok=True)
-                                    is None else path, layouts, SCORES))
+    scores = full_scores(layouts, 8) | SCORES  # cards beyond the three above: every item 8
+    (base / "filled").mkdir()
+    filled = [fill_workbook(path, base / "filled" / path.name, layouts, scores) for path in issued]
     returned = libreoffice_convert(filled, base / "returned")
-    by_card = {re.search(r"(settore-\d)", p.name).group(1): p for p in returned}
+    by_card = {lay.card.id: next(p for p in returned if p.stem.endswith("-" + lay.card.id)) for lay in layouts}
     return {"base": base, "loaded": loaded, "layouts": {lay.card.id: lay for lay in layouts}, "returned": by_card,
             "filled": filled, "public": load_public_key(keys[1]), "keys": keys}
 
@@ -93,7 +92,7 @@ def test_clean_returns_verify_and_match_the_plan_arithmetic(world):
     assert errors(result) == []
     assert [f.code for f in result.findings if f.severity.value == "warning"] == []  # verifies clean
     cards = {c.card_id: c for c in result.consolidated.cards}
-    assert set(cards) == {"settore-1", "settore-2", "settore-3"}
+    assert set(cards) == set(world["layouts"])
     s1 = cards["settore-1"].result
     assert s1.total == pytest.approx(expected_total(world["layouts"]["settore-1"], SCORES["settore-1"]))
     assert s1.total == pytest.approx(8 + 8 + 30 + 24 + 8)
@@ -142,7 +141,7 @@ def test_template_returns_collect_clean(template, tmp_path):
 
 
 def _filled_copy(world, name, card, change):
-    source = world["filled"][["settore-1", "settore-2", "settore-3"].index(card)]
+    source = next(p for p in world["filled"] if p.stem.endswith("-" + card))
     target = variant(world, name)
     wb = openpyxl.load_workbook(source)
     change(wb, world["layouts"][card])
@@ -275,7 +274,8 @@ def test_same_card_in_two_files(world):
 
 
 def test_card_not_returned(world):
-    result = run(world, world["returned"]["settore-1"], world["returned"]["settore-2"])
+    returned = [p for card, p in world["returned"].items() if card != "settore-3"]
+    result = run(world, *returned)
     assert result.consolidated.missing == ["settore-3"]
     assert [f.message for f in result.findings if f.code == "CARD_MISSING"]
 
@@ -366,7 +366,7 @@ def test_inline_plan_shared_objective_scored_differently(tmp_path):
     plan = load_plan_text(EXAMPLE_PLAN.read_text(encoding="utf-8"))
     _, issued = generate_plan(EXAMPLE_PLAN, tmp_path / "issued", per_sector=True)
     layouts = plan_layouts(plan)
-    scores = {k: dict(v) for k, v in SCORES.items()}
+    scores = full_scores(layouts, 8) | {k: dict(v) for k, v in SCORES.items()}
     scores["settore-3"]["org.trasparenza"] = 4
     filled = [fill_workbook(p, tmp_path / p.name, layouts, scores) for p in issued]
     result = collect(load_plan(EXAMPLE_PLAN), filled, jobs=1)

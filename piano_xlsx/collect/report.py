@@ -22,6 +22,7 @@ from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.computation import is_number
 from piano_xlsx.content import plan_label
 from piano_xlsx.findings import Severity, count
+from piano_xlsx.layout import CHARS_PER_WIDTH, wrapped_lines
 
 SEVERITY_IT = {Severity.ERROR: "Errore", Severity.WARNING: "Avviso", Severity.INFO: "Nota"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -207,6 +208,7 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
         ws.write_string(2, col, heading, fmt["header"])
         ws.set_column(col, col, _WIDTHS.get(heading, 12))
     for r, row in enumerate(rows, start=3):
+        lines = 1
         for col, heading in enumerate(columns):
             value = row[heading]
             if value is None or value == "":
@@ -215,7 +217,12 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
                 ws.write_number(r, col, float(value), numbers.get(heading))
             else:
                 ws.write_string(r, col, str(value), fmt["text"])  # never a formula, whatever it starts with
+                # 11-point text: fewer characters per unit of width than the 9-point text the layout measures
+                lines = max(lines, wrapped_lines(str(value), _WIDTHS.get(heading, 12) / CHARS_PER_WIDTH))
+        if lines > 1:  # XlsxWriter does not autofit row heights, and LibreOffice keeps what the file says
+            ws.set_row(r, 15 * lines + 2)
     ws.autofilter(2, 0, 2 + len(rows), len(columns) - 1)
+    ws.print_area(0, 0, 2 + len(rows), len(columns) - 1)  # the subtitle may overflow; the page is the table
     ws.freeze_panes(3, 0)
     ws.set_landscape()
     ws.set_paper(9)
