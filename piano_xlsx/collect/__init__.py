@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.collect.consolidate import Consolidated, consolidate
 from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
+from piano_xlsx.collect.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import Finding, finding, sort_findings
 from piano_xlsx.plan.loader import LoadedPlan
 
@@ -48,43 +49,83 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-# Worker state: built once per worker process, not once per file.
-_WORKER: dict[str, object] = {}
+class _Inspector:
+    """`inspect_file` with this run's plan and key, as a worker runs it (picklable for the ``spawn`` start)."""
+
+    def __init__(self, expected: Expected, public_key: Ed25519PublicKey | None):
+        self.expected = expected
+        self.public_key = public_key
+
+    def __call__(self, path: str) -> FileReport:
+        return inspect_file(path, self.expected, self.public_key)
+
+    def __getstate__(self) -> dict[str, object]:
+        from cryptography.hazmat.primitives import serialization
+
+        pem = self.public_key.public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo) if self.public_key else None
+        return {"loaded": self.expected.loaded, "pem": pem}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+        self.expected = Expected.from_plan(state["loaded"])  # type: ignore[arg-type]
+        self.public_key = load_pem_public_key(state["pem"]) if state["pem"] else None  # type: ignore[assignment,arg-type]
 
 
-def _init_worker(loaded: LoadedPlan, public_key_pem: bytes | None) -> None:
-    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+def _failed(path: str, failure: Failure) -> FileReport:
+    """The report of a file whose reading crashed, overran its time or ran out of memory."""
+    report = FileReport(path=path)
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:  # read-only, in chunks: the receipt still names the file received
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                report.size += len(chunk)
+        report.sha256 = digest.hexdigest()
+    except OSError:
+        pass
+    report.findings.append(finding(failure.code, file=path, detail=failure.detail))
+    return report
 
-    _WORKER["expected"] = Expected.from_plan(loaded)
-    _WORKER["key"] = load_pem_public_key(public_key_pem) if public_key_pem else None
 
-
-def _inspect_in_worker(path: str) -> FileReport:
-    return inspect_file(path, _WORKER["expected"], _WORKER["key"])  # type: ignore[arg-type]
+def _inspect_here(path: str, expected: Expected, public_key: Ed25519PublicKey | None) -> FileReport:
+    try:
+        return inspect_file(path, expected, public_key)
+    except Exception as exc:  # noqa: BLE001 - one file never stops the batch
+        return _failed(path, Failure("FILE_UNREADABLE", f"errore durante la lettura ({type(exc).__name__})"))
 
 
 def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = None,
-            jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> CollectResult:
-    """Inspect every file (in `jobs` processes), then consolidate; results do not depend on `jobs` or order."""
+            jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
+            isolate: bool = True, limits: Limits | None = None) -> CollectResult:
+    """Inspect every file, then consolidate; results do not depend on `jobs` or on the order of `paths`.
+
+    Args:
+        loaded: the plan.
+        paths: files and folders (searched recursively).
+        public_key: verifies the manifests' signatures; without it signatures are not checked (and a finding
+            says so).
+        jobs: worker processes (default: the cores available).
+        progress: called with (files done, files in all).
+        isolate: read each file in a worker process with `limits` (the default, and what the CLI does): a
+            file that crashes a library, hangs or exhausts memory becomes a finding for that file. With
+            ``isolate=False`` files are read one after the other in this process, without limits (`jobs` is
+            then ignored): only for files that are trusted.
+        limits: time and memory limits per file (default 10 s, 512 MB).
+    """
     expected = Expected.from_plan(loaded)
     files = [str(p) for p in find_files(paths)]
     jobs = max(1, min(jobs or default_jobs(), len(files) or 1))
     reports: list[FileReport] = []
-    if jobs == 1:
+    if isolate:
+        reports = run_isolated(files, _Inspector(expected, public_key), _failed, jobs=jobs, limits=limits,
+                               progress=progress)
+    else:
         for index, path in enumerate(files):
-            reports.append(inspect_file(path, expected, public_key))
+            reports.append(_inspect_here(path, expected, public_key))
             if progress:
                 progress(index + 1, len(files))
-    else:
-        from cryptography.hazmat.primitives import serialization
-
-        pem = public_key.public_bytes(serialization.Encoding.PEM,
-                                      serialization.PublicFormat.SubjectPublicKeyInfo) if public_key else None
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(loaded, pem)) as pool:
-            for index, report in enumerate(pool.map(_inspect_in_worker, files, chunksize=8)):
-                reports.append(report)
-                if progress:
-                    progress(index + 1, len(files))
     consolidated = consolidate(expected, reports)
     findings = [f for r in reports for f in r.findings] + consolidated.findings
     if public_key is None:

@@ -1,0 +1,321 @@
+"""Read untrusted files in worker processes with a time and a memory limit, so no file can take the run down.
+
+A returned workbook may be built to exhaust memory, to hang a parser, or to
+crash a library written in C or Rust (an abort, a segfault, a panic that
+Python cannot catch). Each file is therefore handled by a worker process:
+
+- workers are long-lived (one per job, started once) and are replaced only
+  when one dies or overruns its time, so the normal case costs one pipe round
+  trip per file, not one process start;
+- a worker's address space is capped with ``RLIMIT_AS`` and its CPU time per
+  file with ``RLIMIT_CPU`` (a backstop: the parent enforces the wall-clock
+  limit and kills the worker when it is exceeded);
+- a worker ignores Ctrl-C (the parent decides), dies with its parent (Linux
+  ``PR_SET_PDEATHSIG``), writes no core file, and its standard output and error
+  go nowhere, so no traceback or library message reaches the user;
+- a crash, a timeout or an exhausted memory becomes a `Failure` (a finding
+  code and its Italian detail) for that file, and the batch goes on with a
+  fresh worker.
+
+Results come back in the order of the items, whatever the number of jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DEFAULT_TIME_LIMIT = 10.0  # seconds of wall-clock time per file
+DEFAULT_MEMORY_LIMIT = 512 * 1024 * 1024  # bytes of address space per worker
+# A worker forked from a parent that already maps more than the limit (a numerical library's thread pools, say)
+# would fail every allocation: it then gets this much room above what it inherited.
+MIN_HEADROOM = 256 * 1024 * 1024
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much memory reading one file may take."""
+
+    seconds: float = DEFAULT_TIME_LIMIT
+    memory: int = DEFAULT_MEMORY_LIMIT
+
+    def __post_init__(self) -> None:
+        if self.seconds <= 0:
+            raise ValueError("the time limit must be positive")
+        if self.memory < 64 * MB:
+            raise ValueError("the memory limit must be at least 64 MB")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a file could not be handled: a finding code and its Italian detail."""
+
+    code: str
+    detail: str
+
+
+def run_isolated(items: Sequence[T], work: Callable[[T], R], on_failure: Callable[[T, Failure], R], *,
+                 jobs: int = 1, limits: Limits | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[R]:
+    """Apply `work` to every item in worker processes; a worker that fails gives `on_failure(item, failure)`.
+
+    Args:
+        items: what to handle, e.g. file paths; sent to the workers, so picklable.
+        work: runs in a worker; its result is sent back, so picklable. With the ``fork`` start method (Linux)
+            `work` itself is inherited, not pickled.
+        on_failure: runs in this process for an item whose worker crashed, overran the time limit or ran out
+            of memory.
+        jobs: number of worker processes.
+        limits: time and memory limits per file.
+        progress: called with (items done, items in all) after each item.
+
+    Returns:
+        One result per item, in the order of `items`.
+    """
+    limits = limits or Limits()
+    results: list[Any] = [None] * len(items)
+    if not items:
+        return []
+    ctx = _context()
+    todo = deque(range(len(items)))
+    workers: list[_Worker] = []
+    done = 0
+    try:
+        while done < len(items):
+            for worker in [w for w in workers if w.index is None]:
+                if not todo:
+                    break
+                _give(worker, todo, items, limits, workers)
+            while todo and len(workers) < jobs:
+                worker = _Worker(ctx, work, limits, workers)
+                workers.append(worker)
+                _give(worker, todo, items, limits, workers)
+            busy = [w for w in workers if w.index is not None]
+            if not busy:
+                continue
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+            now = time.monotonic()
+            for worker in busy:
+                outcome = worker.outcome(ready, now, limits)
+                if outcome is None:
+                    continue
+                index, result = outcome
+                results[index] = on_failure(items[index], result) if isinstance(result, Failure) else result
+                done += 1
+                if progress:
+                    progress(done, len(items))
+                if not worker.alive:
+                    worker.stop()
+                    workers.remove(worker)
+    finally:
+        for worker in workers:
+            worker.stop()
+    return results
+
+
+def _give(worker: _Worker, todo: deque[int], items: Sequence[Any], limits: Limits, workers: list[_Worker]) -> None:
+    index = todo.popleft()
+    if not worker.send(index, items[index], limits):
+        # the worker died while idle (killed from outside): the item goes back first in line to a new worker
+        worker.stop()
+        workers.remove(worker)
+        todo.appendleft(index)
+
+
+def _context() -> Any:
+    """``fork`` where there is one: workers start in milliseconds and inherit what the parent computed."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+class _Worker(Generic[T, R]):
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, ctx: Any, work: Callable[[T], R], limits: Limits, siblings: list[_Worker]):
+        self.conn, child = ctx.Pipe(duplex=True)
+        # a forked child inherits the parent's ends of every pipe: it closes them, so each pipe has one reader
+        inherited = [w.conn for w in siblings] + [self.conn] if ctx.get_start_method() == "fork" else []
+        self.process = ctx.Process(target=_serve, args=(child, work, limits, inherited, os.getpid()),
+                                   name="piano-xlsx-reader", daemon=True)
+        self.process.start()
+        child.close()
+        self.index: int | None = None
+        self.deadline = 0.0
+        self.alive = True
+
+    def send(self, index: int, item: Any, limits: Limits) -> bool:
+        try:
+            self.conn.send((index, item))
+        except (OSError, EOFError):
+            self.alive = False
+            return False
+        self.index = index
+        self.deadline = time.monotonic() + limits.seconds
+        return True
+
+    def outcome(self, ready: set[Any], now: float, limits: Limits) -> tuple[int, Any] | None:
+        """(index, result or Failure) once the current item is finished one way or another, else None."""
+        index = self.index
+        assert index is not None
+        if self.conn in ready or self.process.sentinel in ready:
+            try:
+                if self.conn.poll():
+                    message = self.conn.recv()
+                    self.index = None
+                    if message[1] == "ok":
+                        return index, message[2]
+                    self.alive = False  # a worker that failed exits: the next item gets a fresh one
+                    return index, Failure(message[2], message[3])
+            except (EOFError, OSError):
+                pass
+            self.alive = False
+            self.index = None
+            self.process.join(5)
+            return index, _death(self.process.exitcode, limits)
+        if now >= self.deadline:
+            self.alive = False
+            self.index = None
+            self.kill()
+            return index, Failure("FILE_TIMEOUT", f"{limits.seconds:g} secondi")
+        return None
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+    def stop(self) -> None:
+        """End the worker: politely when idle, by force when busy or stuck."""
+        if self.alive and self.index is None:
+            try:
+                self.conn.send(None)
+            except (OSError, EOFError):
+                pass
+            self.process.join(1)
+        self.kill()
+        self.conn.close()
+        self.process.close()
+
+
+def _death(exitcode: int | None, limits: Limits) -> Failure:
+    """What a worker's end says about the file it was reading."""
+    if exitcode is not None and exitcode < 0:
+        number = -exitcode
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = str(number)
+        if number == getattr(signal, "SIGXCPU", None):
+            return Failure("FILE_TIMEOUT", f"{limits.seconds:g} secondi di calcolo")
+        if number == signal.SIGKILL:  # not sent by us: the kernel's out-of-memory killer, as a rule
+            return Failure("FILE_TOO_LARGE", "la lettura è stata interrotta dal sistema, probabilmente per memoria "
+                                             "esaurita")
+        return Failure("FILE_UNREADABLE", f"la lettura si è interrotta in modo anomalo (segnale {name})")
+    return Failure("FILE_UNREADABLE", f"la lettura si è interrotta in modo anomalo (codice di uscita {exitcode})")
+
+
+# --- the worker side ---
+
+def _serve(conn: Connection, work: Callable[[Any], Any], limits: Limits, inherited: list[Connection],
+           parent: int) -> None:
+    """A worker's life: set its limits, then handle one item at a time until told to stop or orphaned."""
+    for other in inherited:
+        other.close()
+    _harden(limits, parent)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, item = message
+        _limit_cpu(limits.seconds)
+        try:
+            reply: tuple[Any, ...] = (index, "ok", work(item))
+        except MemoryError:
+            reply = (index, "fail", "FILE_TOO_LARGE",
+                     f"la lettura richiede più di {limits.memory // MB} MB di memoria")
+        except BaseException as exc:  # noqa: BLE001 - a library's panic derives from BaseException; the item fails
+            reply = (index, "fail", "FILE_UNREADABLE", f"errore durante la lettura ({type(exc).__name__})")
+        try:
+            conn.send(reply)
+        except (OSError, EOFError):
+            return
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled
+            conn.send((index, "fail", "FILE_UNREADABLE", f"risultato non trasmissibile ({type(exc).__name__})"))
+        if reply[1] != "ok":
+            return  # whatever state the failure left behind goes with this process
+
+
+def _harden(limits: Limits, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+    _silence()
+    _set_limit(resource.RLIMIT_CORE, 0)
+    _set_limit(resource.RLIMIT_AS, max(limits.memory, _address_space() + MIN_HEADROOM))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the parent dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux; orphans exit on a closed pipe instead
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(0)
+
+
+def _silence() -> None:
+    """Nothing a library prints in a worker (a panic message, a warning, a fault dump) reaches the user."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+    except OSError:  # pragma: no cover
+        pass
+
+
+def _set_limit(which: int, soft: int) -> None:
+    _, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    try:
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError):  # pragma: no cover - a platform without this limit
+        pass
+
+
+def _limit_cpu(seconds: float) -> None:
+    """CPU time for the next item: what this worker used so far plus the time limit, with a margin."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _set_limit(resource.RLIMIT_CPU, int(usage.ru_utime + usage.ru_stime + seconds) + 2)
+
+
+def _address_space() -> int:
+    """Bytes of address space this process maps now (Linux), else 0."""
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
