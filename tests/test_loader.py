@@ -161,4 +161,4 @@ def test_example_plan_loads() -> None:
     with resources.as_file(resources.files("piano_xlsx") / "data" / "esempio.yaml") as path:
         loaded = load_plan(path)
     assert loaded.plan.plan.id == "comune-esempio-2025"
-    assert len(loaded.plan.cards) == 3
+    assert len(loaded.plan.cards) == 5  # five cards: the demo shows one typical mistake per card
