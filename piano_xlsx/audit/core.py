@@ -27,7 +27,7 @@ from piano_xlsx.audit.result import (
 )
 from piano_xlsx.computation import values_equal
 from piano_xlsx.findings import finding
-from piano_xlsx.layout import CardLayout
+from piano_xlsx.layout import FIRST_HEADER_ROW, HEADER_FIELDS, VALUE_COL, CardLayout
 from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.reader.xlsx import WorkbookData
 
@@ -171,7 +171,7 @@ def _cards(audit: FileAudit, issued: Issued, run: EngineRun) -> None:
     cached = {(r.sheet, r.cell): r.cached for r in audit.formulas}
     for card in issued.cards:
         total, band = card.totals.get("total"), card.totals.get("band")
-        entry = CardAudit(card.id, card.title, card.sheet, card.evaluatee, total)
+        entry = CardAudit(card.id, card.title, card.sheet, _evaluatee(issued, card.sheet) or card.evaluatee, total)
         if total:
             key = (card.sheet, total)
             entry.total_shown = cached.get(key)
@@ -185,6 +185,12 @@ def _cards(audit: FileAudit, issued: Issued, run: EngineRun) -> None:
         differences += sum(1 for r in audit.constants if r.sheet == card.sheet)
         entry.explanation = explain.explain_card(entry, differences)
         audit.cards.append(entry)
+
+
+def _evaluatee(issued: Issued, sheet: str) -> str | None:
+    """The evaluatee's name as printed on the card (the manifest's card entry holds only an id)."""
+    keys = [key for key, _, _ in HEADER_FIELDS]
+    return issued.text(sheet, f"{VALUE_COL}{FIRST_HEADER_ROW + keys.index('evaluatee')}")
 
 
 def _formula_findings(audit: FileAudit) -> None:
