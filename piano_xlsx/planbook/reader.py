@@ -1,0 +1,680 @@
+"""`plan import` and every command given a plan workbook: spreadsheet -> plain dict -> validated plan.
+
+The only module that reads a plan workbook (openpyxl, read-only, cached values).
+It follows `planbook.sheets`, tolerates what a person does when writing the
+workbook by hand (columns in any order or missing when optional, extra columns
+and sheets, headers in any case, numbers typed as text, blank rows), and names
+the sheet, row and column of every error: while it builds the plain dict it
+keeps, for every key path, the cell the value came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from piano_xlsx.findings import Finding, finding
+from piano_xlsx.plan.loader import KeyPath, LoadedPlan, PlanError, format_path, validate
+from piano_xlsx.planbook.sheets import (
+    EMPTY_LIST,
+    EMPTY_TEXT,
+    FASCE,
+    LIVELLI,
+    OBIETTIVI,
+    PIANO,
+    SCALE,
+    SCHEDE,
+    SEZIONI,
+    SHEETS,
+    Column,
+    Sheet,
+    normalise_header,
+)
+
+HEADER_SEARCH_ROWS = 10  # the header row may sit below a title a person added
+TRUE_WORDS = {"si", "sì", "s", "yes", "y", "true", "vero", "x", "1"}
+FALSE_WORDS = {"no", "n", "false", "falso", "0"}
+_BLANK = object()
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value of the plan sits in the plan workbook."""
+
+    sheet: str
+    row: int | None = None
+    column: str | None = None  # letter; None when the column is absent from the sheet
+    header: str | None = None
+
+    @property
+    def cell(self) -> str | None:
+        return f"{self.column}{self.row}" if self.column and self.row else None
+
+    def describe(self) -> str:
+        """The place as the message prints it after the sheet name."""
+        if self.row is None:
+            return f", voce «{self.header}»" if self.header else ""
+        if self.header is None:
+            return f", riga {self.row}"
+        if self.column is None:
+            return f", riga {self.row}, colonna «{self.header}» (assente nel foglio)"
+        return f", riga {self.row}, colonna {self.column} «{self.header}»"
+
+
+@dataclass
+class WorkbookPlan(LoadedPlan):
+    """A plan read from a plan workbook: `lines` holds the row of each key path, `places` its sheet and cell."""
+
+    places: dict[KeyPath, Place] = field(default_factory=dict)
+
+    def place(self, path: KeyPath) -> Place | None:
+        while path:
+            if path in self.places:
+                return self.places[path]
+            path = path[:-1]
+        return None
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# ---------------------------------------------------------------- cells -> values
+
+
+class CellError(ValueError):
+    """A cell's value cannot be what its column asks for (the message is the Italian detail)."""
+
+
+@dataclass
+class RawCell:
+    value: Any
+    number_format: str = "General"
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _integral(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _number_from_text(text: str) -> int | float | None:
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # 7,5 as typed in Italian
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return None
+
+
+def _date_from_text(text: str) -> dt.date | None:
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "Sì" if value else "No"
+    if isinstance(value, float):
+        return str(_integral(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def convert(column: Column, raw: RawCell) -> Any:
+    """The plan value of a cell under `column`; _BLANK for an empty cell; CellError when it cannot be one."""
+    value = raw.value
+    if _is_blank(value):
+        return _BLANK
+    kind = column.kind
+    if kind == "id":
+        return _as_text(value).strip()
+    if kind == "text":
+        return "" if isinstance(value, str) and value.strip() == EMPTY_TEXT else _as_text(value)
+    if kind in ("int", "number"):
+        return _number(column, raw)
+    if kind == "numtext":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _integral(value)
+        return _as_text(value).strip()
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        word = _as_text(value).strip().casefold()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise CellError(f"atteso Sì o No; trovato «{_found(value)}»")
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, (int, float)) and 1 < value < 2958466:  # a serial date without a date format
+            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=int(value))).date()
+        parsed = _date_from_text(_as_text(value))
+        if parsed is None:
+            raise CellError(f"attesa una data gg/mm/aaaa; trovato «{_found(value)}»")
+        return parsed
+    if kind == "enum":
+        word = normalise_header(_as_text(value))
+        for model_value, label in column.choices:
+            if word in (normalise_header(label), normalise_header(model_value)):
+                return model_value
+        allowed = ", ".join(label for _, label in column.choices)
+        raise CellError(f"valore non ammesso (ammessi: {allowed}); trovato «{_found(value)}»")
+    if kind == "lines":
+        text = _as_text(value)
+        if text.strip() == EMPTY_LIST:
+            return []
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    if kind == "levels":
+        text = _as_text(value)
+        if text.strip() == EMPTY_LIST:
+            return []
+        return [_printed_level(line) for line in text.splitlines() if line.strip()]
+    raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover - the declaration is fixed
+
+
+def _number(column: Column, raw: RawCell) -> int | float:
+    value = raw.value
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
+        raise CellError(f"atteso un numero; trovato «{_found(value)}»")
+    if isinstance(value, (int, float)):
+        number: int | float = value
+        if column.key == "percent" and "%" in (raw.number_format or ""):
+            number = round(value * 100, 10)  # 6% typed in Excel is stored as 0.06
+            number = _integral(number) if isinstance(number, float) else number
+    else:
+        parsed = _number_from_text(str(value))
+        if parsed is None:
+            expected = "un numero intero" if column.kind == "int" else "un numero"
+            raise CellError(f"atteso {expected}; trovato «{_found(value)}»")
+        number = parsed
+    if column.kind == "int":
+        if isinstance(number, float) and not number.is_integer():
+            raise CellError(f"atteso un numero intero; trovato «{_found(value)}»")
+        return int(number)
+    return number
+
+
+def _printed_level(line: str) -> dict[str, Any]:
+    parts = line.strip().rsplit(None, 1)
+    if len(parts) == 2:
+        points = _number_from_text(parts[1])
+        if points is not None:
+            return {"level": parts[0], "points": points}
+    return {"level": line.strip()}
+
+
+# ---------------------------------------------------------------- workbook -> rows
+
+
+@dataclass
+class TableRow:
+    number: int  # the sheet's row number
+    cells: dict[str, RawCell]  # column key -> cell
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    name: str  # as spelled in the workbook
+    letters: dict[str, str]  # column key -> letter, for the columns present
+    rows: list[TableRow]
+    header_row: int = 1
+
+
+def _read_workbook(path: Path) -> dict[str, list[list[RawCell]]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError,
+            AttributeError, SyntaxError) as exc:
+        raise PlanError([finding("PLAN_UNREADABLE",
+                                 detail=f"{path}: non è una cartella di lavoro .xlsx leggibile ({exc})")]) from None
+    try:
+        out: dict[str, list[list[RawCell]]] = {}
+        for ws in wb.worksheets:
+            rows = []
+            for row in ws.iter_rows():
+                rows.append([RawCell(getattr(c, "value", None), getattr(c, "number_format", None) or "General")
+                             for c in row])
+            out[ws.title] = rows
+        return out
+    except (KeyError, OSError, ValueError, TypeError, IndexError, AttributeError, SyntaxError,
+            zipfile.BadZipFile) as exc:
+        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: {exc}")]) from None
+    finally:
+        wb.close()
+
+
+def _header_map(sheet: Sheet) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for column in sheet.columns:
+        for alias in (column.header, column.key.lstrip("@"), *column.aliases):
+            names.setdefault(normalise_header(alias), column.key)
+    return names
+
+
+class _Reader:
+    def __init__(self, source: str):
+        self.source = source
+        self.errors: list[tuple[KeyPath | None, Finding]] = []
+        self.places: dict[KeyPath, Place] = {}
+
+    # -- findings
+
+    def error(self, place: Place, detail: str, path: KeyPath | None = None) -> None:
+        self.errors.append((path, finding("PLAN_WORKBOOK_VALUE", sheet=place.sheet, cell=place.cell,
+                                          where=format_path(path) if path else None,
+                                          place=place.describe(), detail=detail)))
+
+    def missing_sheet(self, sheet: Sheet, detail: str = "") -> None:
+        self.errors.append((None, finding("PLAN_WORKBOOK_SHEET", sheet=sheet.name, detail=detail)))
+
+    def missing_column(self, table: Table, column: Column) -> None:
+        self.errors.append((None, finding("PLAN_WORKBOOK_COLUMN", sheet=table.name, column=column.header,
+                                          line=table.header_row,
+                                          detail=f" (riga d'intestazione {table.header_row})")))
+
+    # -- tables
+
+    def table(self, sheets: dict[str, list[list[RawCell]]], sheet: Sheet) -> Table | None:
+        name = next((n for n in sheets if normalise_header(n) == normalise_header(sheet.name)), None)
+        if name is None:
+            if sheet.required:
+                self.missing_sheet(sheet)
+            return None
+        rows = sheets[name]
+        names = {"chiave": "@key", "voce": "@key", "valore": "@value"} if sheet.key_value else _header_map(sheet)
+        need = 2 if sheet.key_value else min(2, len(sheet.columns))
+        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            letters: dict[str, str] = {}
+            for position, cell in enumerate(row):
+                key = names.get(normalise_header(cell.value)) if isinstance(cell.value, str) else None
+                if key and key not in letters:
+                    letters[key] = _letter(position)
+            if len(letters) >= need:
+                table = Table(sheet, name, letters, [], header_row=index + 1)
+                break
+        else:
+            if sheet.key_value:  # a key/value sheet written without a header: keys in A, values in B
+                table = Table(sheet, name, {"@key": "A", "@value": "B"}, [], header_row=0)
+                index = -1
+            else:
+                self.missing_sheet(sheet, detail=": riga d'intestazione non trovata nelle prime "
+                                                 f"{HEADER_SEARCH_ROWS} righe")
+                return None
+        positions = {key: _column_index(letter) for key, letter in table.letters.items()}
+        for number, row in enumerate(rows[index + 1:], start=index + 2):
+            cells = {key: row[pos] if pos < len(row) else RawCell(None) for key, pos in positions.items()}
+            if all(_is_blank(c.value) for c in cells.values()):
+                continue
+            table.rows.append(TableRow(number, cells))
+        for column in sheet.columns:
+            if column.required and column.key not in table.letters and not sheet.key_value:
+                self.missing_column(table, column)
+        return table
+
+    def place(self, table: Table, row: TableRow | None, key: str) -> Place:
+        column = table.sheet.column(key)
+        return Place(table.name, row.number if row else None, table.letters.get(key), column.header)
+
+    def values(self, table: Table, row: TableRow, path: KeyPath, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+        """A row's values by plan key, registering the place of each key path (blank cells too)."""
+        out: dict[str, Any] = {}
+        self.places[path] = Place(table.name, row.number)
+        for column in table.sheet.columns:
+            if column.key.startswith("@") or column.key in skip:
+                continue
+            keys = tuple(column.key.split("."))
+            place = self.place(table, row, column.key)
+            self.places[path + keys] = place
+            if column.key not in table.letters:
+                continue
+            value = self.cell(table, row, column, path + keys)
+            if value is not _BLANK:
+                target = out
+                for part in keys[:-1]:
+                    target = target.setdefault(part, {})
+                target[keys[-1]] = value
+        return out
+
+    def cell(self, table: Table, row: TableRow, column: Column, path: KeyPath | None) -> Any:
+        raw = row.cells.get(column.key)
+        if raw is None:
+            return _BLANK
+        try:
+            return convert(column, raw)
+        except CellError as exc:
+            self.error(self.place(table, row, column.key), str(exc), path)
+            return _BLANK
+
+    def link(self, table: Table, row: TableRow, key: str) -> str | None:
+        """The id in a linking column (@card, @section, …) of a row, or None (reported) when empty."""
+        value = self.cell(table, row, table.sheet.column(key), None)
+        if value is _BLANK:
+            if key in table.letters:
+                self.error(self.place(table, row, key), "valore obbligatorio mancante")
+            return None
+        return str(value)
+
+    # -- the plan
+
+    def build(self, sheets: dict[str, list[list[RawCell]]]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        tables = {sheet.name: self.table(sheets, sheet) for sheet in SHEETS}
+        self._piano(tables[PIANO.name], data)
+        self._scales(tables[SCALE.name], data)
+        self._levels(tables[LIVELLI.name], data)
+        self._bands(tables[FASCE.name], data)
+        for sheet_name, key in (("Settori", "sectors"), ("Valutati", "evaluatees"),
+                                ("Obiettivi condivisi", "shared_objectives"), ("Scelte", "choices")):
+            table = tables[sheet_name]
+            if table is not None:
+                self.places[(key,)] = Place(table.name)
+                data[key] = [self.values(table, row, (key, i)) for i, row in enumerate(table.rows)]
+        self._cards(tables[SCHEDE.name], tables[SEZIONI.name], tables[OBIETTIVI.name], data)
+        return data
+
+    def _piano(self, table: Table | None, data: dict[str, Any]) -> None:
+        if table is None:
+            return
+        self.places[("plan",)] = Place(table.name)
+        by_name: dict[str, Column] = {}
+        for column in table.sheet.columns:
+            for alias in (column.header, column.key, *column.aliases):
+                by_name.setdefault(normalise_header(alias), column)
+            self.places[tuple(column.key.split("."))] = Place(table.name, None, None, column.header)
+        key_letter = table.letters.get("@key", "A")
+        value_letter = table.letters.get("@value", "B")
+        seen: dict[str, int] = {}
+        data["plan"] = {}
+        for row in table.rows:
+            key_cell = row.cells.get("@key", RawCell(None))
+            if _is_blank(key_cell.value):
+                self.error(Place(table.name, row.number, key_letter, "Chiave"), "manca il nome della voce")
+                continue
+            column = by_name.get(normalise_header(_as_text(key_cell.value)))
+            if column is None:
+                known = ", ".join(c.header for c in table.sheet.columns)
+                self.error(Place(table.name, row.number, key_letter, "Chiave"),
+                           f"voce sconosciuta «{_found(key_cell.value)}» (voci ammesse: {known})")
+                continue
+            if column.key in seen:
+                self.error(Place(table.name, row.number, key_letter, "Chiave"),
+                           f"voce «{column.header}» ripetuta (già alla riga {seen[column.key]})")
+                continue
+            seen[column.key] = row.number
+            path = tuple(column.key.split("."))
+            place = Place(table.name, row.number, value_letter, f"Valore di «{column.header}»")
+            self.places[path] = place
+            raw = row.cells.get("@value", RawCell(None))
+            try:
+                value = convert(column, raw)
+            except CellError as exc:
+                self.error(place, str(exc), path)
+                continue
+            if value is _BLANK:
+                continue
+            target = data
+            for part in path[:-1]:
+                target = target.setdefault(part, {})
+            target[path[-1]] = value
+
+    def _grouped(self, table: Table, key: str) -> dict[str, list[TableRow]]:
+        groups: dict[str, list[TableRow]] = {}
+        for row in table.rows:
+            group = self.link(table, row, key)
+            if group is not None:
+                groups.setdefault(group, []).append(row)
+        return groups
+
+    def _once(self, table: Table, rows: list[TableRow], key: str, path: KeyPath) -> Any:
+        """A value given once per group (on any of its rows; repeated values must agree)."""
+        column = table.sheet.column(key)
+        found: tuple[Any, TableRow] | None = None
+        for row in rows:
+            value = self.cell(table, row, column, path)
+            if value is _BLANK:
+                continue
+            if found is None:
+                found = (value, row)
+                self.places[path] = self.place(table, row, key)
+            elif value != found[0]:
+                self.error(self.place(table, row, key),
+                           f"«{_found(value)}» è diverso da «{_found(found[0])}» indicato alla riga {found[1].number}",
+                           path)
+        if found is None:
+            self.places[path] = self.place(table, rows[0], key)
+            return _BLANK
+        return found[0]
+
+    def _scales(self, table: Table | None, data: dict[str, Any]) -> None:
+        if table is None:
+            return
+        self.places[("scales",)] = Place(table.name)
+        data["scales"] = []
+        for i, (scale_id, rows) in enumerate(self._grouped(table, "@scale").items()):
+            path = ("scales", i)
+            self.places[path] = self.place(table, rows[0], "@scale")
+            self.places[path + ("id",)] = self.place(table, rows[0], "@scale")
+            scale: dict[str, Any] = {"id": scale_id}
+            title = self._once(table, rows, "title", path + ("title",))
+            if title is not _BLANK:
+                scale["title"] = title
+            values = []
+            for k, row in enumerate(rows):
+                vpath = path + ("values", k)
+                self.places[vpath] = self.places[vpath + ("value",)] = self.place(table, row, "value")
+                self.places[vpath + ("label",)] = self.place(table, row, "label")
+                value = self.cell(table, row, table.sheet.column("value"), vpath)
+                label = self.cell(table, row, table.sheet.column("label"), vpath + ("label",))
+                if value is _BLANK:
+                    if "value" in table.letters:
+                        self.error(self.place(table, row, "value"), "valore obbligatorio mancante", vpath)
+                    continue
+                values.append(value if label is _BLANK else {"value": value, "label": label})
+            scale["values"] = values
+            data["scales"].append(scale)
+
+    def _levels(self, table: Table | None, data: dict[str, Any]) -> None:
+        if table is None:
+            return
+        self.places[("levels",)] = Place(table.name)
+        levels: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        for row in table.rows:
+            name = self.link(table, row, "@level")
+            if name is None:
+                continue
+            if name in seen:
+                self.error(self.place(table, row, "@level"), f"livello «{name}» ripetuto (già alla riga {seen[name]})")
+                continue
+            seen[name] = row.number
+            self.places[("levels", name)] = self.place(table, row, "@points")
+            points = self.cell(table, row, table.sheet.column("@points"), ("levels", name))
+            if points is _BLANK:
+                if "@points" in table.letters:
+                    self.error(self.place(table, row, "@points"), "valore obbligatorio mancante", ("levels", name))
+                continue
+            levels[name] = points
+        data["levels"] = levels
+
+    def _bands(self, table: Table | None, data: dict[str, Any]) -> None:
+        if table is None:
+            return
+        self.places[("bands",)] = Place(table.name)
+        data["bands"] = []
+        for i, (bandset_id, rows) in enumerate(self._grouped(table, "@bandset").items()):
+            path = ("bands", i)
+            self.places[path] = self.places[path + ("id",)] = self.place(table, rows[0], "@bandset")
+            bandset: dict[str, Any] = {"id": bandset_id}
+            rounding = {}
+            for key in ("rounding.mode", "rounding.decimals"):
+                value = self._once(table, rows, key, path + tuple(key.split(".")))
+                if value is not _BLANK:
+                    rounding[key.split(".")[1]] = value
+            if rounding:
+                self.places[path + ("rounding",)] = self.places[path + ("rounding", "mode")]
+                bandset["rounding"] = rounding
+            skip = ("rounding.mode", "rounding.decimals")
+            bandset["bands"] = [self.values(table, row, path + ("bands", k), skip=skip) for k, row in enumerate(rows)]
+            data["bands"].append(bandset)
+
+    def _cards(self, cards: Table | None, sections: Table | None, items: Table | None, data: dict[str, Any]) -> None:
+        if cards is None:
+            return
+        self.places[("cards",)] = Place(cards.name)
+        data["cards"] = []
+        index: dict[str, int] = {}
+        for i, row in enumerate(cards.rows):
+            card = self.values(cards, row, ("cards", i))
+            card["sections"] = []
+            self.places[("cards", i, "sections")] = self.place(cards, row, "id")
+            data["cards"].append(card)
+            if isinstance(card.get("id"), str):
+                index.setdefault(card["id"], i)
+        section_index: dict[tuple[str, str], tuple[int, int]] = {}
+        if sections is not None:
+            for row in sections.rows:
+                card_id = self.link(sections, row, "@card")
+                if card_id is None:
+                    continue
+                if card_id not in index:
+                    self.error(self.place(sections, row, "@card"),
+                               f"la scheda «{card_id}» non è nel foglio «{cards.name}»")
+                    continue
+                ci = index[card_id]
+                si = len(data["cards"][ci]["sections"])
+                path = ("cards", ci, "sections", si)
+                section = self.values(sections, row, path)
+                section["items"] = []
+                self.places[path + ("items",)] = self.place(sections, row, "id")
+                data["cards"][ci]["sections"].append(section)
+                if isinstance(section.get("id"), str):
+                    section_index.setdefault((card_id, section["id"]), (ci, si))
+        if items is not None:
+            for row in items.rows:
+                card_id = self.link(items, row, "@card")
+                section_id = self.link(items, row, "@section")
+                if card_id is None or section_id is None:
+                    continue
+                if card_id not in index:
+                    self.error(self.place(items, row, "@card"),
+                               f"la scheda «{card_id}» non è nel foglio «{cards.name}»")
+                    continue
+                if (card_id, section_id) not in section_index:
+                    where = f"«{sections.name}»" if sections is not None else "«Sezioni»"
+                    self.error(self.place(items, row, "@section"),
+                               f"la sezione «{section_id}» della scheda «{card_id}» non è nel foglio {where}")
+                    continue
+                ci, si = section_index[(card_id, section_id)]
+                target = data["cards"][ci]["sections"][si]["items"]
+                target.append(self.values(items, row, ("cards", ci, "sections", si, "items", len(target))))
+        for ci, card in enumerate(data["cards"]):
+            if not card["sections"] and sections is not None:
+                self.error(self.places[("cards", ci, "sections")],
+                           f"la scheda non ha sezioni nel foglio «{sections.name}»", ("cards", ci, "sections"))
+            for si, section in enumerate(card["sections"]):
+                if not section["items"] and items is not None:
+                    path = ("cards", ci, "sections", si, "items")
+                    self.error(self.places[path], f"la sezione non ha obiettivi nel foglio «{items.name}»", path)
+
+
+def _column_index(letter: str) -> int:
+    n = 0
+    for ch in letter:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+_PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+def parse_path(text: str) -> KeyPath:
+    """The inverse of `format_path`: 'cards[0].sections[1].title' -> ('cards', 0, 'sections', 1, 'title')."""
+    return tuple(int(m.group(1)) if m.group(1) is not None else m.group(2) for m in _PATH_PART.finditer(text))
+
+
+_DETAIL_WORDS = {"chiave obbligatoria mancante": "valore obbligatorio mancante"}
+
+
+def read_plan_workbook(path: str | Path) -> WorkbookPlan:
+    """Read and validate a plan workbook; PlanError names the sheet, row and column of every problem."""
+    path = Path(path)
+    reader = _Reader(str(path))
+    data = reader.build(_read_workbook(path))
+    lines = {p: place.row for p, place in reader.places.items() if place.row is not None}
+    reported = {format_path(p) for p, _ in reader.errors if p}
+    findings = [f for _, f in reader.errors]
+    if any(f.code in ("PLAN_WORKBOOK_SHEET", "PLAN_WORKBOOK_COLUMN") for f in findings):
+        raise PlanError(findings)  # the model would only repeat what is missing
+    try:
+        loaded = validate(data, str(path), lines)
+    except PlanError as exc:
+        for f in exc.findings:
+            if f.where is not None and f.where in reported:
+                continue
+            findings.append(_locate(f, reader))
+        raise PlanError(findings) from None
+    if findings:
+        raise PlanError(findings)
+    return WorkbookPlan(plan=loaded.plan, source=str(path), lines=lines, places=reader.places)
+
+
+def _locate(f: Finding, reader: _Reader) -> Finding:
+    """A schema finding of the model, moved to the sheet, row and column its key path came from."""
+    key_path = parse_path(f.where or "")
+    place = None
+    probe = key_path
+    while probe:
+        if probe in reader.places:
+            place = reader.places[probe]
+            break
+        probe = probe[:-1]
+    if place is None:
+        return f
+    prefix = f"Valore non valido in «{f.where}»: "
+    detail = f.message[len(prefix):] if f.message.startswith(prefix) else f.message
+    detail = _DETAIL_WORDS.get(detail, detail)
+    if probe != key_path and place.row is not None:  # a key below the row (e.g. printed_levels[1].points)
+        detail = f"{format_path(key_path[len(probe):]).lstrip('.')}: {detail}"
+    return finding("PLAN_WORKBOOK_VALUE", sheet=place.sheet, cell=place.cell, where=f.where,
+                   place=place.describe(), detail=detail)
