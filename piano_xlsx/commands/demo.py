@@ -1,4 +1,4 @@
-"""`piano-xlsx demo`."""
+"""`piano-xlsx demo`: the whole job on the bundled example, printed step by step."""
 
 from __future__ import annotations
 
@@ -6,6 +6,47 @@ import click
 
 
 @click.command(name="demo")
-def demo() -> None:
-    """(in preparation)"""
-    raise click.UsageError("piano-xlsx demo: not available yet")
+@click.option("-o", "--output", "out_dir", default="demo-output", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for everything the demo writes (new, empty, or a "
+                                                     "previous demo's).")
+@click.option("--without-libreoffice", is_flag=True,
+              help="Recalculate the filled returns with the Python model even where LibreOffice is installed.")
+def demo(out_dir: str, without_libreoffice: bool) -> None:
+    """Run the whole job on a bundled example plan, offline: keygen, generate, fill, collect, audit.
+
+    Five cards go out, one workbook each. The offices fill them: one returns
+    its card clean, one forgets a score and then sends the card again complete
+    (a duplicate), one pastes a 7 into a 4/6/8/10 scale, one removes the sheet
+    protection and raises a weight, one never answers. The consolidated report
+    and the audit report list exactly those mistakes. LibreOffice is not
+    needed; where it is installed it recalculates the filled returns, as an
+    office's spreadsheet would.
+
+    Example:
+
+        piano-xlsx demo -o demo-output
+    """
+    from piano_xlsx.demo import DemoError, run_demo
+
+    try:
+        result = run_demo(out_dir, use_libreoffice=False if without_libreoffice else None, say=click.echo)
+    except DemoError as exc:
+        click.echo(f"Errore: {exc}", err=True)
+        raise SystemExit(2) from None
+    click.echo("")
+    click.echo("Cosa è stato trovato (rapporto consolidato):")
+    for f in result.collect.findings:
+        place = " · ".join(p for p in (_short(f.file), f.sheet, f.cell) if p)
+        click.echo(f"  {f.severity.value.upper():7} {f.code:20} {place}: {f.message}")
+    click.echo("")
+    click.echo(f"Rapporto consolidato: {result.collect_report}")
+    click.echo(f"   (anche {result.collect_json} e i CSV in {result.collect_csv})")
+    click.echo(f"Rapporto di audit:    {result.audit_report}")
+    click.echo(f"   (anche {result.audit_workbook} e {result.audit_json})")
+    click.echo(f"Cartelle emesse: {result.generated[0].parent}; restituite: {result.returns[0][0].parent}")
+
+
+def _short(path: str | None) -> str | None:
+    from pathlib import Path
+
+    return Path(path).name if path else None
