@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -284,11 +285,15 @@ def _die_with_parent(parent: int) -> None:
 
 def _silence() -> None:
     """Nothing a library prints in a worker (a panic message, a warning, a fault dump) reaches the user."""
+    import faulthandler
+
+    faulthandler.disable()
     try:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
         os.close(null)
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the worker
     except OSError:  # pragma: no cover
         pass
 

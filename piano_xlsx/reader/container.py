@@ -21,6 +21,10 @@ MAX_ENTRY_SIZE = 128 * 1024 * 1024
 MAX_TOTAL_SIZE = 512 * 1024 * 1024
 MAX_RATIO = 200  # inflated / compressed, for entries above RATIO_FLOOR
 RATIO_FLOOR = 4 * 1024 * 1024
+# The central directory is read whole by zipfile before any entry count can be checked: its size is checked first.
+MAX_DIRECTORY = 4 * 1024 * 1024
+# Excel and LibreOffice store or deflate; zipfile inflates bzip2 and lzma entries without any bound on the output.
+METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 
 
 class ContainerError(Exception):
@@ -66,16 +70,36 @@ def sniff_ole(data: bytes) -> str:
 
 
 def open_zip(data: bytes) -> zipfile.ZipFile:
-    """Open a zip after checking its directory against the limits."""
+    """Open a zip after checking its directory against the limits.
+
+    Checked before any part is read: the size of the central directory, the number of entries, entries
+    repeated under one name (OPC names ignore case, so one reader could show one copy and another the other),
+    encrypted entries, compression methods other than store and deflate, each entry's declared size and
+    compression ratio, and the declared total. A declared size cannot be exceeded when the entry is read:
+    zipfile stops at it and the CRC check then fails.
+    """
+    directory = _directory_size(data)
+    if directory is not None and directory > MAX_DIRECTORY:
+        raise ContainerError("FILE_TOO_LARGE", f"indice dell'archivio di {directory:,} byte")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, UnicodeError) as exc:
         raise ContainerError("FILE_UNREADABLE", f"archivio zip danneggiato ({exc})") from None
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise ContainerError("FILE_TOO_LARGE", f"{len(infos)} parti nell'archivio")
+    seen: set[str] = set()
     total = 0
     for info in infos:
+        key = info.filename.lower()
+        if key in seen:
+            raise ContainerError("FILE_UNREADABLE", f"la parte {info.filename} compare più volte nell'archivio")
+        seen.add(key)
+        if info.flag_bits & 0x1:
+            raise ContainerError("FILE_UNREADABLE", f"la parte {info.filename} è cifrata")
+        if info.compress_type not in METHODS:
+            raise ContainerError("FILE_UNREADABLE", f"metodo di compressione non ammesso ({info.compress_type}) "
+                                                    f"per {info.filename}")
         total += info.file_size
         if info.file_size > MAX_ENTRY_SIZE:
             raise ContainerError("FILE_TOO_LARGE", f"la parte {info.filename} si espande a {info.file_size:,} byte")
@@ -84,6 +108,15 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     if total > MAX_TOTAL_SIZE:
         raise ContainerError("FILE_TOO_LARGE", f"il contenuto si espande a {total:,} byte")
     return zf
+
+
+def _directory_size(data: bytes) -> int | None:
+    """The central directory's size as the end record declares it, read the way zipfile reads it (None: unknown)."""
+    try:
+        end = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]
+        return int(end[zipfile._ECD_SIZE]) if end else None  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a private helper of zipfile; without it the entry count still bounds
+        return None
 
 
 def sniff(data: bytes) -> tuple[str, zipfile.ZipFile | None]:
@@ -96,8 +129,9 @@ def sniff(data: bytes) -> tuple[str, zipfile.ZipFile | None]:
     names = set(zf.namelist())
     if "mimetype" in names:
         try:
-            mimetype = zf.read("mimetype")[:100]
-        except Exception:  # noqa: BLE001
+            with zf.open("mimetype") as fh:
+                mimetype = fh.read(100)
+        except Exception:  # noqa: BLE001 - a damaged mimetype entry is just not an OpenDocument file
             mimetype = b""
         if b"opendocument" in mimetype:
             return "ods", zf

@@ -1,22 +1,36 @@
-"""Read the parts of an .xlsx that the checks need, with the standard library's XML parser made safe.
+"""Read the parts of an .xlsx that the checks need, safely and in bounded memory.
 
 Sees what openpyxl needs two loads for: formulas and cached values together,
-plus locked flags, validations, protection and sheet states. Sheets are
-streamed, and only the cells asked for are kept, so a cell at XFD1048576
-costs nothing. DTDs and entities are refused (defusedxml).
+plus locked flags, validations, protection and sheet states.
+
+Returned files are untrusted, so:
+- the prolog of every XML part, needed or not, goes through defusedxml first:
+  a DTD, an entity declaration or an external reference is refused
+  (FILE_XML_UNSAFE) before the fast C parser sees the part; without a DTD no
+  entity can expand;
+- parts are streamed and every element is dropped once read, unless it is
+  inside a cell or a validation still being read; nesting deeper than
+  `MAX_DEPTH` is refused;
+- only the cells asked for are kept (a cell at XFD1048576 costs nothing), and
+  only the shared strings those cells use, read no further than the last one
+  needed;
+- what a file can make the reader keep (cells, validations, names, styles,
+  shared formulas) has a ceiling; past it the file is FILE_TOO_LARGE.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import DefusedXMLParser
 
 from piano_xlsx.reader.container import ContainerError
 
@@ -28,6 +42,18 @@ M = "{" + MAIN + "}"
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ADDR = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+# Ceilings on what one file can make the reader hold; an issued workbook stays far below every one of them.
+MAX_DEPTH = 64  # element nesting (OOXML parts nest about ten deep)
+MAX_SUBTREE = 10_000  # elements inside one cell or one validation
+MAX_KEPT_CELLS = 500_000  # cells kept, all sheets together
+MAX_SHARED_STRINGS = 1_000_000  # index of the last shared string read
+MAX_VALIDATIONS = 100_000
+MAX_NAMES = 100_000  # defined names
+MAX_STYLES = 1_000_000  # cell formats
+MAX_SHARED_FORMULAS = 200_000  # shared formula groups in one sheet
+MAX_LINKS = 1_000  # external link targets listed
+CHUNK = 64 * 1024
 
 
 def unescape(text: str) -> str:
@@ -96,25 +122,133 @@ def _read(zf: zipfile.ZipFile, name: str) -> Any:
         raise ContainerError("FILE_UNREADABLE", f"parte {name} illeggibile ({exc})") from None
 
 
-def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Any]]:
+class _RootReached(Exception):
+    """The prolog is over: the part has no DTD."""
+
+
+class _StopAtRoot:
+    """A parser target that stops at the first element."""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        raise _RootReached
+
+    def end(self, tag: str) -> None:  # pragma: no cover - never reached
+        pass
+
+    def data(self, data: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _Prolog:
+    """defusedxml reads the start of a part until the root element opens: what comes before it may not be a DTD."""
+
+    def __init__(self) -> None:
+        self.parser: Any = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True,
+                                            forbid_external=True)
+
+    def feed(self, chunk: bytes) -> None:
+        if self.parser is None:
+            return
+        try:
+            self.parser.feed(chunk)
+        except _RootReached:
+            self.parser = None
+
+
+def _check_prologs(zf: zipfile.ZipFile) -> None:
+    """Every XML part, read or not, is free of DTDs: a hostile one is refused even where nothing needs it."""
+    for info in zf.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels")):
+            continue
+        stream = _read(zf, info.filename)
+        prolog = _Prolog()
+        try:
+            with stream:
+                while prolog.parser is not None and (chunk := stream.read(4096)):
+                    prolog.feed(chunk)
+        except DefusedXmlException as exc:
+            raise ContainerError("FILE_XML_UNSAFE", f"{info.filename}: "
+                                                    f"{_UNSAFE.get(type(exc).__name__, type(exc).__name__)}") from None
+        except ParseError as exc:
+            raise ContainerError("FILE_UNREADABLE", f"XML non valido in {info.filename} ({exc})") from None
+        except (zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError, UnicodeError) as exc:
+            raise ContainerError("FILE_UNREADABLE", f"parte {info.filename} danneggiata ({exc})") from None
+
+
+def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
+            keep: frozenset[str] = frozenset()) -> Iterator[tuple[str, Any]]:
+    """Stream the elements of part `name` (nothing if absent).
+
+    Each element is removed from the tree once its end event has been handled, so memory stays flat however
+    long the part; elements inside one whose tag is in `keep` stay until that one ends (a cell's value and
+    formula, a validation's formula), and there may be at most `MAX_SUBTREE` of them.
+    """
     stream = _read(zf, name)
     if stream is None:
         return
+    prolog = _Prolog()
+    parser = XMLPullParser(events=("start", "end"))
+    want_start, want_end = "start" in events, "end" in events
+    stack: list[Any] = []
+    kept_at = 0  # depth of the open element being kept whole, 0 when none
+    kept = 0
     try:
         with stream:
-            yield from iterparse(stream, events=events, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True)
+            while True:
+                chunk = stream.read(CHUNK)
+                if chunk:
+                    prolog.feed(chunk)
+                    parser.feed(chunk)
+                else:
+                    parser.close()
+                for event, el in parser.read_events():
+                    if event == "start":
+                        stack.append(el)
+                        if len(stack) > MAX_DEPTH:
+                            raise ContainerError("FILE_UNREADABLE", f"XML annidato oltre {MAX_DEPTH} livelli in {name}")
+                        if kept_at:
+                            kept += 1
+                            if kept > MAX_SUBTREE:
+                                raise ContainerError("FILE_TOO_LARGE", f"elemento con più di {MAX_SUBTREE:,} "
+                                                                       f"elementi interni in {name}")
+                        elif el.tag in keep:
+                            kept_at, kept = len(stack), 0
+                        if want_start:
+                            yield event, el
+                        continue
+                    depth = len(stack)
+                    stack.pop()
+                    if want_end:
+                        yield event, el
+                    if kept_at and depth > kept_at:
+                        continue
+                    if depth == kept_at:
+                        kept_at = 0
+                    if stack and len(stack[-1]) and stack[-1][-1] is el:
+                        del stack[-1][-1]
+                if not chunk:
+                    return
     except DefusedXmlException as exc:
-        raise ContainerError("FILE_XML_UNSAFE", f"{name}: {type(exc).__name__}") from None
+        raise ContainerError("FILE_XML_UNSAFE", f"{name}: {_UNSAFE.get(type(exc).__name__, type(exc).__name__)}"
+                             ) from None
     except ParseError as exc:
         raise ContainerError("FILE_UNREADABLE", f"XML non valido in {name} ({exc})") from None
-    except (zipfile.BadZipFile, EOFError, OSError, zlib_error()) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError, UnicodeError) as exc:
         raise ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({exc})") from None
 
 
-def zlib_error() -> type[Exception]:
-    import zlib
+_UNSAFE = {
+    "DTDForbidden": "dichiarazione DTD (DOCTYPE) non ammessa",
+    "EntitiesForbidden": "dichiarazione di entità non ammessa",
+    "ExternalReferenceForbidden": "riferimento esterno non ammesso",
+    "NotSupportedError": "costrutto XML non ammesso",
+}
 
+
+def zlib_error() -> type[Exception]:
     return zlib.error
 
 
@@ -140,12 +274,13 @@ def _resolve_target(target: str) -> str:
     return "/".join(parts)
 
 
-def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], set[str] | None]) -> WorkbookData:
+def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], Container[str] | None]) -> WorkbookData:
     """Parse an .xlsx; `wanted(sheet)` names the cells to keep (None: every cell of that sheet)."""
     book = WorkbookData(macros="xl/vbaProject.bin" in zf.namelist())
+    _check_prologs(zf)
     for _, el in _events(zf, "docProps/app.xml"):
         if el.tag.endswith("}Application"):
-            book.application = (el.text or "").strip()
+            book.application = (el.text or "").strip()[:200]
     rels = _rels(zf, "xl/_rels/workbook.xml.rels")
     sheet_targets: list[tuple[str, str, str]] = []
     strict = False
@@ -163,6 +298,8 @@ def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], set[str] | None])
             name = el.get("name", "")
             scope = el.get("localSheetId")
             book.defined_names[f"{name}@{scope}" if scope is not None else name] = el.text or ""
+            if len(book.defined_names) > MAX_NAMES:
+                raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_NAMES:,} nomi definiti")
     if strict:
         raise ContainerError("FILE_STRICT_OOXML", "")
     for rel_type, target, mode in rels.values():
@@ -170,38 +307,79 @@ def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], set[str] | None])
             book.external_links.extend(_external_targets(zf, _resolve_target(target)))
         elif mode == "External":
             book.external_links.append(target)
-    strings = _shared_strings(zf, rels)
+    del book.external_links[MAX_LINKS:]
+    parts = {info.filename for info in zf.infolist()}
+    for name, _, target in sheet_targets:
+        if target not in parts:
+            raise ContainerError("FILE_UNREADABLE", f"manca la parte {target or '(non indicata)'} del foglio «{name}»")
     book.locked_styles = _locked_styles(zf, rels)
+    budget = _Budget()
+    strings: dict[tuple[str, str], int] = {}  # (sheet, address) -> shared string index, resolved below
     for name, state, target in sheet_targets:
         sheet = SheetData(name=name, state=state)
-        _read_sheet(zf, target, sheet, strings, wanted(name))
+        _read_sheet(zf, target, sheet, wanted(name), strings, budget)
         book.sheets[name] = sheet
+    if strings:
+        found = _shared_strings(zf, rels, set(strings.values()))
+        for (name, address), index in strings.items():
+            book.sheets[name].cells[address].value = found.get(index)
     return book
+
+
+class _Budget:
+    """What one file has made the reader keep so far."""
+
+    def __init__(self) -> None:
+        self.cells = 0
+        self.validations = 0
+
+    def cell(self) -> None:
+        self.cells += 1
+        if self.cells > MAX_KEPT_CELLS:
+            raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_KEPT_CELLS:,} celle da esaminare")
+
+    def validation(self) -> None:
+        self.validations += 1
+        if self.validations > MAX_VALIDATIONS:
+            raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_VALIDATIONS:,} convalide dei dati")
 
 
 def _external_targets(zf: zipfile.ZipFile, part: str) -> list[str]:
     folder, _, base = part.rpartition("/")
     rels = _rels(zf, f"{folder}/_rels/{base}.rels")
-    return [target for _, target, _ in rels.values()] or [part]
+    return [target for _, target, _ in rels.values()][:MAX_LINKS] or [part]
 
 
-def _shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]]) -> list[str]:
+def _shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]], needed: set[int]) -> dict[int, str]:
+    """The shared strings at the `needed` indices; the part is read no further than the last of them."""
     part = next((_resolve_target(t) for typ, t, _ in rels.values() if typ.endswith("/sharedStrings")),
                 "xl/sharedStrings.xml")
-    strings: list[str] = []
-    texts: list[str] = []
-    in_phonetic = 0
-    for event, el in _events(zf, part, ("start", "end")):
-        tag = el.tag
-        if tag == f"{M}rPh":
-            in_phonetic += 1 if event == "start" else -1
-        elif event == "end" and tag == f"{M}t" and not in_phonetic:
-            texts.append(el.text or "")
-        elif event == "end" and tag == f"{M}si":
-            strings.append(unescape("".join(texts)))
-            texts = []
-            el.clear()
-    return strings
+    last = max(needed)
+    if last >= MAX_SHARED_STRINGS:
+        raise ContainerError("FILE_TOO_LARGE", f"una cella usa il testo condiviso n. {last:,}, oltre il limite di "
+                                               f"{MAX_SHARED_STRINGS:,}")
+    found: dict[int, str] = {}
+    index = -1
+    tag_si = f"{M}si"
+    for _, el in _events(zf, part, keep=frozenset({tag_si})):
+        if el.tag == tag_si:
+            index += 1
+            if index in needed:
+                found[index] = _rich_text(el)
+            if index >= last:
+                break
+    return found
+
+
+def _rich_text(el: Any) -> str:
+    """The text of a shared or inline string: its <t>, or the <t> of each run; phonetic runs (rPh) left out."""
+    parts = []
+    for child in el:
+        if child.tag == f"{M}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{M}r":
+            parts.extend(t.text or "" for t in child if t.tag == f"{M}t")
+    return unescape("".join(parts))
 
 
 def _locked_styles(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]]) -> list[bool]:
@@ -218,39 +396,55 @@ def _locked_styles(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]]) -
                 current = True
             else:
                 locked.append(current)
+                if len(locked) > MAX_STYLES:
+                    raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_STYLES:,} formati di cella")
         elif in_cell_xfs and tag == f"{M}protection" and event == "start":
             current = _true(el.get("locked"), default=True)
     return locked
 
 
-def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, strings: list[str], wanted: set[str] | None) -> None:
+def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Container[str] | None,
+                strings: dict[tuple[str, str], int], budget: _Budget) -> None:
     shared: dict[str, tuple[str, str]] = {}  # shared formula index -> (master address, formula)
-    sheet_data = None
-    for event, el in _events(zf, part, ("start", "end")):
+    tag_c, tag_row, tag_f = f"{M}c", f"{M}row", f"{M}f"
+    row = 0  # the current row, for rows and cells that do not say where they are (the r attribute is optional)
+    column = 0
+    previous = ""  # the address of the previous cell in the row, parsed only when a cell has no address
+    for event, el in _events(zf, part, ("start", "end"), keep=frozenset({tag_c, f"{M}dataValidation"})):
         tag = el.tag
         if event == "start":
-            if tag == f"{M}sheetData":
-                sheet_data = el
+            if tag == tag_row:
+                row = _row_number(el.get("r"), row)
+                sheet.max_row = max(sheet.max_row, row)
+                column, previous = 0, ""
             continue
-        if tag == f"{M}c":
-            address = el.get("r", "")
-            formula_el = el.find(f"{M}f")
+        if tag == tag_c:
+            address = el.get("r")
+            if not address:
+                if previous:
+                    column = _col_index(split_address(previous)[0]) if split_address(previous) else column
+                column += 1
+                address = f"{_col_letters(column)}{row}"
+                previous = ""
+            else:
+                previous = address
+            formula_el = el.find(tag_f)
             if formula_el is not None and formula_el.get("t") == "shared" and formula_el.text:
                 shared[formula_el.get("si", "")] = (address, formula_el.text)
+                if len(shared) > MAX_SHARED_FORMULAS:
+                    raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_SHARED_FORMULAS:,} formule condivise "
+                                                           f"nel foglio «{sheet.name}»")
             if wanted is None or address in wanted:
-                sheet.cells[address] = _cell(el, formula_el, strings, shared, address)
-            el.clear()
-        elif tag == f"{M}row":
-            try:
-                sheet.max_row = max(sheet.max_row, int(el.get("r", "0")))
-            except ValueError:
-                pass
-            el.clear()
-            if sheet_data is not None and len(sheet_data) and sheet_data[0] is el:
-                del sheet_data[0]  # keep memory flat however many rows the sheet has
+                budget.cell()
+                cell = _cell(el, formula_el, shared, address)
+                if cell.type == "s" and isinstance(cell.value, int):
+                    strings[(sheet.name, address)] = cell.value
+                    cell.value = None
+                sheet.cells[address] = cell
         elif tag == f"{M}sheetProtection":
             sheet.protected = _true(el.get("sheet"))
         elif tag == f"{M}dataValidation":
+            budget.validation()
             formula1 = el.find(f"{M}formula1")
             sheet.validations.append(Validation(
                 sqref=el.get("sqref", ""), type=el.get("type", "none"),
@@ -259,7 +453,30 @@ def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, strings: list[
                 allow_blank=_true(el.get("allowBlank"))))
 
 
-def _cell(el: Any, formula_el: Any, strings: list[str], shared: dict[str, tuple[str, str]], address: str) -> CellData:
+def _row_number(value: str | None, previous: int) -> int:
+    try:
+        return int(value) if value is not None else previous + 1
+    except ValueError:
+        return previous + 1
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _col_letters(index: int) -> str:
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell(el: Any, formula_el: Any, shared: dict[str, tuple[str, str]], address: str) -> CellData:
+    """One cell; a shared string is returned as its index (an int), resolved once the sheets are read."""
     kind = el.get("t", "n")
     try:
         style = int(el.get("s", "0"))
@@ -277,11 +494,14 @@ def _cell(el: Any, formula_el: Any, strings: list[str], shared: dict[str, tuple[
     value: Any = None
     if kind == "s":
         try:
-            value = strings[int(raw)] if raw is not None else None
-        except (ValueError, IndexError):
+            value = int(raw) if raw is not None else None
+        except ValueError:
+            value = None
+        if value is not None and value < 0:
             value = None
     elif kind == "inlineStr":
-        value = unescape("".join(t.text or "" for t in el.iter(f"{M}t")))
+        inline = el.find(f"{M}is")
+        value = _rich_text(inline) if inline is not None else None
     elif kind in ("str", "e"):
         value = unescape(raw) if raw is not None else ("" if formula is not None and kind == "str" else None)
     elif kind == "b":
@@ -291,6 +511,9 @@ def _cell(el: Any, formula_el: Any, strings: list[str], shared: dict[str, tuple[
             value = float(raw)
         except ValueError:
             value = raw
+        else:
+            if not math.isfinite(value):  # no spreadsheet stores NaN or infinity: the text is what was written
+                value = raw
     return CellData(value=value, formula=formula, type=kind, style=style)
 
 
