@@ -69,7 +69,7 @@ def factor_cell(layout: CardLayout, item: ItemRows) -> str | None:
     if layout.card.card.redistribution == "card" and "factor" in layout.totals:
         return "$" + col("points") + "$" + str(layout.totals["factor"])
     for section in layout.sections:
-        if item in section.items and section.factor_row:
+        if section.factor_row and any(i is item for i in section.items):
             return "$" + col("points") + "$" + str(section.factor_row)
     return None
 

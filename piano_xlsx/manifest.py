@@ -8,6 +8,7 @@ from bytes, so a file re-saved by Excel or LibreOffice still matches.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -37,9 +38,11 @@ def normalise_number(value: float) -> str:
 
 
 # string literals ("…") and quoted sheet names ('…') are kept as they are; elsewhere case and spaces do not matter
+_XL_PREFIX = re.compile(r"_xl(fn|ws)\.", re.IGNORECASE)
 _STRING_OR_SPACE = re.compile(r'("(?:[^"]|"")*"|\'(?:[^\']|\'\')*\')|\s+|([^"\'\s]+)')
 
 
+@functools.lru_cache(maxsize=1 << 16)  # cards of one plan share most formulas: normalise each text once
 def normalise_formula(text: str) -> str:
     """Formula text as engines may rewrite it: no '=', no _xlfn. prefixes, no spaces, upper case outside strings."""
     text = text.strip()
@@ -51,7 +54,7 @@ def normalise_formula(text: str) -> str:
         if literal is not None:
             out.append(literal)
         elif other is not None:
-            out.append(re.sub(r"_xl(fn|ws)\.", "", other, flags=re.IGNORECASE).upper())
+            out.append(_XL_PREFIX.sub("", other).upper() if "_" in other else other.upper())
     return "".join(out)
 
 
@@ -75,8 +78,17 @@ def canonical(data: Any) -> bytes:
 def build_manifest(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],
                    cells: dict[str, dict[str, Cell]], validations: dict[str, list[list[str]]],
                    defined_names: dict[str, str]) -> dict[str, Any]:
+    return manifest_and_text(plan_info=plan_info, sheets=sheets, cards=cards, cells=cells, validations=validations,
+                             defined_names=defined_names)[0]
+
+
+def manifest_and_text(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],
+                      cells: dict[str, dict[str, Cell]], validations: dict[str, list[list[str]]],
+                      defined_names: dict[str, str]) -> tuple[dict[str, Any], bytes]:
+    """The manifest and its canonical JSON (what is signed), the cells serialised once for both it and the hash."""
     stored = {sheet: {addr: cell_key(c) for addr, c in sorted(by_addr.items())} for sheet, by_addr in cells.items()}
-    return {
+    stored_json = canonical(stored)
+    manifest = {
         "format": FORMAT,
         "generator": f"piano-xlsx {__version__}",
         "plan": plan_info,
@@ -85,13 +97,16 @@ def build_manifest(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], c
         "cells": stored,
         "validations": validations,
         "defined_names": defined_names,
-        "content_hash": content_hash(stored),
+        "content_hash": hashlib.sha256(stored_json).hexdigest(),
     }
+    # canonical(manifest), spliced: a JSON object with sorted keys is its members joined in key order
+    members = [canonical(k) + b":" + (stored_json if k == "cells" else canonical(manifest[k])) for k in sorted(manifest)]
+    return manifest, b"{" + b",".join(members) + b"}"
 
 
-def manifest_rows(manifest: dict[str, Any], signature: str, key: str) -> list[str]:
-    """Column A of the manifest sheet, top to bottom."""
-    text = canonical(manifest).decode("utf-8")
+def manifest_rows(manifest: dict[str, Any], signature: str, key: str, text: bytes | None = None) -> list[str]:
+    """Column A of the manifest sheet, top to bottom; `text` is `canonical(manifest)` when already made."""
+    text = (text or canonical(manifest)).decode("utf-8")
     chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)]
     return [MARKER, signature, key, str(len(chunks)), *chunks]
 

@@ -24,7 +24,7 @@ from piano_xlsx.layout import (
     row_height,
     summary_row,
 )
-from piano_xlsx.manifest import build_manifest, manifest_rows
+from piano_xlsx.manifest import manifest_and_text, manifest_rows
 from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.plan.resolve import (
     GATE_FAILED,
@@ -153,7 +153,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     _finish_sheet(summary, plan, password, last_row=summary_row(len(layouts) - 1), last_col=SUMMARY_COLUMNS[-1][0],
                   repeat_row=SUMMARY_HEADER_ROW)
 
-    manifest = build_manifest(
+    manifest, text = manifest_and_text(
         plan_info={"id": plan.plan.id, "version": plan.plan.version, "hash": plan_hash or loaded.hash,
                    "ente": plan.plan.ente, "title": plan.plan.title},
         sheets=[{"name": INSTRUCTIONS_SHEET, "role": "instructions", "card": None},
@@ -166,12 +166,10 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     )
     signature, key = "", ""
     if private_key is not None:
-        from piano_xlsx.manifest import canonical
-
-        signature, key = sign(private_key, canonical(manifest)), key_id(private_key.public_key())
+        signature, key = sign(private_key, text), key_id(private_key.public_key())
     hidden = wb.add_worksheet(MANIFEST_SHEET)
-    for row, text in enumerate(manifest_rows(manifest, signature, key)):
-        hidden.write_string(row, 0, text)
+    for row, chunk in enumerate(manifest_rows(manifest, signature, key, text)):
+        hidden.write_string(row, 0, chunk)
     hidden.protect(password)
     hidden.very_hidden()
     wb.close()

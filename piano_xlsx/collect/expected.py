@@ -17,14 +17,16 @@ class Expected:
     loaded: LoadedPlan
     layouts: dict[str, CardLayout]  # card id -> layout
     card_cells: dict[str, dict[str, list[Any]]]  # card id -> address -> [kind, normalised value]
+    plan_hash: str = ""  # the plan's hash, computed once (it serialises the whole plan)
     _groups: dict[tuple[str, ...], dict[str, dict[str, list[Any]]]] = field(default_factory=dict)
+    _wanted: set[str] | None = None
 
     @classmethod
     def from_plan(cls, loaded: LoadedPlan) -> Expected:
         layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
         cells = {cid: {addr: cell_key(c) for addr, c in content.card_cells(loaded.plan, lay).items()}
                  for cid, lay in layouts.items()}
-        return cls(loaded, layouts, cells)
+        return cls(loaded, layouts, cells, loaded.hash)
 
     def group_sheets(self, card_ids: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
         """Instructions and summary sheets of a workbook holding these cards, as the plan would issue them."""
@@ -38,10 +40,13 @@ class Expected:
         return self._groups[card_ids]
 
     def wanted_addresses(self) -> set[str]:
-        """Every address any card sheet of this plan uses: the reader keeps only these cells."""
+        """Every address any card sheet of this plan uses: the reader keeps only these cells (made once per run)."""
+        if self._wanted is not None:
+            return self._wanted
         out: set[str] = set()
         for cid, layout in self.layouts.items():
             out |= set(self.card_cells[cid]) | set(layout.inputs())
         for cells in self.group_sheets(tuple(self.layouts)).values():
             out |= set(cells)
-        return out | {f"A{row}" for row in range(1, 301)}  # instructions of any subset of cards
+        self._wanted = out | {f"A{row}" for row in range(1, 301)}  # instructions of any subset of cards
+        return self._wanted

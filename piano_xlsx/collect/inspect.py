@@ -159,11 +159,11 @@ def _check_workbook(book: WorkbookData, name: str, expected: Expected, public_ke
             report.other_plan = True
             add(finding("PLAN_MISMATCH", file=name, found=info.get("id"), expected=plan.plan.id))
             return
-        if info.get("version") != plan.plan.version or info.get("hash") != expected.loaded.hash:
+        if info.get("version") != plan.plan.version or info.get("hash") != expected.plan_hash:
             report.other_plan = True
             found = f"versione {info.get('version')}, impronta {str(info.get('hash'))[:12]}…"
             add(finding("VERSION_MISMATCH", file=name, found=found,
-                        expected=f"versione {plan.plan.version}, impronta {expected.loaded.hash[:12]}…"))
+                        expected=f"versione {plan.plan.version}, impronta {expected.plan_hash[:12]}…"))
             return
         if content_hash(manifest.get("cells", {})) != manifest.get("content_hash"):
             add(finding("CONTENT_HASH_MISMATCH", file=name, sheet=MANIFEST_SHEET))
@@ -265,16 +265,15 @@ def _check_protection(sheet: SheetData, name: str, add: Any) -> None:
         add(finding("PROTECTION_REMOVED", file=name, sheet=sheet.name, detail="protezione del foglio rimossa"))
 
 
-def _covers(sqref: str, address: str) -> bool:
-    target = split_address(address)
-    if target is None:
-        return False
+def _boxes(sqref: str) -> list[tuple[int, int, int, int]]:
+    """The ranges of a validation's sqref as (first column, first row, last column, last row)."""
+    out = []
     for ref in sqref.split():
         first, _, last = ref.replace("$", "").partition(":")
         a, b = split_address(first), split_address(last or first)
-        if a and b and _col_index(a[0]) <= _col_index(target[0]) <= _col_index(b[0]) and a[1] <= target[1] <= b[1]:
-            return True
-    return False
+        if a and b:
+            out.append((_col_index(a[0]), a[1], _col_index(b[0]), b[1]))
+    return out
 
 
 def _col_index(letters: str) -> int:
@@ -296,12 +295,17 @@ def _check_validations(sheet: SheetData, manifest: dict[str, Any] | None, layout
     issued = (manifest or {}).get("validations", {}).get(layout.sheet)
     if issued is None:
         return
+    ranges = [(v, _boxes(v.sqref)) for v in sheet.validations]  # parsed once, not once per issued cell
     for address, vtype, allowed in issued:
-        found = [v for v in sheet.validations if _covers(v.sqref, address)]
-        if not found:
+        target = split_address(address)
+        column = _col_index(target[0]) if target else 0
+        found = None if target is None else next(
+            (v for v, boxes in ranges
+             if any(c1 <= column <= c2 and r1 <= target[1] <= r2 for c1, r1, c2, r2 in boxes)), None)
+        if found is None:
             add(finding("VALIDATION_CHANGED", file=name, sheet=sheet.name, cell=address, detail="convalida rimossa"))
             continue
-        v = found[0]
+        v = found
         if v.type != vtype:
             add(finding("VALIDATION_CHANGED", file=name, sheet=sheet.name, cell=address,
                         detail=f"tipo cambiato da {vtype} a {v.type}"))
