@@ -27,6 +27,11 @@ MAX_DIRECTORY = 4 * 1024 * 1024
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 
 
+def _n(number: int) -> str:
+    """A count as Italian readers write it: 1.048.576."""
+    return f"{number:,}".replace(",", ".")
+
+
 class ContainerError(Exception):
     """The file cannot be read as a workbook; `code` is the finding code, `detail` the Italian detail."""
 
@@ -80,7 +85,7 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     """
     directory = _directory_size(data)
     if directory is not None and directory > MAX_DIRECTORY:
-        raise ContainerError("FILE_TOO_LARGE", f"indice dell'archivio di {directory:,} byte")
+        raise ContainerError("FILE_TOO_LARGE", f"indice dell'archivio di {_n(directory)} byte")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, UnicodeError) as exc:
@@ -102,11 +107,11 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
                                                     f"per {info.filename}")
         total += info.file_size
         if info.file_size > MAX_ENTRY_SIZE:
-            raise ContainerError("FILE_TOO_LARGE", f"la parte {info.filename} si espande a {info.file_size:,} byte")
+            raise ContainerError("FILE_TOO_LARGE", f"la parte {info.filename} si espande a {_n(info.file_size)} byte")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise ContainerError("FILE_TOO_LARGE", f"rapporto di compressione anomalo in {info.filename}")
     if total > MAX_TOTAL_SIZE:
-        raise ContainerError("FILE_TOO_LARGE", f"il contenuto si espande a {total:,} byte")
+        raise ContainerError("FILE_TOO_LARGE", f"il contenuto si espande a {_n(total)} byte")
     return zf
 
 

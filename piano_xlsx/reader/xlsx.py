@@ -32,7 +32,7 @@ from xml.etree.ElementTree import ParseError, XMLPullParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from piano_xlsx.reader.container import ContainerError
+from piano_xlsx.reader.container import ContainerError, _n
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -212,7 +212,7 @@ def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
                         if kept_at:
                             kept += 1
                             if kept > MAX_SUBTREE:
-                                raise ContainerError("FILE_TOO_LARGE", f"elemento con più di {MAX_SUBTREE:,} "
+                                raise ContainerError("FILE_TOO_LARGE", f"elemento con più di {_n(MAX_SUBTREE)} "
                                                                        f"elementi interni in {name}")
                         elif el.tag in keep:
                             kept_at, kept = len(stack), 0
@@ -299,7 +299,7 @@ def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], Container[str] | 
             scope = el.get("localSheetId")
             book.defined_names[f"{name}@{scope}" if scope is not None else name] = el.text or ""
             if len(book.defined_names) > MAX_NAMES:
-                raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_NAMES:,} nomi definiti")
+                raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_NAMES)} nomi definiti")
     if strict:
         raise ContainerError("FILE_STRICT_OOXML", "")
     for rel_type, target, mode in rels.values():
@@ -336,12 +336,12 @@ class _Budget:
     def cell(self) -> None:
         self.cells += 1
         if self.cells > MAX_KEPT_CELLS:
-            raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_KEPT_CELLS:,} celle da esaminare")
+            raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_KEPT_CELLS)} celle da esaminare")
 
     def validation(self) -> None:
         self.validations += 1
         if self.validations > MAX_VALIDATIONS:
-            raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_VALIDATIONS:,} convalide dei dati")
+            raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_VALIDATIONS)} convalide dei dati")
 
 
 def _external_targets(zf: zipfile.ZipFile, part: str) -> list[str]:
@@ -356,8 +356,8 @@ def _shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]], 
                 "xl/sharedStrings.xml")
     last = max(needed)
     if last >= MAX_SHARED_STRINGS:
-        raise ContainerError("FILE_TOO_LARGE", f"una cella usa il testo condiviso n. {last:,}, oltre il limite di "
-                                               f"{MAX_SHARED_STRINGS:,}")
+        raise ContainerError("FILE_TOO_LARGE", f"una cella usa il testo condiviso n. {_n(last)}, oltre il limite di "
+                                               f"{_n(MAX_SHARED_STRINGS)}")
     found: dict[int, str] = {}
     index = -1
     tag_si = f"{M}si"
@@ -397,7 +397,7 @@ def _locked_styles(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]]) -
             else:
                 locked.append(current)
                 if len(locked) > MAX_STYLES:
-                    raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_STYLES:,} formati di cella")
+                    raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_STYLES)} formati di cella")
         elif in_cell_xfs and tag == f"{M}protection" and event == "start":
             current = _true(el.get("locked"), default=True)
     return locked
@@ -432,7 +432,7 @@ def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Contai
             if formula_el is not None and formula_el.get("t") == "shared" and formula_el.text:
                 shared[formula_el.get("si", "")] = (address, formula_el.text)
                 if len(shared) > MAX_SHARED_FORMULAS:
-                    raise ContainerError("FILE_TOO_LARGE", f"più di {MAX_SHARED_FORMULAS:,} formule condivise "
+                    raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_SHARED_FORMULAS)} formule condivise "
                                                            f"nel foglio «{sheet.name}»")
             if wanted is None or address in wanted:
                 budget.cell()
