@@ -73,10 +73,11 @@ def sort_key(sheet_order: dict[str, int], sheet: str, address: str) -> tuple[int
     return (sheet_order.get(sheet, len(sheet_order)), sheet, parsed[1], col_index(parsed[0]))
 
 
-def formula_rows(book: WorkbookData, issued: Issued) -> list[FormulaRow]:
+def formula_rows(book: WorkbookData, issued: Issued, *, has_manifest: bool = True) -> list[FormulaRow]:
     """Every formula issued and every formula found, with the status that comparing the texts gives.
 
-    "stale" needs the engine and is decided later; here an intact formula is "ok".
+    "stale" needs the engine and is decided later; here an intact formula is "ok". Without a manifest nothing
+    was issued to compare with: the found formulas are listed as they are, judged on their values alone.
     """
     rows: list[FormulaRow] = []
     done: set[Key] = set()
@@ -106,10 +107,12 @@ def formula_rows(book: WorkbookData, issued: Issued) -> list[FormulaRow]:
             if cell.formula is None or (sheet_name, address) in done:
                 continue
             kind, value = issued.cells.get(sheet_name, {}).get(address, (None, None))
-            rows.append(FormulaRow(sheet=sheet_name, cell=address,
-                                   issued=None, found="=" + cell.formula, cached=cell.value, recomputed=None,
-                                   status=CHANGED, change=CHANGE_ADDED,
-                                   expected=issued_value(kind, value) if kind else None))
+            row = FormulaRow(sheet=sheet_name, cell=address, issued=None, found="=" + cell.formula,
+                             cached=cell.value, recomputed=None, status=OK)
+            if has_manifest:
+                row.status, row.change = CHANGED, CHANGE_ADDED
+                row.expected = issued_value(kind, value) if kind else None
+            rows.append(row)
     order = {name: i for i, name in enumerate(dict.fromkeys([*issued.sheets, *book.sheets]))}
     rows.sort(key=lambda r: sort_key(order, r.sheet, r.cell))
     return rows

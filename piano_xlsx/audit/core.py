@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from piano_xlsx.audit import compare, explain
 from piano_xlsx.audit.checks import check_workbook
-from piano_xlsx.audit.engine import EngineRun, Model
+from piano_xlsx.audit.engine import EngineRefused, EngineRun, Model
 from piano_xlsx.audit.inspect import open_file
 from piano_xlsx.audit.issued import Issued, from_manifest
 from piano_xlsx.audit.opinion import model_values
@@ -66,7 +66,7 @@ def _audit(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey | No
     issued = from_manifest(manifest)
     audit.hidden_sheets = check_workbook(book, issued, audit.path, audit.findings.append,
                                          has_manifest=manifest is not None)
-    rows = compare.formula_rows(book, issued)
+    rows = compare.formula_rows(book, issued, has_manifest=manifest is not None)
     constants = compare.constant_rows(book, issued)
     audit.formulas, audit.constants = rows, constants
     run = _run_engine(book, issued, audit)
@@ -92,6 +92,9 @@ def _run_engine(book: WorkbookData, issued: Issued, audit: FileAudit) -> EngineR
         if differs:
             run.issued = Model(compare.restored_sources(found, audit.formulas, audit.constants), also=also)
             run.issued_values = run.issued.compute().values
+    except EngineRefused as exc:
+        audit.findings.append(finding("AUDIT_ENGINE", file=audit.path, detail=f"{exc}: nessun valore ricalcolato"))
+        return None
     except Exception as exc:  # noqa: BLE001 - a third-party engine on untrusted content: report, never crash
         audit.findings.append(finding("AUDIT_ENGINE", file=audit.path,
                                       detail=f"errore del motore di calcolo ({type(exc).__name__})"))

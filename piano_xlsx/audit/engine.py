@@ -30,7 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_FORMULAS = 20_000
+from piano_xlsx.reader.xlsx import split_address
+
+MAX_FORMULAS = 2_000  # about 7 ms each to compile; an issued card has 20–40
+MAX_ENGINE_CELLS = 30_000  # formulas and the constants they refer to
 MAX_FORMULA_LENGTH = 8_192  # Excel's own limit
 MAX_RANGE_CELLS = 200_000  # one reference; a whole column is 1,048,576 cells
 BOOK = "libro"  # the file name inside engine keys: any fixed name works, formulas refer to sheets only
@@ -41,6 +44,10 @@ _COL = r"\$?[A-Za-z]{1,3}"
 _ROW = r"\$?\d{1,7}"
 _RANGE = re.compile(rf"(?<![A-Za-z0-9_.])({_COL})?({_ROW})?:({_COL})?({_ROW})?(?![A-Za-z0-9_(])")
 _STRING = re.compile(r'"(?:[^"]|"")*"')
+
+
+class EngineRefused(Exception):
+    """The workbook is beyond the engine's limits; the message (Italian) says which."""
 
 
 @dataclass
@@ -94,70 +101,78 @@ class Model:
     """A workbook compiled by `formulas`: build once, compute as often as needed with some cells overridden."""
 
     def __init__(self, cells: dict[str, dict[str, Source]], *, also: Iterable[Key] = ()) -> None:
-        """Compile every cell of `cells` (sheet -> address -> source); `also` adds empty cells that may be overridden.
+        """Compile the formulas of `cells` (sheet -> address -> source) and the constants they refer to.
 
         Args:
             cells: the workbook's cells as the engine must see them.
-            also: addresses that must exist in the model even when empty.
+            also: addresses that must exist in the model even when empty or unreferenced (they may be overridden).
+
+        Raises:
+            EngineRefused: the workbook is beyond the engine's limits (too many formulas or cells).
         """
         import formulas
-        import schedula as sh
-        from formulas.cell import Cell
 
         started = time.perf_counter()
         self.problems: list[Problem] = []
         self._keys: dict[str, Key] = {}  # engine output name -> (sheet, cell)
         self._outputs: dict[Key, str] = {}
         self.model = formulas.ExcelModel()
-        compiled: dict[str, Any] = {}
-        formulas_seen = 0
-        wanted = {(s, a): src for s, by_addr in cells.items() for a, src in by_addr.items()}
-        for key in also:
-            wanted.setdefault(key, Source())
-        for (sheet, address), source in wanted.items():
-            name = engine_key(sheet, address)
+        sources = {(s, a): src for s, by_addr in cells.items() for a, src in by_addr.items()}
+        formula_keys = [key for key, src in sources.items() if src.formula is not None]
+        if len(formula_keys) > MAX_FORMULAS:
+            raise EngineRefused(f"{len(formula_keys):,} formule, oltre il limite di {MAX_FORMULAS:,}".replace(",", "."))
+        compiled = {key: self._formula(key, sources[key].formula or "") for key in formula_keys}
+        needed = _referenced(compiled.values(), [key for key, src in sources.items() if src.formula is None])
+        needed.update(key for key in also if key not in compiled)
+        if len(compiled) + len(needed) > MAX_ENGINE_CELLS:
+            raise EngineRefused(f"{len(compiled) + len(needed):,} celle da ricalcolare, oltre il limite di "
+                                f"{MAX_ENGINE_CELLS:,}".replace(",", "."))
+        for key in needed:
+            compiled[key] = self._constant(key, sources.get(key, Source()))
+        for key, cell in compiled.items():
             try:
-                if source.formula is not None:
-                    formulas_seen += 1
-                    reason = self._refuse(source.formula, formulas_seen)
-                    if reason:
-                        self.problems.append(Problem(sheet, address, reason))
-                        cell = Cell(name, [[sh.EMPTY]])  # dependents see an empty cell; the cell is reported
-                    else:
-                        cell = Cell(name, "=" + source.formula)
-                elif source.error and isinstance(source.value, str):
-                    cell = Cell(name, "=" + source.value)
-                elif source.value is None:
-                    cell = Cell(name, [[sh.EMPTY]])
-                else:
-                    cell = Cell(name, source.value, check_formula=False)
-            except Exception as exc:  # noqa: BLE001 - a third-party parser on untrusted text may raise anything
-                self.problems.append(Problem(sheet, address, f"formula non interpretabile ({type(exc).__name__})"))
-                cell = Cell(name, [[sh.EMPTY]])
-            compiled[cell.output] = cell
-            self._keys[cell.output] = (sheet, address)
-            self._outputs[(sheet, address)] = cell.output
-        for output, cell in list(compiled.items()):
-            try:
-                cell.compile(references={}).add(self.model.dsp)
-            except Exception as exc:  # noqa: BLE001 - see above
-                sheet, address = self._keys[output]
-                self.problems.append(Problem(sheet, address, f"formula non compilabile ({type(exc).__name__})"))
-                del compiled[output]
-        self.model.cells.update(compiled)
+                cell.add(self.model.dsp)
+            except Exception as exc:  # noqa: BLE001 - a third-party library on untrusted content may raise anything
+                self.problems.append(Problem(*key, f"formula non compilabile ({type(exc).__name__})"))
+                continue
+            self.model.cells[cell.output] = cell
+            self._keys[cell.output] = key
+            self._outputs[key] = cell.output
         self.model.assemble()
         self.model.inverse_references()
         self.build_seconds = time.perf_counter() - started
 
-    @staticmethod
-    def _refuse(formula: str, seen: int) -> str | None:
-        if seen > MAX_FORMULAS:
-            return f"più di {MAX_FORMULAS:,} formule nel file".replace(",", ".")
+    def _formula(self, key: Key, formula: str) -> Any:
+        """A compiled formula cell; one the engine refuses or cannot parse becomes an empty cell, reported."""
+        from formulas.cell import Cell
+
+        reason = None
         if len(formula) > MAX_FORMULA_LENGTH:
-            return f"formula più lunga di {MAX_FORMULA_LENGTH} caratteri"
-        if largest_range(formula) > MAX_RANGE_CELLS:
-            return "riferimento a un intervallo troppo esteso"
-        return None
+            reason = f"formula più lunga di {MAX_FORMULA_LENGTH} caratteri"
+        elif largest_range(formula) > MAX_RANGE_CELLS:
+            reason = "riferimento a un intervallo troppo esteso"
+        else:
+            try:
+                return Cell(engine_key(*key), "=" + formula).compile(references={})
+            except Exception as exc:  # noqa: BLE001 - a third-party parser on untrusted text may raise anything
+                reason = f"formula non interpretabile ({type(exc).__name__})"
+        self.problems.append(Problem(*key, reason))
+        return self._constant(key, Source())  # dependents see an empty cell
+
+    @staticmethod
+    def _constant(key: Key, source: Source) -> Any:
+        import schedula as sh
+        from formulas.cell import Cell
+
+        name = engine_key(*key)
+        if source.error and isinstance(source.value, str):
+            try:
+                return Cell(name, "=" + source.value).compile(references={})
+            except Exception:  # noqa: BLE001 - an unknown error text is just text
+                return Cell(name, source.value, check_formula=False)
+        if source.value is None:
+            return Cell(name, [[sh.EMPTY]])
+        return Cell(name, source.value, check_formula=False)
 
     def compute(self, overrides: dict[Key, Any] | None = None) -> Computed:
         """Every cell's value; `overrides` replaces some cells' values (formulas included) for this run only."""
@@ -169,6 +184,36 @@ class Model:
             if output in solution:
                 values[key] = plain(solution[output])
         return Computed(values, time.perf_counter() - started)
+
+
+def _referenced(compiled: Iterable[Any], constants: list[Key]) -> set[Key]:
+    """The constants that some formula refers to (a cell, or inside a range); the others cannot change a result."""
+    import numpy as np
+    from formulas.ranges import Ranges
+
+    rects: dict[str, list[tuple[int, int, int, int]]] = {}
+    for cell in compiled:
+        for name in getattr(cell, "inputs", None) or {}:
+            try:
+                r = Ranges().push(name).ranges[0]
+                rects.setdefault(str(r["sheet"]).upper(), []).append(
+                    (int(r["n1"]), int(r["r1"]), int(r["n2"]), int(r["r2"])))
+            except Exception:  # noqa: BLE001 - a reference the library cannot read back refers to nothing here
+                continue
+    by_sheet: dict[str, list[Key]] = {}
+    for key in constants:
+        if key[0].upper() in rects:
+            by_sheet.setdefault(key[0].upper(), []).append(key)
+    out: set[Key] = set()
+    for sheet, keys in by_sheet.items():
+        places = [split_address(a) or ("", 0) for _, a in keys]
+        cols = np.array([_col_number(c) if c else 0 for c, _ in places])
+        rows = np.array([r for _, r in places])
+        hit = np.zeros(len(keys), dtype=bool)
+        for c1, r1, c2, r2 in rects[sheet]:
+            hit |= (cols >= min(c1, c2)) & (cols <= max(c1, c2)) & (rows >= min(r1, r2)) & (rows <= max(r1, r2))
+        out.update(key for key, h in zip(keys, hit, strict=True) if h)
+    return out
 
 
 def plain(result: Any) -> Any:

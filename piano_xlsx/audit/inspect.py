@@ -22,7 +22,33 @@ from piano_xlsx.reader.xlsx import WorkbookData, read_workbook, split_address
 from piano_xlsx.signing import key_id, verify
 
 MAX_FILE_SIZE = 64 * 1024 * 1024
+MAX_CELLS = 100_000  # cells kept in all; an issued workbook has a few hundred per card
+MANIFEST_ROWS = 10_010  # the manifest sheet: column A only, marker, signature, key, count and at most 10,000 chunks
 KIND_FINDINGS = {"ods": "FILE_ODS", "xls": "FILE_XLS", "xlsb": "FILE_XLSB", "encrypted": "FILE_ENCRYPTED"}
+
+
+class CellBudget:
+    """The `wanted` set of the reader for the audit: every cell, up to a limit, then none (and it says so)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept = 0
+        self.refused = 0
+
+    def __contains__(self, address: object) -> bool:
+        if self.kept < self.limit:
+            self.kept += 1
+            return True
+        self.refused += 1
+        return False
+
+
+class ManifestCells:
+    """The manifest sheet's cells the audit reads: column A, rows 1 to MANIFEST_ROWS."""
+
+    def __contains__(self, address: object) -> bool:
+        parsed = split_address(str(address))
+        return parsed is not None and parsed[0] == "A" and parsed[1] <= MANIFEST_ROWS
 
 
 @dataclass
@@ -56,13 +82,19 @@ def open_file(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey |
         if kind in KIND_FINDINGS:
             audit.findings.append(finding(KIND_FINDINGS[kind], file=name))
             return None
-        book = read_workbook(zf, lambda sheet: None)  # type: ignore[arg-type]
+        budget = CellBudget(MAX_CELLS)
+        book = read_workbook(zf, lambda sheet: ManifestCells() if sheet == MANIFEST_SHEET else budget)  # type: ignore
+
     except ContainerError as exc:
         audit.findings.append(finding(exc.code, file=name, detail=exc.detail))
         return None
     except (MemoryError, RecursionError) as exc:
         audit.findings.append(finding("FILE_TOO_LARGE", file=name, detail=type(exc).__name__))
         return None
+    if budget.refused:
+        audit.findings.append(finding("FILE_TOO_LARGE", file=name, severity=Severity.WARNING,
+                                      detail=f"più di {MAX_CELLS:,} celle non vuote: esaminate solo le prime "
+                                             f"{MAX_CELLS:,}".replace(",", ".")))
     if book.macros:
         audit.findings.append(finding("FILE_MACROS", file=name))
     audit.application = book.application

@@ -128,7 +128,7 @@ class _Sheet:
         self.row += 1
 
     def _height(self, texts: list[tuple[str, float]], bold: bool = False) -> None:
-        lines = max([wrapped_lines(t, w * (0.9 if bold else 1.05)) for t, w in texts] or [1])
+        lines = max([wrapped_lines(t, w * (0.9 if bold else 1.0)) for t, w in texts] or [1])
         self.ws.set_row(self.row, min(lines, MAX_LINES) * LINE_HEIGHT + 2)
 
     def finish(self) -> None:
