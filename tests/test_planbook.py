@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
-from support import EXAMPLE_PLAN, TEMPLATES
+from support import EXAMPLE_PLAN, TEMPLATES, libreoffice_convert
 
 from piano_xlsx.cli import cli
 from piano_xlsx.findings import CATALOGUE, Severity
@@ -151,6 +151,13 @@ def test_yaml_workbook_yaml_keeps_the_plan_hash(plan_path, tmp_path):
     assert back.hash == reread.hash == loaded.hash
     # and once more round the loop, from the imported YAML
     assert read_plan_workbook(export_plan(reread, tmp_path / "di-nuovo.xlsx")).hash == loaded.hash
+
+
+def test_a_plan_workbook_saved_by_libreoffice_reads_the_same(tmp_path):
+    """The HR office may fill the plan workbook in LibreOffice Calc: a re-save keeps the plan (and its hash)."""
+    books = [export_plan(load_plan(p), tmp_path / f"{p.stem}.xlsx") for p in PLANS]
+    for original, resaved in zip(books, libreoffice_convert(books, tmp_path / "salvati"), strict=True):
+        assert read_plan_workbook(resaved).hash == read_plan_workbook(original).hash
 
 
 def test_values_a_cell_cannot_tell_apart_survive(tmp_path):

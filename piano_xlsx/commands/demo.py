@@ -33,11 +33,13 @@ def demo(out_dir: str, without_libreoffice: bool) -> None:
     except DemoError as exc:
         click.echo(f"Errore: {exc}", err=True)
         raise SystemExit(2) from None
-    click.echo("")
-    click.echo("Cosa è stato trovato (rapporto consolidato):")
-    for f in result.collect.findings:
-        place = " · ".join(p for p in (_short(f.file), f.sheet, f.cell) if p)
-        click.echo(f"  {f.severity.value.upper():7} {f.code:20} {place}: {f.message}")
+    for title, findings in (("Cosa ha trovato la raccolta (rapporto consolidato):", result.collect.findings),
+                            ("Cosa ha trovato l'audit delle formule:", result.audit.findings)):
+        click.echo("")
+        click.echo(title)
+        for f in findings:
+            place = " · ".join(p for p in (_short(f.file), f.sheet, f.cell) if p) or "—"
+            click.echo(f"  {f.severity.value.upper():7} {f.code:20} {place}: {f.message}")
     click.echo("")
     click.echo(f"Rapporto consolidato: {result.collect_report}")
     click.echo(f"   (anche {result.collect_json} e i CSV in {result.collect_csv})")
