@@ -161,6 +161,20 @@ def partial_scores(layouts: list[CardLayout]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def mistaken_scores(layouts: list[CardLayout]) -> dict[str, dict[str, Any]]:
+    """The typical mistakes of an office: a score pasted as text, one outside the scale, a word in a gate."""
+    out = full_scores(layouts, 8)
+    for layout in layouts:
+        scores = out[layout.card.id]
+        plain = [i for i in layout.items if not i.item.gate]
+        scores[plain[0].item.id] = "8"
+        scores[plain[-1].item.id] = 7
+        gate = next((i for i in layout.items if i.item.gate), None)
+        if gate is not None:
+            scores[gate.item.id] = "forse"
+    return out
+
+
 # --- the returns, made once ---
 
 @pytest.fixture(scope="module")
@@ -198,6 +212,8 @@ def returns(tmp_path_factory: pytest.TempPathFactory, keys: tuple[Path, Path], t
         if name == "esempio":
             filled["esempio-partial"] = fill_workbook(files[0], folder / "filled" / "esempio-partial.xlsx", layouts,
                                                       partial_scores(layouts))
+            filled["esempio-mistakes"] = fill_workbook(files[0], folder / "filled" / "esempio-mistakes.xlsx",
+                                                       layouts, mistaken_scores(layouts))
             base = {}
             for edit in ("base", "formula-edited", "formula-constant", "formula-deleted", "weight-changed",
                          "hidden-sheet"):
@@ -249,7 +265,8 @@ def _errors(audit: FileAudit) -> list[tuple[str, str | None, str | None]]:
 
 # --- untouched returns ---
 
-@pytest.mark.parametrize("name", [*(f"{n}-untouched" for n in PLANS), "esempio-partial", "base"])
+@pytest.mark.parametrize("name", [*(f"{n}-untouched" for n in PLANS), "esempio-partial", "esempio-mistakes",
+                                  "base"])
 def test_an_untouched_return_has_every_formula_ok_and_every_cached_value_recomputed(
         name: str, audited: dict[str, FileAudit], returns: dict[str, Path]) -> None:
     audit = audited[name]
@@ -264,6 +281,8 @@ def test_an_untouched_return_has_every_formula_ok_and_every_cached_value_recompu
     assert len(audit.formulas) == issued
     for card in audit.cards:
         assert values_equal(card.total_shown, card.total_expected)
+    if name == "esempio-mistakes":  # LibreOffice and the engine agree that a text "8" is not a score
+        assert sum(1 for r in audit.formulas if r.cached == "Non ammesso") >= 2 * len(audit.cards)
     assert audit.engine_seconds is not None and audit.engine_seconds < 60
 
 
@@ -277,7 +296,7 @@ def _manifest_cells(path: Path) -> dict[str, dict[str, list[Any]]]:
 
 
 def test_the_plans_python_model_agrees_with_the_engine(returns: dict[str, Path], public_key: Any) -> None:
-    for name in ("esempio-untouched", "esempio-partial"):
+    for name in ("esempio-untouched", "esempio-partial", "esempio-mistakes"):
         loaded = load_plan(EXAMPLE_PLAN)
         audit = audit_file(returns[name], public_key=public_key, loaded=loaded, layouts=plan_layouts(loaded))
         assert [f for f in audit.findings if f.code == "AUDIT_MODEL_DIFFERS"] == []

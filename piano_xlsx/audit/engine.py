@@ -112,6 +112,7 @@ class Model:
         """
         import formulas
 
+        excel_semantics()
         started = time.perf_counter()
         self.problems: list[Problem] = []
         self._keys: dict[str, Key] = {}  # engine output name -> (sheet, cell)
@@ -184,6 +185,32 @@ class Model:
             if output in solution:
                 values[key] = plain(solution[output])
         return Computed(values, time.perf_counter() - started)
+
+
+_PATCHED: list[bool] = []
+
+
+def excel_semantics() -> None:
+    """Make `formulas` agree with Excel and LibreOffice where it does not (checked against LibreOffice in the tests).
+
+    formulas 1.3.4 answers ISNUMBER("8") with TRUE: it converts the text before testing it. Excel and
+    LibreOffice answer FALSE, and our status formulas depend on it: a score pasted as text is "Non ammesso".
+    """
+    if _PATCHED:
+        return
+    import functools
+
+    import formulas
+    import numpy as np
+    from formulas.functions import wrap_ranges_func
+    from formulas.functions.info import FalseArray, iserror
+
+    def is_number(value: Any) -> bool:
+        return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+    formulas.get_functions()["ISNUMBER"] = wrap_ranges_func(functools.partial(iserror, check=is_number,
+                                                                              array=FalseArray))
+    _PATCHED.append(True)
 
 
 def _referenced(compiled: Iterable[Any], constants: list[Key]) -> set[Key]:
