@@ -277,6 +277,23 @@ def test_a_header_below_a_title_row_and_a_piano_sheet_without_headers(tmp_path):
     assert len(loaded.plan.cards[0].sections[0].items) == 3
 
 
+def test_card_and_section_left_blank_repeat_the_row_above(tmp_path):
+    """As people fill a table (or as merged cells read): the card and section are written once."""
+    rows = table(HAND_WRITTEN["Obiettivi"])
+    for row in rows[2:4]:
+        row[0] = row[1] = None
+    scale = table(HAND_WRITTEN["Scale"])
+    for row in scale[2:]:
+        row[0] = None
+    loaded = read_plan_workbook(workbook(tmp_path / "p.xlsx", HAND_WRITTEN | {"Obiettivi": rows, "Scale": scale}))
+    assert [len(s.items) for s in loaded.plan.cards[0].sections] == [3, 1]
+    assert loaded.plan.scales[0].numbers() == [4, 6, 8, 10]
+    first = table(HAND_WRITTEN["Obiettivi"])
+    first[1][0] = first[1][1] = None  # nothing above the first row: it must say which card
+    found = failure(workbook(tmp_path / "q.xlsx", HAND_WRITTEN | {"Obiettivi": first}))  # type: ignore[operator]
+    assert {(f.sheet, f.cell) for f in found} == {("Obiettivi", "A2"), ("Obiettivi", "B2")}
+
+
 def test_a_percentage_typed_with_the_percent_sign(tmp_path):
     path = hand_written(tmp_path)
     wb = openpyxl.load_workbook(path)

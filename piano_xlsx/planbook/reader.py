@@ -297,6 +297,7 @@ class _Reader:
         self.source = source
         self.errors: list[tuple[KeyPath | None, Finding]] = []
         self.places: dict[KeyPath, Place] = {}
+        self.above: dict[tuple[str, str], str] = {}  # (sheet, linking column) -> the last id given
 
     # -- findings
 
@@ -386,13 +387,18 @@ class _Reader:
             self.error(self.place(table, row, column.key), str(exc), path)
             return _BLANK
 
-    def link(self, table: Table, row: TableRow, key: str) -> str | None:
-        """The id in a linking column (@card, @section, …) of a row, or None (reported) when empty."""
+    def link(self, table: Table, row: TableRow, key: str, *, repeat: bool = True) -> str | None:
+        """The id in a linking column (@card, @section, …) of a row; an empty cell repeats the row above
+        (as people leave it, or as merged cells read); None (reported) when there is none above either."""
         value = self.cell(table, row, table.sheet.column(key), None)
         if value is _BLANK:
+            above = self.above.get((table.name, key)) if repeat else None
+            if above is not None:
+                return above
             if key in table.letters:
                 self.error(self.place(table, row, key), "valore obbligatorio mancante")
             return None
+        self.above[(table.name, key)] = str(value)
         return str(value)
 
     # -- the plan
@@ -521,7 +527,7 @@ class _Reader:
         levels: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for row in table.rows:
-            name = self.link(table, row, "@level")
+            name = self.link(table, row, "@level", repeat=False)
             if name is None:
                 continue
             if name in seen:

@@ -305,7 +305,9 @@ def instruction_lines() -> list[tuple[str, str]]:
         ("text", "• Le colonne con l'intestazione rossa sono obbligatorie; le altre si possono lasciare vuote."),
         ("text", "• Gli identificativi (scheda, sezione, valutato, settore, scala…) sono brevi, senza spazi, e "
                  "collegano i fogli: l'obiettivo indica la sua scheda e la sua sezione."),
-        ("text", "• L'ordine delle righe è l'ordine delle sezioni e degli obiettivi nella scheda."),
+        ("text", "• L'ordine delle righe è l'ordine delle sezioni e degli obiettivi nella scheda. Nelle colonne "
+                 "Scheda, Sezione, Scala e Insieme di fasce una cella vuota vale come quella sopra (anche con "
+                 "celle unite)."),
         ("text", f"• Sì/No: scegliere dall'elenco; una cella vuota vale «{NO}» (tranne «Da incluso» e «A incluso», "
                  f"dove vale «{YES}»)."),
         ("text", "• Elenchi (indicatori, servizi, livelli stampati): una voce per riga, andando a capo nella cella "
