@@ -342,10 +342,19 @@ def _many_strings_parts(count: int) -> dict[str, bytes]:
     return parts
 
 
-def _deep_parts(depth: int) -> dict[str, bytes]:
+def _deep_parts(depth: int, random_names: bool = False) -> dict[str, bytes]:
+    """A sheet whose one cell nests `depth` elements; with random tag names the part hardly compresses."""
     parts = minimal_parts({"Foglio1": ""})
-    parts["xl/worksheets/sheet1.xml"] = sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is>'
-                                                  + "<r>" * depth + "</r>" * depth + "</is></c></row>")
+    names = ["r"] * depth
+    if random_names:
+        import random
+
+        pick = random.Random(7)
+        names = ["".join(pick.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8)) for _ in range(depth)]
+    opening = "".join(f"<{n}>" for n in names)
+    closing = "".join(f"</{n}>" for n in reversed(names))
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml(f'<row r="1"><c r="A1" t="inlineStr"><is>{opening}{closing}'
+                                                  "</is></c></row>")
     return parts
 
 
@@ -541,7 +550,10 @@ def cases() -> list[Case]:
         Case("external-entity", _mutate(lambda p: {**p, _card_part(p): external_entity()}), {"FILE_XML_UNSAFE"}),
         Case("doctype-in-workbook", _mutate(lambda p: {**p, "xl/workbook.xml": p["xl/workbook.xml"].replace(
             b"<workbook ", b"<!DOCTYPE workbook><workbook ", 1)}), {"FILE_XML_UNSAFE"}),
-        Case("deeply-nested", _from_parts(lambda: _deep_parts(200_000)), {"FILE_UNREADABLE"}),
+        # a part small enough to be parsed whole costs its size, however deep; a streamed one may not nest deep
+        Case("deeply-nested", _from_parts(lambda: _deep_parts(200_000)), {"NOT_PIANO_WORKBOOK"}),
+        Case("deeply-nested-large", _from_parts(lambda: _deep_parts(300_000, random_names=True)),
+             {"FILE_UNREADABLE"}),
         Case("invalid-utf8", _mutate(lambda p: _card_cell(p, b'<row r="900"><c r="A900" t="inlineStr"><is><t>'
                                                              b"\xff\xfe\xc3</t></is></c></row>")),
              {"FILE_UNREADABLE"}),
@@ -681,3 +693,20 @@ def measure(fn: Callable[..., Any], *args: Any, cap: int = 1024 * MB, timeout: f
         return Measured(None, f"died (exit code {process.exitcode})", 0.0, 0.0)
     process.join()
     return Measured(result, error, seconds, peak, start_mb)
+
+
+def read_both_ways(path: Path, monkeypatch: Any) -> list[Any]:
+    """The reader's result (or refusal code) with small parts parsed whole, then with every part streamed."""
+    from piano_xlsx.reader import xlsx
+    from piano_xlsx.reader.container import ContainerError, sniff
+
+    out = []
+    for limit in (xlsx.TREE_LIMIT, -1):
+        monkeypatch.setattr(xlsx, "TREE_LIMIT", limit)
+        try:
+            kind, zf = sniff(path.read_bytes())
+            out.append(xlsx.read_workbook(zf, lambda sheet: None) if zf is not None and kind in ("xlsx", "xlsm")
+                       else kind)
+        except ContainerError as exc:
+            out.append(exc.code)
+    return out

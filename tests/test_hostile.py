@@ -17,7 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile import MB, Base, Case, Entry, Snapshot, cases, manifest_column, measure, parts_of, raw_zip
+from hostile import (
+    MB,
+    Base,
+    Case,
+    Entry,
+    Snapshot,
+    cases,
+    manifest_column,
+    measure,
+    parts_of,
+    raw_zip,
+    read_both_ways,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import EXAMPLE_PLAN, fill_workbook, full_scores, generate_plan
@@ -129,6 +141,28 @@ def test_millions_of_shared_strings_keep_memory_bounded(hostile: dict[str, Path]
     measured = measure(inspect_file, hostile["many-shared-strings"], expected, public_key)
     assert measured.error is None
     assert measured.peak_mb - measured.start_mb < 100, f"{measured.peak_mb - measured.start_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("name", ["filled", "issued", "huge-dimension-card", "many-shared-strings",
+                                  "score-nan", "manifest-transplanted-renamed"])
+def test_streamed_and_whole_parts_read_the_same(name: str, base: Base, hostile: dict[str, Path],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large parts are streamed, small ones parsed whole: both ways give the same workbook."""
+    path = {"filled": base.filled, "issued": base.other_card}.get(name) or hostile[name]
+    whole, streamed = read_both_ways(path, monkeypatch)
+    assert whole == streamed
+    assert not isinstance(whole, str) or name == "many-shared-strings"
+
+
+@pytest.mark.libreoffice
+def test_streamed_and_whole_parts_read_the_same_after_libreoffice(base: Base, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from support import libreoffice_convert
+
+    saved = libreoffice_convert([base.filled], tmp_path / "lo")[0]
+    whole, streamed = read_both_ways(saved, monkeypatch)
+    assert whole == streamed and not isinstance(whole, str)
+    assert any(cell.type == "s" for sheet in whole.sheets.values() for cell in sheet.cells.values())
 
 
 # --- forgery: each is rejected with an error finding ---
@@ -384,8 +418,12 @@ def test_killing_collect_leaves_no_partial_report(how: str, previous: bool, many
     command = [str(exe) if exe.exists() else "piano-xlsx", "collect", str(EXAMPLE_PLAN), str(many_returns),
                "-o", str(report), "--public-key", str(keys[1]), "--jobs", "2"] + (["--force"] if previous else [])
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(2.5)
+    deadline = time.monotonic() + 30
+    while not _children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the workers are reading
     workers = _children(process.pid)
+    assert workers, "collect started no worker process"
     assert process.poll() is None, process.communicate()
     if how == "SIGKILL":
         process.kill()

@@ -8,9 +8,11 @@ Returned files are untrusted, so:
   a DTD, an entity declaration or an external reference is refused
   (FILE_XML_UNSAFE) before the fast C parser sees the part; without a DTD no
   entity can expand;
-- parts are streamed and every element is dropped once read, unless it is
-  inside a cell or a validation still being read; nesting deeper than
-  `MAX_DEPTH` is refused;
+- a part of up to `TREE_LIMIT` bytes (as its zip entry declares, and zipfile
+  never inflates past that) is parsed whole by the C parser and searched in C;
+  a larger one is streamed, every element dropped once read unless it is
+  inside a row, a validation or a string still being read (at most
+  `MAX_SUBTREE` elements), and nesting deeper than `MAX_DEPTH` is refused;
 - only the cells asked for are kept (a cell at XFD1048576 costs nothing), and
   only the shared strings those cells use, read no further than the last one
   needed;
@@ -27,7 +29,7 @@ import zlib
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree.ElementTree import ParseError, XMLPullParser
+from xml.etree.ElementTree import ParseError, XMLParser, XMLPullParser
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -39,18 +41,20 @@ STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 M = "{" + MAIN + "}"
+APP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Application"
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ADDR = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 # Ceilings on what one file can make the reader hold; an issued workbook stays far below every one of them.
-MAX_DEPTH = 64  # element nesting (OOXML parts nest about ten deep)
-MAX_SUBTREE = 10_000  # elements inside one cell or one validation
+TREE_LIMIT = 4 * 1024 * 1024  # parts up to this size are parsed whole (a tree of some 15 times the size)
+MAX_DEPTH = 64  # element nesting in a streamed part (OOXML parts nest about ten deep)
+MAX_SUBTREE = 250_000  # elements inside one row, validation, string or format list of a streamed part
 MAX_KEPT_CELLS = 500_000  # cells kept, all sheets together
 MAX_SHARED_STRINGS = 1_000_000  # index of the last shared string read
 MAX_VALIDATIONS = 100_000
 MAX_NAMES = 100_000  # defined names
-MAX_STYLES = 1_000_000  # cell formats
+MAX_STYLES = 100_000  # cell formats (Excel allows 64,000)
 MAX_SHARED_FORMULAS = 200_000  # shared formula groups in one sheet
 MAX_LINKS = 1_000  # external link targets listed
 CHUNK = 64 * 1024
@@ -178,13 +182,61 @@ def _check_prologs(zf: zipfile.ZipFile) -> None:
             raise ContainerError("FILE_UNREADABLE", f"parte {info.filename} danneggiata ({exc})") from None
 
 
+def _select(zf: zipfile.ZipFile, name: str, tags: tuple[str, ...]) -> Iterator[Any]:
+    """The root element of part `name`, then every element with one of `tags`, each with its subtree.
+
+    Nothing when the part is absent. Elements of one tag come in document order (not across tags).
+    """
+    try:
+        size = zf.getinfo(name).file_size
+    except KeyError:
+        return
+    if size <= TREE_LIMIT:
+        root = _parse_whole(zf, name)
+        if root is None:
+            return
+        yield root
+        for tag in tags:
+            yield from root.iter(tag)
+        return
+    wanted = frozenset(tags)
+    root = True
+    for event, el in _events(zf, name, ("start", "end"), keep=wanted):
+        if root:
+            root = False
+            yield el
+        if event == "end" and el.tag in wanted:
+            yield el
+
+
+def _parse_whole(zf: zipfile.ZipFile, name: str) -> Any:
+    stream = _read(zf, name)
+    if stream is None:
+        return None
+    prolog = _Prolog()
+    parser = XMLParser()
+    try:
+        with stream:
+            while chunk := stream.read(CHUNK):
+                prolog.feed(chunk)
+                parser.feed(chunk)
+            return parser.close()
+    except DefusedXmlException as exc:
+        raise ContainerError("FILE_XML_UNSAFE", f"{name}: {_UNSAFE.get(type(exc).__name__, type(exc).__name__)}"
+                             ) from None
+    except ParseError as exc:
+        raise ContainerError("FILE_UNREADABLE", f"XML non valido in {name} ({exc})") from None
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError, UnicodeError) as exc:
+        raise ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({exc})") from None
+
+
 def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
-            keep: frozenset[str] = frozenset()) -> Iterator[tuple[str, Any]]:
-    """Stream the elements of part `name` (nothing if absent).
+            keep: frozenset[str] = frozenset(), only: frozenset[str] | None = None) -> Iterator[tuple[str, Any]]:
+    """Stream the elements of part `name` (nothing if absent); with `only`, the events of those tags alone.
 
     Each element is removed from the tree once its end event has been handled, so memory stays flat however
-    long the part; elements inside one whose tag is in `keep` stay until that one ends (a cell's value and
-    formula, a validation's formula), and there may be at most `MAX_SUBTREE` of them.
+    long the part; elements inside one whose tag is in `keep` stay until that one ends (a row's cells, a
+    validation's formula), and there may be at most `MAX_SUBTREE` of them.
     """
     stream = _read(zf, name)
     if stream is None:
@@ -216,12 +268,12 @@ def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
                                                                        f"elementi interni in {name}")
                         elif el.tag in keep:
                             kept_at, kept = len(stack), 0
-                        if want_start:
+                        if want_start and (only is None or el.tag in only):
                             yield event, el
                         continue
                     depth = len(stack)
                     stack.pop()
-                    if want_end:
+                    if want_end and (only is None or el.tag in only):
                         yield event, el
                     if kept_at and depth > kept_at:
                         continue
@@ -255,9 +307,10 @@ def zlib_error() -> type[Exception]:
 def _rels(zf: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str, str]]:
     """Relationship id -> (type, target, target mode)."""
     out = {}
-    for _, el in _events(zf, name):
-        if el.tag == f"{{{PKG_REL}}}Relationship":
-            out[el.get("Id", "")] = (el.get("Type", ""), el.get("Target", ""), el.get("TargetMode", ""))
+    elements = _select(zf, name, (f"{{{PKG_REL}}}Relationship",))
+    next(elements, None)
+    for el in elements:
+        out[el.get("Id", "")] = (el.get("Type", ""), el.get("Target", ""), el.get("TargetMode", ""))
     return out
 
 
@@ -278,16 +331,18 @@ def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], Container[str] | 
     """Parse an .xlsx; `wanted(sheet)` names the cells to keep (None: every cell of that sheet)."""
     book = WorkbookData(macros="xl/vbaProject.bin" in zf.namelist())
     _check_prologs(zf)
-    for _, el in _events(zf, "docProps/app.xml"):
-        if el.tag.endswith("}Application"):
-            book.application = (el.text or "").strip()[:200]
+    app = _select(zf, "docProps/app.xml", (APP,))
+    next(app, None)
+    for el in app:
+        book.application = (el.text or "").strip()[:200]
     rels = _rels(zf, "xl/_rels/workbook.xml.rels")
     sheet_targets: list[tuple[str, str, str]] = []
-    strict = False
-    for _, el in _events(zf, "xl/workbook.xml"):
+    elements = _select(zf, "xl/workbook.xml", (f"{M}sheet", f"{M}workbookProtection", f"{M}definedName"))
+    root = next(elements, None)
+    if root is not None and root.tag.startswith("{" + STRICT_MAIN):
+        raise ContainerError("FILE_STRICT_OOXML", "")
+    for el in elements:
         tag = el.tag
-        if tag.startswith("{" + STRICT_MAIN):
-            strict = True
         if tag == f"{M}sheet":
             rid = el.get(f"{{{REL}}}id", "")
             target = rels.get(rid, ("", "", ""))[1]
@@ -300,8 +355,6 @@ def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], Container[str] | 
             book.defined_names[f"{name}@{scope}" if scope is not None else name] = el.text or ""
             if len(book.defined_names) > MAX_NAMES:
                 raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_NAMES)} nomi definiti")
-    if strict:
-        raise ContainerError("FILE_STRICT_OOXML", "")
     for rel_type, target, mode in rels.values():
         if rel_type.endswith("/externalLink"):
             book.external_links.extend(_external_targets(zf, _resolve_target(target)))
@@ -359,15 +412,13 @@ def _shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]], 
         raise ContainerError("FILE_TOO_LARGE", f"una cella usa il testo condiviso n. {_n(last)}, oltre il limite di "
                                                f"{_n(MAX_SHARED_STRINGS)}")
     found: dict[int, str] = {}
-    index = -1
-    tag_si = f"{M}si"
-    for _, el in _events(zf, part, keep=frozenset({tag_si})):
-        if el.tag == tag_si:
-            index += 1
-            if index in needed:
-                found[index] = _rich_text(el)
-            if index >= last:
-                break
+    elements = _select(zf, part, (f"{M}si",))
+    next(elements, None)
+    for index, el in enumerate(elements):
+        if index in needed:
+            found[index] = _rich_text(el)
+        if index >= last:
+            break
     return found
 
 
@@ -383,23 +434,20 @@ def _rich_text(el: Any) -> str:
 
 
 def _locked_styles(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]]) -> list[bool]:
+    """Per cell format (cellXfs index): is a cell with this format locked (the default) or not."""
     part = next((_resolve_target(t) for typ, t, _ in rels.values() if typ.endswith("/styles")), "xl/styles.xml")
     locked: list[bool] = []
-    in_cell_xfs = False
-    current = True
-    for event, el in _events(zf, part, ("start", "end")):
-        tag = el.tag
-        if tag == f"{M}cellXfs":
-            in_cell_xfs = event == "start"
-        elif in_cell_xfs and tag == f"{M}xf":
-            if event == "start":
-                current = True
-            else:
-                locked.append(current)
-                if len(locked) > MAX_STYLES:
-                    raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_STYLES)} formati di cella")
-        elif in_cell_xfs and tag == f"{M}protection" and event == "start":
-            current = _true(el.get("locked"), default=True)
+    tag_xf, tag_protection = f"{M}xf", f"{M}protection"
+    elements = _select(zf, part, (f"{M}cellXfs",))
+    next(elements, None)
+    for cell_xfs in elements:
+        for xf in cell_xfs:
+            if xf.tag != tag_xf:
+                continue
+            protection = xf.find(tag_protection)
+            locked.append(_true(protection.get("locked"), default=True) if protection is not None else True)
+            if len(locked) > MAX_STYLES:
+                raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_STYLES)} formati di cella")
     return locked
 
 
@@ -408,39 +456,39 @@ def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Contai
     shared: dict[str, tuple[str, str]] = {}  # shared formula index -> (master address, formula)
     tag_c, tag_row, tag_f = f"{M}c", f"{M}row", f"{M}f"
     row = 0  # the current row, for rows and cells that do not say where they are (the r attribute is optional)
-    column = 0
-    previous = ""  # the address of the previous cell in the row, parsed only when a cell has no address
-    for event, el in _events(zf, part, ("start", "end"), keep=frozenset({tag_c, f"{M}dataValidation"})):
+    elements = _select(zf, part, (tag_row, f"{M}sheetProtection", f"{M}dataValidation"))
+    next(elements, None)
+    for el in elements:
         tag = el.tag
-        if event == "start":
-            if tag == tag_row:
-                row = _row_number(el.get("r"), row)
-                sheet.max_row = max(sheet.max_row, row)
-                column, previous = 0, ""
-            continue
-        if tag == tag_c:
-            address = el.get("r")
-            if not address:
-                if previous:
-                    column = _col_index(split_address(previous)[0]) if split_address(previous) else column
-                column += 1
-                address = f"{_col_letters(column)}{row}"
-                previous = ""
-            else:
-                previous = address
-            formula_el = el.find(tag_f)
-            if formula_el is not None and formula_el.get("t") == "shared" and formula_el.text:
-                shared[formula_el.get("si", "")] = (address, formula_el.text)
-                if len(shared) > MAX_SHARED_FORMULAS:
-                    raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_SHARED_FORMULAS)} formule condivise "
-                                                           f"nel foglio «{sheet.name}»")
-            if wanted is None or address in wanted:
-                budget.cell()
-                cell = _cell(el, formula_el, shared, address)
-                if cell.type == "s" and isinstance(cell.value, int):
-                    strings[(sheet.name, address)] = cell.value
-                    cell.value = None
-                sheet.cells[address] = cell
+        if tag == tag_row:
+            row = _row_number(el.get("r"), row)
+            sheet.max_row = max(sheet.max_row, row)
+            column = 0
+            previous = ""  # the address of the previous cell, parsed only when a cell has no address
+            for c in el:
+                if c.tag != tag_c:
+                    continue
+                address = c.get("r")
+                if not address:
+                    parsed = split_address(previous) if previous else None
+                    column = (_col_index(parsed[0]) if parsed else column) + 1
+                    address = f"{_col_letters(column)}{row}"
+                    previous = ""
+                else:
+                    previous = address
+                formula_el = c.find(tag_f)
+                if formula_el is not None and formula_el.get("t") == "shared" and formula_el.text:
+                    shared[formula_el.get("si", "")] = (address, formula_el.text)
+                    if len(shared) > MAX_SHARED_FORMULAS:
+                        raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_SHARED_FORMULAS)} formule "
+                                                               f"condivise nel foglio «{sheet.name}»")
+                if wanted is None or address in wanted:
+                    budget.cell()
+                    cell = _cell(c, formula_el, shared, address)
+                    if cell.type == "s" and isinstance(cell.value, int):
+                        strings[(sheet.name, address)] = cell.value
+                        cell.value = None
+                    sheet.cells[address] = cell
         elif tag == f"{M}sheetProtection":
             sheet.protected = _true(el.get("sheet"))
         elif tag == f"{M}dataValidation":
