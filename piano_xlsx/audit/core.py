@@ -32,6 +32,7 @@ from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.reader.xlsx import WorkbookData
 
 MAX_EFFECTS = 40  # differences whose own effect on the total is computed (one engine run each)
+EFFECT_SECONDS = 20.0  # and no more engine time than this on them
 
 Key = tuple[str, str]
 
@@ -54,6 +55,9 @@ def audit_file(path: str | Path, *, public_key: Ed25519PublicKey | None = None, 
         _audit(path, audit, public_key, loaded, layouts)
     except (MemoryError, RecursionError) as exc:
         audit.findings.append(finding("FILE_TOO_LARGE", file=audit.path, detail=type(exc).__name__))
+    except Exception as exc:  # noqa: BLE001 - one file that breaks something must not stop the batch (SPEC §5)
+        audit.findings.append(finding("FILE_UNREADABLE", file=audit.path,
+                                      detail=f"errore imprevisto durante l'esame ({type(exc).__name__})"))
     return audit
 
 
@@ -132,7 +136,7 @@ def _effects(audit: FileAudit, issued: Issued, run: EngineRun) -> None:
 
     The effect is the total as found minus the total with only this cell put back as issued (one engine run each).
     """
-    budget = MAX_EFFECTS
+    budget, deadline = MAX_EFFECTS, time.perf_counter() + EFFECT_SECONDS
     for row in [*audit.formulas, *audit.constants]:
         card = issued.card_of_sheet(row.sheet)
         row.card = card.id if card else None
@@ -144,7 +148,7 @@ def _effects(audit: FileAudit, issued: Issued, run: EngineRun) -> None:
         total = card.totals.get("total") if card else None
         band = card.totals.get("band") if card else None
         band_now = band_due = None
-        if total and restore is not _NOTHING and budget > 0:
+        if total and restore is not _NOTHING and budget > 0 and time.perf_counter() < deadline:
             budget -= 1
             back = run.found.compute({(row.sheet, row.cell): restore}).values
             now, due = run.found_values.get((row.sheet, total)), back.get((row.sheet, total))

@@ -97,7 +97,8 @@ def _file(audit: FileAudit, index: int) -> str:
         ("Dimensione", f"{audit.size:,} byte".replace(",", ".")),
         ("Piano (dal manifesto)", escape(plan_words(audit))),
         ("Firma del manifesto", f'<span class="badge {signature_class}">{escape(SIGNATURE_WORDS[audit.signature])}'
-                                f"</span> {escape(SIGNATURE_LONG[audit.signature].split(': ', 1)[1])}"),
+                                f"</span> {escape(SIGNATURE_LONG[audit.signature].split(': ', 1)[1])}"
+                                if audit.manifest else "— (nessun manifesto leggibile)"),
         ("Salvato da", escape(audit.application or "—")),
         ("Formule", f"{len(audit.formulas)}: {counts['ok']} corrette, {counts['changed']} modificate, "
                     f"{counts['missing']} cancellate, {counts['stale']} con valore non aggiornato"),
