@@ -225,7 +225,29 @@ def test_batch_of_hostile_files_completes_the_same_whatever_the_jobs(hostile: di
         assert case.codes <= set(_codes(report)), (case.name, _codes(report))
     assert [f.to_json() for f in one.findings] == [f.to_json() for f in two.findings]
     assert [(r.path, r.sha256, _codes(r)) for r in one.files] == [(r.path, r.sha256, _codes(r)) for r in two.files]
+    shuffled = collect(plan, list(reversed(inputs)), public_key=public_key, jobs=2)
+    assert [f.to_json() for f in shuffled.findings] == [f.to_json() for f in one.findings]
     assert before.changed() == []
+
+
+def test_a_file_over_the_time_limit_is_reported_with_its_receipt(base: Base, plan: Any, public_key: Any) -> None:
+    import hashlib
+
+    from piano_xlsx.findings import exit_status
+
+    result = collect(plan, [base.filled], public_key=public_key, jobs=1, limits=Limits(seconds=0.001))
+    (report,) = result.files
+    assert _codes(report) == ["FILE_TIMEOUT"]
+    assert report.sha256 == hashlib.sha256(base.filled.read_bytes()).hexdigest()
+    assert report.size == base.filled.stat().st_size
+    assert exit_status(result.findings) == 1
+    assert result.consolidated.cards == []
+
+
+def test_in_process_reading_is_there_when_asked(base: Base, plan: Any, public_key: Any) -> None:
+    isolated = collect(plan, [base.filled], public_key=public_key)
+    here = collect(plan, [base.filled], public_key=public_key, isolate=False)
+    assert [f.to_json() for f in here.findings] == [f.to_json() for f in isolated.findings]
 
 
 # --- isolation against what no Python code can catch ---

@@ -95,25 +95,29 @@ def run_isolated(items: Sequence[T], work: Callable[[T], R], on_failure: Callabl
     done = 0
     try:
         while done < len(items):
-            for worker in [w for w in workers if w.index is None]:
-                if not todo:
-                    break
-                _give(worker, todo, items, limits, workers)
+            idle = [w for w in workers if w.index is None]
             while todo and len(workers) < jobs:
                 worker = _Worker(ctx, work, limits, workers)
                 workers.append(worker)
-                _give(worker, todo, items, limits, workers)
+                idle.append(worker)
+            finished: list[tuple[_Worker, int, Any]] = []
+            for worker in idle:
+                if not todo:
+                    break
+                index = todo.popleft()
+                if not worker.send(index, items[index], limits):
+                    # the worker died before it got the item; the item is reported, so the run always advances
+                    finished.append((worker, index, worker.death(limits)))
             busy = [w for w in workers if w.index is not None]
-            if not busy:
-                continue
-            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
-            now = time.monotonic()
-            for worker in busy:
-                outcome = worker.outcome(ready, now, limits)
-                if outcome is None:
-                    continue
-                index, result = outcome
+            if busy and not finished:
+                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+                now = time.monotonic()
+                for worker in busy:
+                    outcome = worker.outcome(ready, now, limits)
+                    if outcome is not None:
+                        finished.append((worker, *outcome))
+            for worker, index, result in finished:
                 results[index] = on_failure(items[index], result) if isinstance(result, Failure) else result
                 done += 1
                 if progress:
@@ -125,15 +129,6 @@ def run_isolated(items: Sequence[T], work: Callable[[T], R], on_failure: Callabl
         for worker in workers:
             worker.stop()
     return results
-
-
-def _give(worker: _Worker, todo: deque[int], items: Sequence[Any], limits: Limits, workers: list[_Worker]) -> None:
-    index = todo.popleft()
-    if not worker.send(index, items[index], limits):
-        # the worker died while idle (killed from outside): the item goes back first in line to a new worker
-        worker.stop()
-        workers.remove(worker)
-        todo.appendleft(index)
 
 
 def _context() -> Any:
@@ -182,16 +177,20 @@ class _Worker(Generic[T, R]):
                     return index, Failure(message[2], message[3])
             except (EOFError, OSError):
                 pass
-            self.alive = False
             self.index = None
-            self.process.join(5)
-            return index, _death(self.process.exitcode, limits)
+            return index, self.death(limits)
         if now >= self.deadline:
             self.alive = False
             self.index = None
             self.kill()
             return index, Failure("FILE_TIMEOUT", f"{limits.seconds:g} secondi")
         return None
+
+    def death(self, limits: Limits) -> Failure:
+        """The worker has ended: what its end says about the item it had."""
+        self.alive = False
+        self.process.join(5)
+        return _death(self.process.exitcode, limits)
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -208,7 +207,10 @@ class _Worker(Generic[T, R]):
             self.process.join(1)
         self.kill()
         self.conn.close()
-        self.process.close()
+        try:
+            self.process.close()
+        except ValueError:  # pragma: no cover - still not reaped after a kill: the daemon flag ends it at exit
+            pass
 
 
 def _death(exitcode: int | None, limits: Limits) -> Failure:
