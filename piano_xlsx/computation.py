@@ -165,7 +165,7 @@ def card_formulas(layout: CardLayout) -> dict[str, str]:
 # ---------------------------------------------------------------- Python twin
 
 
-@dataclass
+@dataclass(slots=True)  # one per item of every card returned: a collect of thousands keeps them all
 class ItemResult:
     id: str
     cell: str

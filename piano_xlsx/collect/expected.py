@@ -20,13 +20,25 @@ class Expected:
     plan_hash: str = ""  # the plan's hash, computed once (it serialises the whole plan)
     _groups: dict[tuple[str, ...], dict[str, dict[str, list[Any]]]] = field(default_factory=dict)
     _wanted: set[str] | None = None
+    _shared: dict[Any, Any] = field(default_factory=dict)  # one object for each distinct address and cell
 
     @classmethod
     def from_plan(cls, loaded: LoadedPlan) -> Expected:
         layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
-        cells = {cid: {addr: cell_key(c) for addr, c in content.card_cells(loaded.plan, lay).items()}
-                 for cid, lay in layouts.items()}
-        return cls(loaded, layouts, cells, loaded.hash)
+        expected = cls(loaded, layouts, {}, loaded.hash)
+        expected.card_cells = {cid: expected._keys(content.card_cells(loaded.plan, lay))
+                               for cid, lay in layouts.items()}
+        return expected
+
+    def _keys(self, cells: dict[str, content.Cell]) -> dict[str, list[Any]]:
+        """Address -> [kind, normalised value], sharing equal addresses and values across cards: most cells of a
+        large plan (labels, formulas) are the same on every card, and this keeps one copy of each (read-only)."""
+        shared = self._shared
+        out = {}
+        for address, cell in cells.items():
+            key = cell_key(cell)
+            out[shared.setdefault(address, address)] = shared.setdefault((key[0], key[1]), key)
+        return out
 
     def group_sheets(self, card_ids: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
         """Instructions and summary sheets of a workbook holding these cards, as the plan would issue them."""
@@ -34,8 +46,8 @@ class Expected:
             layouts = [self.layouts[cid] for cid in card_ids]
             plan = self.loaded.plan
             self._groups[card_ids] = {
-                INSTRUCTIONS_SHEET: {a: cell_key(c) for a, c in content.instruction_cells(plan, layouts).items()},
-                SUMMARY_SHEET: {a: cell_key(c) for a, c in content.summary_cells(plan, layouts).items()},
+                INSTRUCTIONS_SHEET: self._keys(content.instruction_cells(plan, layouts)),
+                SUMMARY_SHEET: self._keys(content.summary_cells(plan, layouts)),
             }
         return self._groups[card_ids]
 

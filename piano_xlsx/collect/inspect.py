@@ -25,7 +25,15 @@ from piano_xlsx.computation import (
 )
 from piano_xlsx.findings import Finding, Severity, finding
 from piano_xlsx.layout import STATUS_GATE_FAILED, STATUS_INVALID, STATUS_MISSING, CardLayout
-from piano_xlsx.manifest import ManifestError, canonical, content_hash, normalise_formula, parse_manifest_rows
+from piano_xlsx.manifest import (
+    ManifestError,
+    canonical,
+    content_hash,
+    normalise_formula,
+    normalise_number,
+    normalise_text,
+    parse_manifest_rows,
+)
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.reader.container import ContainerError, sniff
 from piano_xlsx.reader.xlsx import CellData, SheetData, WorkbookData, read_workbook, split_address
@@ -265,7 +273,7 @@ def _check_protection(sheet: SheetData, name: str, add: Any) -> None:
         add(finding("PROTECTION_REMOVED", file=name, sheet=sheet.name, detail="protezione del foglio rimossa"))
 
 
-def _boxes(sqref: str) -> list[tuple[int, int, int, int]]:
+def _boxes(sqref: str) -> list[Box]:
     """The ranges of a validation's sqref as (first column, first row, last column, last row)."""
     out = []
     for ref in sqref.split():
@@ -274,6 +282,33 @@ def _boxes(sqref: str) -> list[tuple[int, int, int, int]]:
         if a and b:
             out.append((_col_index(a[0]), a[1], _col_index(b[0]), b[1]))
     return out
+
+
+SMALL_RANGE = 64  # cells: a validation range up to this size is indexed cell by cell
+MAX_INDEXED = 20_000  # cells indexed in all; larger or further ranges are searched in order
+
+
+Box = tuple[int, int, int, int]  # first column, first row, last column, last row
+
+
+def _validation_index(sheet: SheetData) -> tuple[dict[tuple[int, int], int], list[tuple[int, Box]]]:
+    """Which validation comes first at each cell: (column, row) -> index for small ranges, plus the other ranges.
+
+    A cell's validation is the first one, in the sheet's order, whose range covers it.
+    """
+    first_at: dict[tuple[int, int], int] = {}
+    large: list[tuple[int, Box]] = []
+    for index, validation in enumerate(sheet.validations):
+        for c1, r1, c2, r2 in _boxes(validation.sqref):
+            if c1 > c2 or r1 > r2:
+                continue
+            if (c2 - c1 + 1) * (r2 - r1 + 1) <= SMALL_RANGE and len(first_at) < MAX_INDEXED:
+                for c in range(c1, c2 + 1):
+                    for r in range(r1, r2 + 1):
+                        first_at.setdefault((c, r), index)
+            else:
+                large.append((index, (c1, r1, c2, r2)))
+    return first_at, large
 
 
 def _col_index(letters: str) -> int:
@@ -295,13 +330,20 @@ def _check_validations(sheet: SheetData, manifest: dict[str, Any] | None, layout
     issued = (manifest or {}).get("validations", {}).get(layout.sheet)
     if issued is None:
         return
-    ranges = [(v, _boxes(v.sqref)) for v in sheet.validations]  # parsed once, not once per issued cell
+    first_at, large = _validation_index(sheet)
     for address, vtype, allowed in issued:
         target = split_address(address)
-        column = _col_index(target[0]) if target else 0
-        found = None if target is None else next(
-            (v for v, boxes in ranges
-             if any(c1 <= column <= c2 and r1 <= target[1] <= r2 for c1, r1, c2, r2 in boxes)), None)
+        found = None
+        if target is not None:
+            column, row = _col_index(target[0]), target[1]
+            index = first_at.get((column, row), len(sheet.validations))
+            for other, (c1, r1, c2, r2) in large:  # in order: the first that covers the cell and comes earlier
+                if other >= index:
+                    break
+                if c1 <= column <= c2 and r1 <= row <= r2:
+                    index = other
+                    break
+            found = sheet.validations[index] if index < len(sheet.validations) else None
         if found is None:
             add(finding("VALIDATION_CHANGED", file=name, sheet=sheet.name, cell=address, detail="convalida rimossa"))
             continue
@@ -320,8 +362,6 @@ def _check_validations(sheet: SheetData, manifest: dict[str, Any] | None, layout
 def _found_key(cell: CellData | None) -> list[Any] | None:
     if cell is None:
         return None
-    from piano_xlsx.manifest import normalise_number, normalise_text
-
     if cell.formula is not None:
         return ["f", normalise_formula(cell.formula)]
     if is_number(cell.value):
@@ -334,6 +374,8 @@ def _found_key(cell: CellData | None) -> list[Any] | None:
 def _show(key: list[Any] | None) -> str:
     if key is None:
         return "(vuota)"
+    if key[0] == "n":
+        return f"{float(key[1]):g}"
     return ("=" if key[0] == "f" else "") + str(key[1])[:120]
 
 
@@ -456,7 +498,7 @@ def _read_card(sheet: SheetData, layout: CardLayout, name: str, add: Any) -> Car
         elif status == STATUS_GATE_FAILED:
             add(finding("GATE_FAILED", item=label, **where))
     result = evaluate(layout, scores, notes)
-    _compare_cached(sheet, result, name, add)
+    _compare_cached(sheet, result, name, add, [layout.total_cell(key) for key in layout.totals])
     return CardReturn(layout.card.id, sheet.name, name, evaluator, date, scores, notes, result)
 
 
@@ -471,9 +513,14 @@ def _show_value(value: Value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _compare_cached(sheet: SheetData, result: CardResult, name: str, add: Any) -> None:
-    """Values the spreadsheet cached against the Python recomputation; a file never recalculated has none."""
+def _compare_cached(sheet: SheetData, result: CardResult, name: str, add: Any, totals: list[str]) -> None:
+    """Values the spreadsheet cached against the Python recomputation; a file never recalculated has none.
+
+    One finding per card: a stale or forged value usually drags every cell that depends on it along,
+    so the finding sits on the most telling cell (the total first) and names the others.
+    """
     cached_any = False
+    stale: list[tuple[str, Value, Value]] = []
     for address, computed in result.cells.items():
         cell = sheet.cells.get(address)
         if cell is None or cell.formula is None:
@@ -482,8 +529,15 @@ def _compare_cached(sheet: SheetData, result: CardResult, name: str, add: Any) -
             continue
         cached_any = True
         if not values_equal(cell.value, computed):
-            add(finding("CACHED_MISMATCH", file=name, sheet=sheet.name, cell=address,
-                        cached=_show_value(cell.value), computed=_show_value(computed)))
+            stale.append((address, cell.value, computed))
+    if stale:
+        rank = {address: i for i, address in enumerate(totals)}
+        address, cached, computed = min(stale, key=lambda s: rank.get(s[0], len(rank)))
+        others = [a for a, _, _ in stale if a != address]
+        listed = ", ".join(others[:12]) + (" …" if len(others) > 12 else "")
+        add(finding("CACHED_MISMATCH", file=name, sheet=sheet.name, cell=address, cached=_show_value(cached),
+                    computed=_show_value(computed),
+                    others=f"; differiscono anche {len(others)} altre celle: {listed}" if others else ""))
     if not cached_any:
         add(finding("NO_CACHED_VALUES", file=name, sheet=sheet.name,
                     detail="i totali mostrati non sono verificabili; vale il ricalcolo"))
