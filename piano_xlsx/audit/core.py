@@ -218,8 +218,8 @@ def _formula_findings(audit: FileAudit) -> None:
         elif row.status == MISSING:
             add(finding("FORMULA_CHANGED", old=row.issued, new="(vuota)", **where))
         elif row.status == STALE:
-            add(finding("CACHED_MISMATCH", cached=explain.number(row.cached), computed=explain.number(row.recomputed),
-                        **where))
+            add(finding("CACHED_MISMATCH", others="", cached=explain.number(row.cached),
+                        computed=explain.number(row.recomputed), **where))
     for const in audit.constants:
         add(finding("LOCKED_CHANGED", file=name, sheet=const.sheet, cell=const.cell, old=explain.number(const.issued),
                     new=explain.number(const.found)))
