@@ -123,6 +123,9 @@ _ENTRIES = [
        "L'obiettivo condiviso «{ref}» non è usato da alcuna scheda.", "Rimuoverlo o assegnarlo alle schede."),
     _c("PLAN_CHOICE", "warning", "The source document is ambiguous here; the plan records the choice made.",
        "Punto ambiguo del documento di origine: {text}", "Confermare la scelta con l'ente o correggere il piano."),
+    _c("TEXT_TOO_LONG", "error", "A text of the plan is longer than an Excel cell holds (32,767 characters); generate refuses to cut it.",
+       "Il testo destinato alla cella {cell} del foglio «{sheet}» è lungo {length} caratteri: una cella di Excel ne contiene al massimo 32.767.",
+       "Abbreviare il testo nel piano (ad esempio riassumendolo e rinviando al documento di origine)."),
     _c("PERIOD_MISMATCH", "warning", "A card or text refers to a year outside the plan's period.",
        "{detail}", "Verificare l'anno di riferimento."),
     # --- returned workbooks (collect, audit) ---
@@ -207,7 +210,7 @@ _ENTRIES = [
     _c("DATE_MISSING", "warning", "The evaluation date is empty or not a date.",
        "Manca la data della valutazione{detail}.", "Chiedere all'ufficio di indicare la data."),
     _c("CACHED_MISMATCH", "error", "A value cached in the file differs from the value recomputed from the scores.",
-       "Il valore mostrato ({cached}) differisce da quello ricalcolato ({computed}).",
+       "Il valore mostrato ({cached}) differisce da quello ricalcolato ({computed}){others}.",
        "Il valore salvato non corrisponde ai punteggi: vale il ricalcolo; verificare il file."),
     _c("NO_CACHED_VALUES", "info", "The file was never recalculated by a spreadsheet application: it holds no cached values to compare.",
        "Il file non contiene valori calcolati: {detail}", "Nessuna azione: i totali sono ricalcolati dallo strumento."),
