@@ -59,7 +59,7 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
     cells[f"{LABEL_COL}{LEGEND_ROW}"] = Cell(
         "t", f"Compilare le celle gialle{evaluator_hint}: scegliere la valutazione dall'elenco "
              f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.", "legend")
-    for key, (letter, heading, _) in COLUMNS.items():
+    for letter, heading, _ in COLUMNS.values():
         cells[f"{letter}{TABLE_HEADER_ROW}"] = Cell("t", heading, "table_header")
     for section in layout.sections:
         total = f" — {section.section.total:g} punti" if section.section.section.total is not None else ""
@@ -68,7 +68,8 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
             i = item.item
             cells[item.cell("number")] = Cell("t", i.number, "number")
             for offset, chunk in enumerate(item.text_chunks):
-                cells[f"{col('objective')}{item.row + offset}"] = Cell("t", chunk, "wrap")
+                if chunk or offset == 0:
+                    cells[f"{col('objective')}{item.row + offset}"] = Cell("t", chunk, "wrap")
             cells[item.cell("indicators")] = Cell("t", indicators_text(i), "wrap")
             cells[item.cell("deadline")] = Cell("t", i.deadline or "", "wrap")
             if i.gate:
@@ -76,7 +77,8 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
                 cells[item.cell("points")] = Cell("t", "—", "gate")
             else:
                 cells[item.cell("weight")] = Cell("n", i.weight, "weight")
-        cells[f"{LABEL_COL}{section.subtotal_row}"] = Cell("t", f"Totale {section.section.section.title}", "subtotal_label")
+        cells[f"{LABEL_COL}{section.subtotal_row}"] = Cell("t", f"Totale {section.section.section.title}",
+                                                           "subtotal_label")
         if section.factor_row:
             cells[f"{LABEL_COL}{section.factor_row}"] = Cell(
                 "t", "Ridistribuzione del peso non valutabile (fattore)", "label")
@@ -197,9 +199,10 @@ def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, 
         if bandset.rounding and bandset.rounding.mode != "none":
             lines.append(("text", "Il punteggio è arrotondato prima di individuare la fascia "
                                   f"({bandset.rounding.decimals} decimali)."))
-    deadlines = sorted({i.item.deadline for layout in layouts for i in layout.items if i.item.deadline})
+    deadlines = list(dict.fromkeys(i.item.deadline for layout in layouts for i in layout.items if i.item.deadline))
     if deadlines:
-        lines += [("blank", ""), ("heading", "Termini degli obiettivi"), ("text", "; ".join(deadlines))]
+        lines += [("blank", ""), ("heading", "Termini degli obiettivi")]
+        lines += [("text", f"   • {deadline}") for deadline in deadlines]
     lines += [("blank", ""), ("heading", "Restituzione")]
     where = f" a {info.return_to}" if info.return_to else " all'Ufficio Personale"
     by = f" entro il {info.return_by}" if info.return_by else ""

@@ -12,20 +12,29 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from piano_xlsx import content as c
 from piano_xlsx.computation import CardResult, Value, evaluate
+from piano_xlsx.findings import finding
 from piano_xlsx.layout import (
     COLUMNS,
+    EXCEL_MAX_ROW_HEIGHT,
+    FIRST_HEADER_ROW,
+    HEADER_FIELDS,
     LABEL_COL,
+    LEGEND_ROW,
     SUMMARY_COLUMNS,
     SUMMARY_HEADER_ROW,
     TABLE_HEADER_ROW,
+    VALUE_COL,
     CardLayout,
+    ItemRows,
     col,
-    indicators_text,
-    row_height,
+    column_pixels,
+    item_row_heights,
+    lines_height,
     summary_row,
+    text_lines,
 )
 from piano_xlsx.manifest import manifest_and_text, manifest_rows
-from piano_xlsx.plan.loader import LoadedPlan
+from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.plan.resolve import (
     GATE_FAILED,
     GATE_PASSED,
@@ -38,38 +47,65 @@ from piano_xlsx.signing import key_id, sign
 
 CREATED = dt.datetime(2000, 1, 1)  # fixed, so the same plan and key give the same bytes
 INPUT_FILL, EMPTY_FILL, INVALID_FILL = "#FFF9E0", "#FFE699", "#F4B183"
+HEADER_FILL, SECTION_FILL = "#1F4E78", "#DDEBF7"
 DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+EXCEL_MAX_TEXT = 32_767  # characters in one cell; XlsxWriter would silently cut a longer text
+HEADER_FOOTER_TEXT = 80  # characters of plan text in the page header (Excel allows 255 in all)
+INSTRUCTIONS_WIDTH = 98  # one column that fits a portrait A4 page at 100 %
 
+_ITEM = {"valign": "top", "border": 1}
 _STYLES: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 14},
-    "label": {"bold": True},
-    "legend": {"italic": True, "font_color": "#595959"},
-    "header_value": {},
-    "table_header": {"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
+    "label": {"bold": True, "align": "right", "valign": "top"},
+    "legend": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
+    "header_value": {"text_wrap": True, "valign": "top"},
+    "table_header": {"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF", "text_wrap": True,
                      "valign": "vcenter", "border": 1},
-    "section": {"bold": True, "bg_color": "#DDEBF7"},
-    "number": {"valign": "top", "align": "center", "border": 1},
-    "wrap": {"text_wrap": True, "valign": "top", "border": 1},
-    "weight": {"num_format": "0.00", "valign": "top", "border": 1},
-    "gate": {"italic": True, "valign": "top", "align": "center", "border": 1},
-    "points": {"num_format": "0.00", "valign": "top", "border": 1},
-    "status": {"valign": "top", "border": 1},
+    "section": {"bold": True, "bg_color": SECTION_FILL, "valign": "vcenter"},
+    "number": {**_ITEM, "align": "center"},
+    "wrap": {**_ITEM, "text_wrap": True},
+    "weight": {**_ITEM, "num_format": "0.00"},
+    "gate": {**_ITEM, "italic": True, "align": "center"},
+    "points": {**_ITEM, "num_format": "0.00"},
+    "status": {**_ITEM, "align": "center"},
     "subtotal_label": {"bold": True, "align": "right"},
     "subtotal": {"bold": True, "num_format": "0.00", "top": 1},
-    "factor": {"num_format": "0.0000"},
+    "factor": {"num_format": "0.0000", "valign": "top"},
     "total_label": {"bold": True, "align": "right"},
     "total": {"bold": True, "num_format": "0.00"},
-    "total_text": {"bold": True},
+    "total_text": {"bold": True, "indent": 1},
     "count": {"num_format": "0"},
-    "percent": {"bold": True, "num_format": "0.##%"},
+    "percent": {"bold": True, "num_format": "0%"},
     "money": {"bold": True, "num_format": "#,##0.00 [$€-410]"},
     "text": {"text_wrap": True, "valign": "top"},
-    "heading": {"bold": True, "font_size": 12},
+    "heading": {"bold": True, "font_size": 12, "valign": "bottom"},
     "input": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top"},
     "input_wrap": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top", "text_wrap": True},
     "input_score": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top", "align": "center"},
-    "input_date": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "num_format": "dd/mm/yyyy"},
+    "input_date": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "num_format": "dd/mm/yyyy",
+                   "align": "left"},
 }
+
+
+class _Formats:
+    """Every format of one workbook, made once: a named style of `_STYLES`, with optional changes."""
+
+    def __init__(self, wb: xlsxwriter.Workbook, percent_format: str) -> None:
+        self._wb = wb
+        self._made: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+        self._percent = percent_format
+
+    def __getitem__(self, style: str) -> Any:
+        return self.get(style)
+
+    def get(self, style: str, **changes: Any) -> Any:
+        key = (style, tuple(sorted(changes.items())))
+        if key not in self._made:
+            spec = {"font_name": "Calibri", "font_size": 9, **_STYLES[style], **changes}
+            if style == "percent":
+                spec["num_format"] = self._percent
+            self._made[key] = self._wb.add_format(spec)
+        return self._made[key]
 
 
 class _Workbook(xlsxwriter.Workbook):
@@ -85,7 +121,7 @@ class _Workbook(xlsxwriter.Workbook):
 
 
 def legacy_password_hash(password: str) -> str:
-    """The 16-bit hash of ECMA-376 Part 4 §14.7.1 used by sheet and workbook protection (a convenience, not security)."""
+    """The 16-bit hash of ECMA-376 Part 4 §14.7.1 of sheet and workbook protection (a convenience, not security)."""
     digest = 0
     for char in password[::-1]:
         digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
@@ -105,8 +141,28 @@ class Issued:
 
 def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: str,
                    private_key: Ed25519PrivateKey | None = None, plan_hash: str | None = None) -> Issued:
-    """Write one workbook holding `layouts`; `plan_hash` spares recomputing the plan's hash for every workbook."""
+    """Write one workbook holding `layouts`.
+
+    Args:
+        loaded: the plan.
+        layouts: the cards of this workbook, one sheet each.
+        password: protection password of the sheets and of the structure.
+        private_key: signs the manifest; without it the manifest is hashed but unsigned.
+        plan_hash: the plan's hash, when the caller already has it (spares recomputing it per workbook).
+
+    Returns:
+        The bytes and the Python model's values of the empty cards.
+
+    Raises:
+        PlanError: a text of the plan is longer than an Excel cell holds (finding TEXT_TOO_LONG).
+    """
     plan = loaded.plan
+    issued_cells: dict[str, dict[str, c.Cell]] = {INSTRUCTIONS_SHEET: c.instruction_cells(plan, layouts)}
+    for layout in layouts:
+        issued_cells[layout.sheet] = c.card_cells(plan, layout)
+    issued_cells[SUMMARY_SHEET] = c.summary_cells(plan, layouts)
+    _refuse_long_texts(issued_cells)
+
     buffer = io.BytesIO()
     wb = _Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                             "strings_to_numbers": False})
@@ -114,42 +170,30 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
                        "comments": "Generato da piano-xlsx"})
-    formats = {name: wb.add_format({"font_name": "Calibri", "font_size": 9, **spec}) for name, spec in _STYLES.items()}
-    formats["title"].set_font_size(14)
-    formats["heading"].set_font_size(12)
+    percents = [float(b.percent) for lay in layouts for b in lay.card.bands]
+    formats = _Formats(wb, "0%" if all(p.is_integer() for p in percents) else "0.0#%")
     empty = wb.add_format({"bg_color": EMPTY_FILL})
     invalid = wb.add_format({"bg_color": INVALID_FILL, "font_color": "#9C0006", "bold": True})
 
-    issued_cells: dict[str, dict[str, c.Cell]] = {}
     validations: dict[str, list[list[str]]] = {}
     results: dict[str, CardResult] = {}
 
     instructions = wb.add_worksheet(INSTRUCTIONS_SHEET)
-    issued_cells[INSTRUCTIONS_SHEET] = c.instruction_cells(plan, layouts)
-    _write_cells(instructions, issued_cells[INSTRUCTIONS_SHEET], formats, {})
-    instructions.set_column("A:A", 120)
+    _write_instructions(instructions, issued_cells[INSTRUCTIONS_SHEET], formats)
     _finish_sheet(instructions, plan, password, last_row=max(_rows(issued_cells[INSTRUCTIONS_SHEET])), last_col="A",
                   portrait=True)
 
     for layout in layouts:
         ws = wb.add_worksheet(layout.sheet)
-        cells = c.card_cells(plan, layout)
         result = evaluate(layout, {})
         results[layout.card.id] = result
-        issued_cells[layout.sheet] = cells
-        _write_cells(ws, cells, formats, result.cells)
+        _write_card(ws, layout, issued_cells[layout.sheet], formats, result.cells)
         validations[layout.sheet] = _write_inputs(ws, layout, formats, empty, invalid)
-        _size_card(ws, layout)
         _finish_sheet(ws, plan, password, last_row=layout.last_row, last_col=col("note"),
                       repeat_row=TABLE_HEADER_ROW)
 
     summary = wb.add_worksheet(SUMMARY_SHEET)
-    issued_cells[SUMMARY_SHEET] = c.summary_cells(plan, layouts)
-    cached = _summary_cached(layouts, results)
-    _write_cells(summary, issued_cells[SUMMARY_SHEET], formats, cached)
-    for letter, _, _, width in SUMMARY_COLUMNS:
-        summary.set_column(f"{letter}:{letter}", width)
-    summary.set_row(SUMMARY_HEADER_ROW - 1, 30)
+    _write_summary(summary, layouts, issued_cells[SUMMARY_SHEET], formats, _summary_cached(layouts, results))
     _finish_sheet(summary, plan, password, last_row=summary_row(len(layouts) - 1), last_col=SUMMARY_COLUMNS[-1][0],
                   repeat_row=SUMMARY_HEADER_ROW)
 
@@ -176,22 +220,124 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     return Issued(buffer.getvalue(), results)
 
 
+def _refuse_long_texts(sheets: dict[str, dict[str, c.Cell]]) -> None:
+    """A text Excel cannot hold is an error of the plan, never a silent cut."""
+    findings = [finding("TEXT_TOO_LONG", sheet=sheet, cell=address,
+                        length=f"{len(str(cell.value)):,}".replace(",", "."))
+                for sheet, cells in sheets.items() for address, cell in cells.items()
+                if cell.kind == "t" and len(str(cell.value)) > EXCEL_MAX_TEXT]
+    if findings:
+        raise PlanError(findings)
+
+
 def _rows(cells: dict[str, c.Cell]) -> list[int]:
     return [int(addr.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for addr in cells]
 
 
-def _write_cells(ws: Any, cells: dict[str, c.Cell], formats: dict[str, Any], cached: dict[str, Value]) -> None:
+def _write_cell(ws: Any, address: str, cell: c.Cell, fmt: Any, cached: dict[str, Value]) -> None:
+    if cell.kind == "f":
+        ws.write_formula(address, "=" + str(cell.value), fmt, cached.get(address, 0))
+    elif cell.kind == "n":
+        ws.write_number(address, float(cell.value), fmt)
+    elif cell.value == "":
+        ws.write_blank(address, None, fmt)
+    else:
+        ws.write_string(address, str(cell.value), fmt)  # never a formula, whatever the text starts with
+
+
+def _merge(ws: Any, first: str, last: str, fmt: Any) -> None:
+    """Merge a range (its cells drawn with `fmt`); the caller then writes the first cell."""
+    ws.merge_range(f"{first}:{last}", "", fmt)
+
+
+def _width_of(letters: str, widths: dict[str, float]) -> float:
+    """The width, in characters, of adjacent columns taken together (e.g. a merged range)."""
+    pixels = sum(column_pixels(widths[letter]) for letter in letters)
+    return (pixels - 5) / 7
+
+
+# ---------------------------------------------------------------- card sheets
+
+_ITEM_MERGED = ("number", "indicators", "deadline", "weight", "points", "status")  # one cell over the item's rows
+_CARD_WIDTHS = {letter: width for letter, _, width in COLUMNS.values()}
+
+
+def _write_card(ws: Any, layout: CardLayout, cells: dict[str, c.Cell], formats: _Formats,
+                cached: dict[str, Value]) -> None:
+    """The locked cells of a card sheet, with merges, borders and row heights that show every text."""
+    for letter, width in _CARD_WIDTHS.items():
+        ws.set_column(f"{letter}:{letter}", width)
+    written: dict[str, Any] = {}  # address -> format, for the cells that need more than their style
+
+    # header block: values merged across the table's width, so a long plan title wraps instead of running off
+    value_cols = "".join(_CARD_WIDTHS)[ord(VALUE_COL) - ord("A"):]
+    ws.set_row(0, 24)
+    for offset, (key, _, is_input) in enumerate(HEADER_FIELDS):
+        row = FIRST_HEADER_ROW + offset
+        if is_input:
+            ws.set_row(row - 1, 15)
+            continue
+        address = layout.header_cell(key)
+        _merge(ws, address, f"{value_cols[-1]}{row}", formats["header_value"])
+        ws.set_row(row - 1, lines_height(text_lines(str(cells[address].value), _width_of(value_cols, _CARD_WIDTHS))))
+    legend = f"{LABEL_COL}{LEGEND_ROW}"
+    legend_cols = "".join(_CARD_WIDTHS)[ord(LABEL_COL) - ord("A"):]
+    _merge(ws, legend, f"{legend_cols[-1]}{LEGEND_ROW}", formats["legend"])
+    ws.set_row(LEGEND_ROW - 1, lines_height(text_lines(str(cells[legend].value), _width_of(legend_cols, _CARD_WIDTHS))))
+    ws.set_row(TABLE_HEADER_ROW - 1, 28)
+
+    last_col = col("note")
+    for section in layout.sections:
+        _merge(ws, f"A{section.header_row}", f"{last_col}{section.header_row}", formats["section"])
+        ws.set_row(section.header_row - 1, 18)
+        for item in section.items:
+            written |= _item_formats(ws, item, cells, formats)
+        # labels merged up to the first value, right-aligned beside it
+        _merge(ws, f"{LABEL_COL}{section.subtotal_row}", f"{_before(col('weight'))}{section.subtotal_row}",
+               formats["subtotal_label"])
+        if section.factor_row:
+            _merge(ws, f"{LABEL_COL}{section.factor_row}", f"{_before(col('points'))}{section.factor_row}",
+                   formats["label"])
+    for row in layout.totals.values():
+        _merge(ws, f"{LABEL_COL}{row}", f"{_before(col('points'))}{row}", formats["total_label"])
     for address, cell in cells.items():
-        fmt = formats[cell.style]
-        if cell.kind == "f":
-            ws.write_formula(address, "=" + str(cell.value), fmt, cached.get(address, 0))
-        elif cell.kind == "n":
-            ws.write_number(address, float(cell.value), fmt)
+        _write_cell(ws, address, cell, written.get(address) or formats[cell.style], cached)
+    ws.freeze_panes(TABLE_HEADER_ROW, 0)
+
+
+def _before(letter: str) -> str:
+    return chr(ord(letter) - 1)
+
+
+def _item_formats(ws: Any, item: ItemRows, cells: dict[str, c.Cell], formats: _Formats) -> dict[str, Any]:
+    """Rows of one item: heights, the objective's pieces framed as one block, the other columns merged over them.
+
+    Returns the format of each cell of the item that `cells` holds, when it differs from its style's.
+    """
+    out: dict[str, Any] = {}
+    rows = list(item.rows)
+    for offset, height in enumerate(item_row_heights(item)):
+        ws.set_row(rows[offset] - 1, height)
+    if len(rows) == 1:
+        return out
+    for key in _ITEM_MERGED:  # merged cells: the value in the first row, the frame around the block
+        address = item.cell(key)
+        style = cells[address].style if address in cells else "wrap"
+        _merge(ws, address, f"{col(key)}{rows[-1]}", formats[style])
+    for offset, row in enumerate(rows):  # objective pieces: one frame, no line between them
+        edges = {"top": 1 if offset == 0 else 0, "bottom": 1 if offset == len(rows) - 1 else 0}
+        address = f"{col('objective')}{row}"
+        if address in cells:
+            out[address] = formats.get(cells[address].style, **edges)
         else:
-            ws.write_string(address, str(cell.value), fmt)
+            ws.write_blank(address, None, formats.get("wrap", **edges))
+        if offset:  # below the score (which sits in the first row, beside the title): a locked, framed blank
+            ws.write_blank(f"{col('score')}{row}", None, formats.get("wrap", top=0, bottom=edges["bottom"]))
+    _merge(ws, item.cell("note"), f"{col('note')}{rows[-1]}", formats["input_wrap"])  # room for a long note
+    return out
 
 
-def _write_inputs(ws: Any, layout: CardLayout, formats: dict[str, Any], empty: Any, invalid: Any) -> list[list[str]]:
+def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, invalid: Any) -> list[list[str]]:
     """Input cells unlocked, with dropdowns, date validation and highlights; returns the validations issued."""
     issued: list[list[str]] = []
     evaluator, date = layout.header_cell("evaluator"), layout.header_cell("date")
@@ -228,29 +374,57 @@ def _write_inputs(ws: Any, layout: CardLayout, formats: dict[str, Any], empty: A
     return issued
 
 
-def _size_card(ws: Any, layout: CardLayout) -> None:
-    for key, (letter, _, width) in COLUMNS.items():
+# ---------------------------------------------------------------- instructions and summary
+
+
+def _write_instructions(ws: Any, cells: dict[str, c.Cell], formats: _Formats) -> None:
+    ws.set_column("A:A", INSTRUCTIONS_WIDTH)
+    for address, cell in cells.items():
+        _write_cell(ws, address, cell, formats[cell.style], {})
+        row = int(address[1:])
+        if cell.style == "title":
+            ws.set_row(row - 1, 24)
+        elif cell.style == "heading":
+            ws.set_row(row - 1, 20)
+        else:
+            ws.set_row(row - 1, lines_height(text_lines(str(cell.value), INSTRUCTIONS_WIDTH)))
+
+
+def _write_summary(ws: Any, layouts: list[CardLayout], cells: dict[str, c.Cell], formats: _Formats,
+                   cached: dict[str, Value]) -> None:
+    widths = {letter: width for letter, _, _, width in SUMMARY_COLUMNS}
+    for letter, width in widths.items():
         ws.set_column(f"{letter}:{letter}", width)
-    ws.set_column(f"{LABEL_COL}:{LABEL_COL}", COLUMNS["objective"][2])
-    ws.set_row(0, 22)
-    ws.set_row(TABLE_HEADER_ROW - 1, 26)
-    for item in layout.items:
-        for offset, chunk in enumerate(item.text_chunks):
-            texts = {"objective": chunk}
-            if offset == 0:
-                texts |= {"indicators": indicators_text(item.item), "deadline": item.item.deadline or ""}
-            ws.set_row(item.row + offset - 1, row_height(texts))
-    ws.freeze_panes(TABLE_HEADER_ROW, 0)
+    ws.set_row(0, 24)
+    ws.set_row(SUMMARY_HEADER_ROW - 1, 28)
+    wrapped = formats.get("total_text", text_wrap=True, valign="top", border=1)
+    for address, cell in cells.items():
+        row = int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        fmt = formats[cell.style]
+        if row > SUMMARY_HEADER_ROW:  # the table: framed, top-aligned; the status wraps as it changes
+            fmt = wrapped if address.startswith(SUMMARY_COLUMNS[-1][0]) else formats.get(
+                cell.style, border=1, valign="top")
+        _write_cell(ws, address, cell, fmt, cached)
+    for index in range(len(layouts)):
+        row = summary_row(index)
+        texts = [(cells[f"{letter}{row}"], width) for letter, width in widths.items() if f"{letter}{row}" in cells]
+        lines = max(text_lines(str(cell.value), width) for cell, width in texts if cell.kind == "t")
+        ws.set_row(row - 1, min(EXCEL_MAX_ROW_HEIGHT, max(lines_height(lines), lines_height(2))))
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&&")
 
 
+def _short(text: str, limit: int = HEADER_FOOTER_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col: str,
                   repeat_row: int | None = None, portrait: bool = False) -> None:
     """Protection and printing, the same on every sheet."""
-    ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True})
+    # rows may be made taller (a long note), nothing else: the manifest does not depend on row heights
+    ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True})
     ws.set_paper(9)  # A4
     if portrait:
         ws.set_portrait()
@@ -261,7 +435,7 @@ def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col:
     ws.print_area(f"A1:{last_col}{last_row}")
     if repeat_row:
         ws.repeat_rows(repeat_row - 1)
-    ws.set_header(f"&L&9{_escape(plan.plan.ente)}&R&9{_escape(c.plan_label(plan))}")
+    ws.set_header(f"&L&9{_escape(_short(plan.plan.ente))}&R&9{_escape(_short(c.plan_label(plan)))}")
     ws.set_footer("&L&9&A&R&9Pagina &P di &N")
 
 
