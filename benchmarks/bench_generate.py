@@ -1,0 +1,98 @@
+"""generate at scale: 1,000 one-card workbooks, and one workbook of 20 cards, against bare XlsxWriter.
+
+Both sides write the same files: the baseline replays, with plain XlsxWriter (in_memory=True), the calls our
+writer makes (recorded outside the timed region), and writes the bytes to disk; the benchmark checks that its
+files are byte-identical to ours. Our side is the library function `generate` with every step: plan check,
+layout, content, cached values, manifest, signature, files and delivery note.
+
+    python benchmarks/bench_generate.py [--cards 1000] [--book-cards 20] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from common import describe, large_plan, peak_rss_mb, print_machine, ratio, run_interleaved
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from replay import Recorder, replay
+
+from piano_xlsx.generate import generate, plan_layouts, protection_password, slug
+from piano_xlsx.plan.check import check_plan
+from piano_xlsx.writer import write_workbook
+
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # fixed: the same files every run
+
+
+def record_all(loaded: Any, per_sector: bool) -> list[tuple[str, Any, bytes]]:
+    """The XlsxWriter calls of every workbook `generate` writes (name, recording, bytes)."""
+    layouts = plan_layouts(loaded)
+    password = protection_password(loaded, KEY)
+    base = slug(loaded.plan.plan.id)
+    groups = [(f"{base}-{slug(lay.card.id)}.xlsx", [lay]) for lay in layouts] if per_sector else [
+        (f"{base}.xlsx", layouts)]
+    recorder = Recorder()
+    out = []
+    for name, group in groups:
+        recording, issued = recorder.record(
+            lambda group=group: write_workbook(loaded, group, password=password, private_key=KEY))
+        out.append((name, recording, issued.data))
+    return out
+
+
+def bench(label: str, cards: int, per_sector: bool, repeats: int, jobs_list: list[int]) -> list[dict[str, Any]]:
+    loaded = large_plan(cards)
+    recordings = record_all(loaded, per_sector)
+    files = len(recordings)
+    work = Path(tempfile.mkdtemp(prefix="piano-bench-gen-"))
+    try:
+        ours_dir, bare_dir = work / "ours", work / "bare"
+        bare_dir.mkdir()
+
+        def bare() -> None:
+            for name, recording, _ in recordings:
+                (bare_dir / name).write_bytes(replay(recording))
+
+        candidates = {"bare XlsxWriter": bare, "check_plan alone": lambda: check_plan(loaded)}
+        for jobs in jobs_list:
+            candidates[f"generate jobs={jobs}"] = (
+                lambda jobs=jobs: generate(loaded, ours_dir, private_key=KEY, per_sector=per_sector, jobs=jobs))
+        times, cpu = run_interleaved(candidates, repeats)
+        for name, _, data in recordings:  # same content, byte for byte
+            assert (bare_dir / name).read_bytes() == data == (ours_dir / name).read_bytes(), name
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\n{label}: {files} workbook(s), {cards} card(s), {repeats} repetitions, interleaved")
+    rows = []
+    for name, t in times.items():
+        r = ratio(t, times["bare XlsxWriter"])
+        single = not name.endswith("jobs=2")
+        cpu_ratio = ratio(cpu[name], cpu["bare XlsxWriter"]) if single else None
+        print(f"  {name:22} {describe(t, files)}  ratio {r:5.2f}"
+              + (f"  (CPU ratio {cpu_ratio:4.2f})" if cpu_ratio else ""))
+        rows.append({"job": label, "candidate": name, "median": statistics.median(t), "min": min(t),
+                     "max": max(t), "ratio": r, "cpu_ratio": cpu_ratio, "files": files})
+    print(f"  peak RSS of this process so far: {peak_rss_mb():.0f} MB")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cards", type=int, default=1000, help="cards of the plan, one workbook each")
+    parser.add_argument("--book-cards", type=int, default=20, help="cards of the one-workbook plan")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2], help="jobs values to measure")
+    args = parser.parse_args(argv)
+    print_machine()
+    rows = bench(f"generate {args.cards} one-card workbooks", args.cards, True, args.repeats, args.jobs)
+    rows += bench(f"generate one workbook of {args.book_cards} cards", args.book_cards, False, args.repeats * 3, [1])
+    return rows
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
