@@ -142,9 +142,10 @@ def validate(data: Any, source: str, lines: dict[KeyPath, int] | None = None) ->
         for err in exc.errors():
             path = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
             where, detail = format_path(path), _italian_error(err)
-            if (where, detail) in seen:  # one error per key, not one per branch of `int | float`
+            kind = "type" if err["type"].endswith(("_parsing", "_type")) else detail
+            if (where, kind) in seen:  # one error per key, not one per branch of `int | float`
                 continue
-            seen.add((where, detail))
+            seen.add((where, kind))
             findings.append(finding("PLAN_SCHEMA", path=where, where=where, line=loaded.line(path), detail=detail))
         raise PlanError(findings) from None
     return LoadedPlan(plan=plan, source=source, lines=lines)
