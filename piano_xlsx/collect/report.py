@@ -170,8 +170,9 @@ def _write_workbook(result: CollectResult, path: str) -> None:
         "header": wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
                                  "valign": "vcenter", "border": 1}),
         "text": wb.add_format({"text_wrap": True, "valign": "top"}),
-        "error": wb.add_format({"bg_color": "#F8CBAD"}),
-        "warning": wb.add_format({"bg_color": "#FFE699"}),
+        "error": wb.add_format({"bg_color": "#F8CBAD", "valign": "top"}),
+        "warning": wb.add_format({"bg_color": "#FFE699", "valign": "top"}),
+        "number": wb.add_format({"valign": "top"}),
         "muted": wb.add_format({"italic": True, "font_color": "#595959"}),
     }
     numbers = {name: wb.add_format({"num_format": spec, "valign": "top"}) for name, spec in _NUMBER_FORMATS.items()}
@@ -214,7 +215,7 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
             if value is None or value == "":
                 continue
             if is_number(value):
-                ws.write_number(r, col, float(value), numbers.get(heading))
+                ws.write_number(r, col, float(value), numbers.get(heading, fmt["number"]))
             else:
                 ws.write_string(r, col, str(value), fmt["text"])  # never a formula, whatever it starts with
                 # 11-point text: fewer characters per unit of width than the 9-point text the layout measures
