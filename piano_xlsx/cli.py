@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -142,7 +141,8 @@ def generate(plan: str, out_dir: str, key_path: str | None, per_sector: bool, pa
 
     Example:
 
-        piano-xlsx generate workbook_templates/casale-marittimo-2024.yaml -o cartelle/ --key chiavi/piano-xlsx-privata.pem
+        piano-xlsx generate workbook_templates/casale-marittimo-2024.yaml -o cartelle/ \
+            --key chiavi/piano-xlsx-privata.pem
     """
     from piano_xlsx.generate import generate as run_generate
     from piano_xlsx.signing import KeyError_, load_private_key

@@ -100,7 +100,8 @@ def manifest_and_text(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]]
         "content_hash": hashlib.sha256(stored_json).hexdigest(),
     }
     # canonical(manifest), spliced: a JSON object with sorted keys is its members joined in key order
-    members = [canonical(k) + b":" + (stored_json if k == "cells" else canonical(manifest[k])) for k in sorted(manifest)]
+    members = [canonical(k) + b":" + (stored_json if k == "cells" else canonical(manifest[k]))
+               for k in sorted(manifest)]
     return manifest, b"{" + b",".join(members) + b"}"
 
 
@@ -138,3 +139,32 @@ def parse_manifest_rows(column_a: dict[int, Any]) -> tuple[dict[str, Any], str, 
     signature = column_a.get(SIGNATURE_ROW) or ""
     key = column_a.get(KEY_ROW) or ""
     return manifest, str(signature), str(key), text.encode("utf-8")
+
+
+def manifest_from_sheet(cells: dict[str, Any]) -> tuple[dict[str, Any], str, str, bytes]:
+    """The manifest sheet as read (address -> cell with `.value`): manifest, signature, key id, signed bytes."""
+    from piano_xlsx.reader.xlsx import split_address
+
+    column_a = {}
+    for address, cell in cells.items():
+        parsed = split_address(address)
+        if parsed and parsed[0] == "A":
+            column_a[parsed[1]] = cell.value
+    return parse_manifest_rows(column_a)
+
+
+def signature_state(manifest: dict[str, Any], signature: str, key: str, signed: bytes,
+                    public_key: Any) -> tuple[str, str]:
+    """("valid" | "invalid" | "absent", why in Italian): absent when unsigned or when there is no key to check."""
+    from piano_xlsx.signing import key_id, verify
+
+    if not signature:
+        return "absent", "il manifesto non è firmato"
+    if public_key is None:
+        return "absent", "nessuna chiave pubblica indicata: la firma non è stata verificata"
+    if key and key != key_id(public_key):
+        return "invalid", "firmato con un'altra chiave"
+    if signed != canonical(manifest) or not verify(public_key, signed, signature):
+        return "invalid", "la firma non corrisponde al contenuto del manifesto"
+    return "valid", ""
+

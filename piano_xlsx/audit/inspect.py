@@ -15,11 +15,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from piano_xlsx.audit.result import FileAudit
 from piano_xlsx.findings import Severity, finding
-from piano_xlsx.manifest import ManifestError, canonical, content_hash, parse_manifest_rows
+from piano_xlsx.manifest import ManifestError, content_hash, manifest_from_sheet, signature_state
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
-from piano_xlsx.reader.container import ContainerError, sniff
+from piano_xlsx.reader.container import ContainerError, describe, sniff
 from piano_xlsx.reader.xlsx import WorkbookData, read_workbook, split_address
-from piano_xlsx.signing import key_id, verify
 
 MAX_FILE_SIZE = 64 * 1024 * 1024
 MAX_CELLS = 100_000  # cells kept in all; an issued workbook has a few hundred per card
@@ -102,19 +101,6 @@ def open_file(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey |
     return Opened(book, manifest)
 
 
-def describe(data: bytes) -> str:
-    head = data[:512].lstrip()
-    if not data:
-        return "file vuoto"
-    if head[:5] == b"%PDF-":
-        return "documento PDF"
-    if head[:1] == b"<":
-        return "documento HTML o XML"
-    if b"," in head or b";" in head:
-        return "testo, forse CSV"
-    return "contenuto non riconosciuto"
-
-
 def read_manifest(book: WorkbookData, audit: FileAudit, public_key: Ed25519PublicKey | None) -> dict[str, Any] | None:
     """The manifest, when there is one that parses; its signature state goes into `audit.signature`."""
     name, add = audit.path, audit.findings.append
@@ -123,45 +109,34 @@ def read_manifest(book: WorkbookData, audit: FileAudit, public_key: Ed25519Publi
         add(finding("MANIFEST_MISSING", file=name, detail="il foglio del manifesto non c'è; le formule trovate "
                                                            "sono ricalcolate ma non c'è nulla con cui confrontarle"))
         return None
-    column_a = {}
-    for address, cell in sheet.cells.items():
-        parsed = split_address(address)
-        if parsed and parsed[0] == "A":
-            column_a[parsed[1]] = cell.value
     try:
-        manifest, signature, key, signed = parse_manifest_rows(column_a)
+        manifest, signature, key, signed = manifest_from_sheet(sheet.cells)
     except ManifestError as exc:
         add(finding("MANIFEST_INVALID", file=name, sheet=MANIFEST_SHEET, detail=str(exc)))
         return None
     audit.manifest = True
     info = manifest.get("plan")
     audit.plan = {k: info.get(k) for k in ("id", "version", "hash", "ente", "title")} if isinstance(info, dict) else {}
-    audit.signature = signature_state(manifest, signature, key, signed, public_key, audit)
+    audit.signature = audit_signature(manifest, signature, key, signed, public_key, audit)
     if not isinstance(manifest.get("cells"), dict) or content_hash(manifest["cells"]) != manifest.get("content_hash"):
         add(finding("CONTENT_HASH_MISMATCH", file=name, sheet=MANIFEST_SHEET))
     return manifest
 
 
-def signature_state(manifest: dict[str, Any], signature: str, key: str, signed: bytes,
+def audit_signature(manifest: dict[str, Any], signature: str, key: str, signed: bytes,
                     public_key: Ed25519PublicKey | None, audit: FileAudit) -> str:
     """valid / invalid / absent, with the finding that says why when it is not valid."""
     name, add = audit.path, audit.findings.append
-    if not signature:
+    state, why = signature_state(manifest, signature, key, signed, public_key)
+    if state == "absent" and not signature:
         add(finding("SIGNATURE_ABSENT", file=name, sheet=MANIFEST_SHEET,
                     severity=Severity.ERROR if public_key is not None else None,
                     detail="Il manifesto non è firmato: chiunque avrebbe potuto riscriverlo, le formule «emesse» "
                            "non sono garantite."))
-        return "absent"
-    if public_key is None:
+    elif state == "absent":
         add(finding("SIGNATURE_ABSENT", file=name, sheet=MANIFEST_SHEET,
                     detail="Il manifesto è firmato ma non è stata indicata la chiave pubblica (--public-key): "
                            "la firma non è stata verificata."))
-        return "absent"
-    if key and key != key_id(public_key):
-        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET, detail="firmato con un'altra chiave"))
-        return "invalid"
-    if signed != canonical(manifest) or not verify(public_key, signed, signature):
-        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET,
-                    detail="la firma non corrisponde al contenuto del manifesto"))
-        return "invalid"
-    return "valid"
+    elif state == "invalid":
+        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET, detail=why))
+    return state

@@ -27,17 +27,16 @@ from piano_xlsx.findings import Finding, Severity, finding
 from piano_xlsx.layout import STATUS_GATE_FAILED, STATUS_INVALID, STATUS_MISSING, CardLayout
 from piano_xlsx.manifest import (
     ManifestError,
-    canonical,
     content_hash,
+    manifest_from_sheet,
     normalise_formula,
     normalise_number,
     normalise_text,
-    parse_manifest_rows,
+    signature_state,
 )
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
-from piano_xlsx.reader.container import ContainerError, sniff
+from piano_xlsx.reader.container import ContainerError, describe, sniff
 from piano_xlsx.reader.xlsx import CellData, SheetData, WorkbookData, read_workbook, split_address
-from piano_xlsx.signing import key_id, verify
 
 KIND_FINDINGS = {"ods": "FILE_ODS", "xls": "FILE_XLS", "xlsb": "FILE_XLSB", "encrypted": "FILE_ENCRYPTED"}
 MAX_FILE_SIZE = 64 * 1024 * 1024
@@ -97,8 +96,11 @@ def inspect_file(path: str | Path, expected: Expected, public_key: Ed25519Public
         _inspect(data, name, expected, public_key, report)
     except ContainerError as exc:
         report.findings.append(finding(exc.code, file=name, detail=exc.detail))
-    except (MemoryError, RecursionError) as exc:
-        report.findings.append(finding("FILE_TOO_LARGE", file=name, detail=type(exc).__name__))
+    except (MemoryError, RecursionError):
+        report.findings.append(finding("FILE_TOO_LARGE", file=name, detail="memoria o annidamento esauriti"))
+    except Exception as exc:  # noqa: BLE001 - last resort: one damaged file is one finding, never a traceback
+        report.findings.append(finding("FILE_UNREADABLE", file=name,
+                                       detail=f"contenuto danneggiato ({type(exc).__name__})"))
     return report
 
 
@@ -108,7 +110,7 @@ def _inspect(data: bytes, name: str, expected: Expected, public_key: Ed25519Publ
     report.kind = kind
     if kind == "other":
         code = "FILE_UNREADABLE" if zf is not None else "FILE_NOT_SPREADSHEET"
-        detail = "archivio zip senza cartella di lavoro" if zf is not None else _describe(data)
+        detail = "archivio zip senza cartella di lavoro" if zf is not None else describe(data)
         report.findings.append(finding(code, file=name, detail=detail))
         return
     if kind in KIND_FINDINGS:
@@ -119,19 +121,6 @@ def _inspect(data: bytes, name: str, expected: Expected, public_key: Ed25519Publ
     wanted_cards = expected.wanted_addresses()
     book = read_workbook(zf, lambda sheet: None if sheet == MANIFEST_SHEET else wanted_cards)  # type: ignore[arg-type]
     _check_workbook(book, name, expected, public_key, report)
-
-
-def _describe(data: bytes) -> str:
-    head = data[:512].lstrip()
-    if not data:
-        return "file vuoto"
-    if head[:5] == b"%PDF-":
-        return "documento PDF"
-    if head[:1] == b"<":
-        return "documento HTML o XML"
-    if b"," in head or b";" in head:
-        return "testo, forse CSV"
-    return "contenuto non riconosciuto"
 
 
 def _check_workbook(book: WorkbookData, name: str, expected: Expected, public_key: Ed25519PublicKey | None,
@@ -149,13 +138,8 @@ def _check_workbook(book: WorkbookData, name: str, expected: Expected, public_ke
                                                           "le schede sono lette secondo il piano"))
         sheets = [expected.layouts[cid].sheet for cid in cards]
     else:
-        column_a = {}
-        for address, cell in manifest_sheet.cells.items():
-            parsed = split_address(address)
-            if parsed and parsed[0] == "A":
-                column_a[parsed[1]] = cell.value
         try:
-            manifest, signature, key, signed = parse_manifest_rows(column_a)
+            manifest, signature, key, signed = manifest_from_sheet(manifest_sheet.cells)
         except ManifestError as exc:
             add(finding("MANIFEST_INVALID", file=name, sheet=MANIFEST_SHEET, detail=str(exc)))
             return
@@ -225,17 +209,9 @@ def _check_signature(manifest: dict[str, Any], signature: str, key: str, signed:
                      public_key: Ed25519PublicKey | None, name: str, add: Any) -> None:
     if public_key is None:
         return  # said once per run by collect
-    if not signature:
-        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET,
-                    detail="il manifesto non è firmato ma è stata indicata una chiave pubblica"))
-        return
-    if key and key != key_id(public_key):
-        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET,
-                    detail="firmato con un'altra chiave"))
-        return
-    if signed != canonical(manifest) or not verify(public_key, signed, signature):
-        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET,
-                    detail="la firma non corrisponde al contenuto del manifesto"))
+    state, why = signature_state(manifest, signature, key, signed, public_key)
+    if state != "valid":  # with a key given, an unsigned manifest is as bad as a wrong signature
+        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET, detail=why))
 
 
 def _check_manifest_matches_plan(manifest: dict[str, Any], expected: Expected, cards: tuple[str, ...], name: str,

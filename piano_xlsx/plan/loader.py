@@ -58,7 +58,8 @@ def format_path(path: KeyPath) -> str:
 
 def plan_hash(plan: Plan) -> str:
     """SHA-256 of the plan's canonical JSON: the same plan gives the same hash whatever its source form."""
-    canonical = json.dumps(plan.model_dump(mode="json", exclude_defaults=True), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    data = plan.model_dump(mode="json", exclude_defaults=True)
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -94,8 +95,9 @@ def _to_python(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], budget
                                          detail=f"chiave non valida alla riga {key_node.start_mark.line + 1}")])
             key = str(key)
             if key in out:
-                raise PlanError([finding("PLAN_YAML", where=format_path(path + (key,)), line=key_node.start_mark.line + 1,
-                                         detail=f"chiave «{key}» ripetuta alla riga {key_node.start_mark.line + 1}")])
+                line = key_node.start_mark.line + 1
+                raise PlanError([finding("PLAN_YAML", where=format_path(path + (key,)), line=line,
+                                         detail=f"chiave «{key}» ripetuta alla riga {line}")])
             budget.active.add(id(node))
             out[key] = _to_python(value_node, path + (key,), lines, budget)
             budget.active.discard(id(node))

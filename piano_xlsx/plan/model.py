@@ -7,11 +7,11 @@ Whatever the author leaves out stays `None`, so `check` can say it is undecided.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Union
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Number = Union[int, float]
+Number = int | float
 
 
 class _Strict(BaseModel):

@@ -144,7 +144,7 @@ def resolve_card(plan: Plan, card: Card, sheet: str | None = None) -> ResolvedCa
         else:
             weights = stated
         items = []
-        for index, (item, weight) in enumerate(zip(section.items, weights)):
+        for index, (item, weight) in enumerate(zip(section.items, weights, strict=True)):
             base = shared.get(item.ref) if item.ref else None
             number = item.number if item.number is not None else (base.number if base else None)
             shown = str(number) if number is not None else str(index + 1)

@@ -147,3 +147,18 @@ def sniff(data: bytes) -> tuple[str, zipfile.ZipFile | None]:
     if "xl/vbaProject.bin" in names:
         return "xlsm", zf
     return "xlsx", zf
+
+
+def describe(data: bytes) -> str:
+    """What a file that is not a spreadsheet seems to be, in Italian, for the finding that refuses it."""
+    head = data[:512].lstrip()
+    if not data:
+        return "file vuoto"
+    if head[:5] == b"%PDF-":
+        return "documento PDF"
+    if head[:1] == b"<":
+        return "documento HTML o XML"
+    if b"," in head or b";" in head:
+        return "testo, forse CSV"
+    return "contenuto non riconosciuto"
+

@@ -122,7 +122,8 @@ def _read(zf: zipfile.ZipFile, name: str) -> Any:
         return zf.open(name)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError) as exc:
+        # a damaged local header makes zipfile seek before the start of the file (ValueError)
         raise ContainerError("FILE_UNREADABLE", f"parte {name} illeggibile ({exc})") from None
 
 
