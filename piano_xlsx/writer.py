@@ -32,6 +32,7 @@ from piano_xlsx.layout import (
     lines_height,
     summary_row,
     text_lines,
+    whole_pixels,
 )
 from piano_xlsx.manifest import manifest_and_text, manifest_rows
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
@@ -55,7 +56,7 @@ INSTRUCTIONS_WIDTH = 98  # one column that fits a portrait A4 page at 100 %
 
 _ITEM = {"valign": "top", "border": 1}
 _STYLES: dict[str, dict[str, Any]] = {
-    "title": {"bold": True, "font_size": 14},
+    "title": {"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"},
     "label": {"bold": True, "align": "right", "valign": "top"},
     "legend": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
     "header_value": {"text_wrap": True, "valign": "top"},
@@ -271,7 +272,7 @@ def _write_card(ws: Any, layout: CardLayout, cells: dict[str, c.Cell], formats: 
 
     # header block: values merged across the table's width, so a long plan title wraps instead of running off
     value_cols = "".join(_CARD_WIDTHS)[ord(VALUE_COL) - ord("A"):]
-    ws.set_row(0, 24)
+    _title(ws, cells["A1"], _CARD_WIDTHS, formats)
     for offset, (key, _, is_input) in enumerate(HEADER_FIELDS):
         row = FIRST_HEADER_ROW + offset
         if is_input:
@@ -303,6 +304,22 @@ def _write_card(ws: Any, layout: CardLayout, cells: dict[str, c.Cell], formats: 
     for address, cell in cells.items():
         _write_cell(ws, address, cell, written.get(address) or formats[cell.style], cached)
     ws.freeze_panes(TABLE_HEADER_ROW, 0)
+
+
+TITLE_SIZE = 14.0
+
+
+def _title_height(text: str, width: float) -> float:
+    """Height of a 14-point bold title wrapped in `width` characters (bold glyphs are about 4 % wider)."""
+    lines = text_lines(text, width, TITLE_SIZE * 1.04)
+    return max(24.0, whole_pixels(lines * TITLE_SIZE * 1.34 + 6))
+
+
+def _title(ws: Any, cell: c.Cell, widths: dict[str, float], formats: _Formats) -> None:
+    """The sheet title in A1, across the sheet's width, wrapped when long."""
+    letters = "".join(widths)
+    _merge(ws, "A1", f"{letters[-1]}1", formats["title"])
+    ws.set_row(0, _title_height(str(cell.value), _width_of(letters, widths)))
 
 
 def _before(letter: str) -> str:
@@ -383,7 +400,7 @@ def _write_instructions(ws: Any, cells: dict[str, c.Cell], formats: _Formats) ->
         _write_cell(ws, address, cell, formats[cell.style], {})
         row = int(address[1:])
         if cell.style == "title":
-            ws.set_row(row - 1, 24)
+            ws.set_row(row - 1, _title_height(str(cell.value), INSTRUCTIONS_WIDTH))
         elif cell.style == "heading":
             ws.set_row(row - 1, 20)
         else:
@@ -395,7 +412,7 @@ def _write_summary(ws: Any, layouts: list[CardLayout], cells: dict[str, c.Cell],
     widths = {letter: width for letter, _, _, width in SUMMARY_COLUMNS}
     for letter, width in widths.items():
         ws.set_column(f"{letter}:{letter}", width)
-    ws.set_row(0, 24)
+    _title(ws, cells["A1"], widths, formats)
     ws.set_row(SUMMARY_HEADER_ROW - 1, 28)
     wrapped = formats.get("total_text", text_wrap=True, valign="top", border=1)
     for address, cell in cells.items():
