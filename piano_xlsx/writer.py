@@ -47,7 +47,7 @@ from piano_xlsx.plan.resolve import (
 from piano_xlsx.signing import key_id, sign
 
 CREATED = dt.datetime(2000, 1, 1)  # fixed, so the same plan and key give the same bytes
-INPUT_FILL, EMPTY_FILL, INVALID_FILL = "#FFF9E0", "#FFE699", "#F4B183"
+INPUT_FILL, EMPTY_FILL, INVALID_FILL = "#FFF9E0", "#FFE699", "#FFC7CE"  # cream, yellow, Excel's light red
 HEADER_FILL, SECTION_FILL = "#1F4E78", "#DDEBF7"
 DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 EXCEL_MAX_TEXT = 32_767  # characters in one cell; XlsxWriter would silently cut a longer text
