@@ -7,6 +7,7 @@ their places come from the layout.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from piano_xlsx.computation import card_formulas
@@ -38,7 +39,9 @@ class Cell:
 
 def plan_label(plan: Plan) -> str:
     period = plan.plan.period or (str(plan.plan.year) if plan.plan.year else "")
-    return plan.plan.title + (f" ({period})" if period and period not in plan.plan.title else "")
+    # "2024-2026" is already said by a title with "2024/2026": compare the years, not the punctuation
+    said = all(year in plan.plan.title for year in re.findall(r"\d{4}", period)) and re.search(r"\d{4}", period)
+    return plan.plan.title + (f" ({period})" if period and not said else "")
 
 
 def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
