@@ -148,6 +148,34 @@ def machine() -> dict[str, str]:
             "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}"}
 
 
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def parallel_capacity(n: int = 5_000_000) -> float:
+    """How many cores are free now: time of two busy loops one after the other over their time in 2 processes.
+
+    About 2 on an idle machine with 2 cores; about 1 when other work takes the second core, and then no
+    `jobs=2` can be faster than `jobs=1`.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    start = time.perf_counter()
+    _burn(n)
+    _burn(n)
+    serial = time.perf_counter() - start
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_burn, [1, 1]))  # workers started outside the measurement
+        start = time.perf_counter()
+        list(pool.map(_burn, [n, n]))
+        parallel = time.perf_counter() - start
+    return serial / parallel
+
+
 def print_machine() -> None:
     m = machine()
     print(f"{m['date']}  nproc {m['nproc']}  CPU {m['cpu']}  Python {m['python']}  {m['system']}")
+    print(f"free cores now (two busy loops, serial time / time in 2 processes): {parallel_capacity():.2f}")
