@@ -7,6 +7,7 @@ and the reader looks up comes from here; nothing else computes a row.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -188,13 +189,18 @@ def wrap_paragraph(paragraph: str, width: float, size: float = FONT_SIZE) -> lis
     Lines break after a space; a word longer than a line is cut where it overflows. Each line keeps
     its trailing space, so `"".join(lines) == paragraph`.
     """
+    return list(_wrap_paragraph(paragraph, width, size))
+
+
+@functools.lru_cache(maxsize=16_384)  # plans repeat their texts (shared objectives, the same card for many people)
+def _wrap_paragraph(paragraph: str, width: float, size: float) -> tuple[str, ...]:
     available = max(1.0, (column_pixels(width) - CELL_PADDING_PX) * WIDTH_MARGIN)
     scale = size * 96 / 72 / 2048
     lines: list[str] = []
     line, used = "", 0.0
     for word in re_words(paragraph):
         body = word.rstrip(" ")
-        need = sum(_advance(ch) for ch in body) * scale
+        need = _word_advance(body) * scale
         if line and used + need > available:  # the word starts a new line
             lines.append(line)
             line, used = "", 0.0
@@ -212,7 +218,12 @@ def wrap_paragraph(paragraph: str, width: float, size: float = FONT_SIZE) -> lis
         line += word
         used += need + (len(word) - len(body)) * _advance(" ") * scale
     lines.append(line)
-    return lines
+    return tuple(lines)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _word_advance(word: str) -> float:
+    return sum(_advance(ch) for ch in word)
 
 
 def re_words(paragraph: str) -> list[str]:

@@ -162,3 +162,27 @@ def test_example_plan_loads() -> None:
         loaded = load_plan(path)
     assert loaded.plan.plan.id == "comune-esempio-2025"
     assert len(loaded.plan.cards) == 5  # five cards: the demo shows one typical mistake per card
+
+
+def test_alias_bomb_and_self_reference_are_refused_quickly() -> None:
+    import time
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+    start = time.perf_counter()
+    with pytest.raises(PlanError) as bomb_error:
+        load_plan_text(bomb)
+    assert time.perf_counter() - start < 5
+    assert bomb_error.value.findings[0].code == "PLAN_YAML"
+    with pytest.raises(PlanError) as loop_error:
+        load_plan_text("a: &x {b: *x}\n")
+    assert loop_error.value.findings[0].code == "PLAN_YAML"
+
+
+def test_a_large_plan_without_aliases_loads() -> None:
+    cards = "".join(
+        f"  - {{id: c{i}, title: Scheda {i}, evaluatee: e, sections: [{{id: s, title: S, items: "
+        f"[{{number: 1, title: T, weight: 10}}]}}]}}\n" for i in range(3000))
+    text = ("plan: {id: p, ente: E, title: T}\nscales: [{id: s, values: [4, 6, 8, 10]}]\n"
+            "evaluatees: [{id: e, name: N}]\ncards:\n" + cards)
+    assert len(load_plan_text(text).plan.cards) == 3000

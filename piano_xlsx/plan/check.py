@@ -166,15 +166,14 @@ def check_duplicate_ids(ctx: _Context) -> Iterator[Finding]:
                 yield finding("PLAN_ID_DUPLICATE", **ctx.at(base + (index, "id")), id=element.id, kind=kind)
             seen.add(element.id)
     # the same shared objective twice on one card would give two items the same id
-    for ci, card in enumerate(plan.cards):
-        refs: set[str] = set()
-        for path, cj, _, _, item in ctx.items():
-            if cj != ci or item.ref is None:
-                continue
-            if item.ref in refs:
-                yield finding("PLAN_ID_DUPLICATE", **ctx.at(path + ("ref",)), id=item.ref,
-                              kind=f"gli obiettivi condivisi della scheda «{card.title}»")
-            refs.add(item.ref)
+    refs: set[tuple[int, str]] = set()  # (card index, ref): one pass over all items, not one per card
+    for path, ci, card, _, item in ctx.items():
+        if item.ref is None:
+            continue
+        if (ci, item.ref) in refs:
+            yield finding("PLAN_ID_DUPLICATE", **ctx.at(path + ("ref",)), id=item.ref,
+                          kind=f"gli obiettivi condivisi della scheda «{card.title}»")
+        refs.add((ci, item.ref))
 
 
 def check_shared_unused(ctx: _Context) -> Iterator[Finding]:
@@ -643,11 +642,16 @@ def check_band_coverage(ctx: _Context) -> Iterator[Finding]:
         if coverage is None:
             continue
         reached: set[int] = set()
+        known: dict[tuple[Any, ...], _Reachable] = {}  # cards with the same weights and scale reach the same totals
         for ci, resolved in enumerate(ctx.cards):
             if resolved.bandset is not bandset:
                 continue
             card = ctx.plan.cards[ci]
-            reachable = _Reachable(resolved, bandset.rounding)
+            signature = (tuple(sorted(round(i.weight, DIGITS) for i in resolved.items if not i.gate)),
+                         tuple(resolved.scale.numbers()))
+            if signature not in known:
+                known[signature] = _Reachable(resolved, bandset.rounding)
+            reachable = known[signature]
             for gi, (after, gap) in enumerate(coverage.gaps):
                 total = reachable.first_in(gap)
                 if total is not None:

@@ -63,13 +63,14 @@ def plan_hash(plan: Plan) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-MAX_NODES = 200_000  # aliases may repeat a node; a plan never needs more than this many values
+MAX_ALIASED = 200_000  # values reached again through aliases (&/*); an alias bomb reaches billions
 
 
 class _Budget:
     def __init__(self) -> None:
-        self.left = MAX_NODES
+        self.left = MAX_ALIASED
         self.active: set[int] = set()
+        self.seen: set[int] = set()
 
 
 def _to_python(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], budget: _Budget | None = None) -> Any:
@@ -78,7 +79,9 @@ def _to_python(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], budget
     Aliases are expanded, within a budget: a self-referencing alias or an alias bomb is refused.
     """
     budget = budget or _Budget()
-    budget.left -= 1
+    if id(node) in budget.seen:  # only values repeated by aliases count: a large plan written out is fine
+        budget.left -= 1
+    budget.seen.add(id(node))
     if budget.left < 0:
         raise PlanError([finding("PLAN_YAML", line=node.start_mark.line + 1,
                                  detail="troppi valori: alias (&/*) ripetuti oltre misura")])
