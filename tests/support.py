@@ -121,10 +121,10 @@ def sheet_part(path: Path, sheet: str) -> str:
     with zipfile.ZipFile(path) as zf:
         workbook = zf.read("xl/workbook.xml").decode()
         rels = zf.read("xl/_rels/workbook.xml.rels").decode()
-    rid = re.search(r'<sheet [^>]*name="%s"[^>]*r:id="([^"]+)"' % re.escape(sheet), workbook)
+    rid = re.search(r'<sheet [^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="([^"]+)"', workbook)
     assert rid, f"no sheet {sheet}"
-    target = re.search(r'Id="%s"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="%s"' % (rid.group(1), rid.group(1)),
-                       rels)
+    rel = re.escape(rid.group(1))
+    target = re.search(r'Id="' + rel + r'"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="' + rel + '"', rels)
     assert target
     name = target.group(1) or target.group(2)
     return name.lstrip("/") if name.startswith("/") else "xl/" + name

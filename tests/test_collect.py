@@ -173,6 +173,14 @@ def test_text_score_is_flagged(world):
     assert (str(path), lay.sheet, lay.items[0].cell("score")) in codes_at(result, "SCORE_AS_TEXT")
 
 
+def test_neutralised_where_the_plan_does_not_allow_it(world):
+    lay = world["layouts"]["settore-1"]
+    path = _filled_copy(world, "nv.xlsx", "settore-1", lambda wb, lay: wb[lay.sheet].__setitem__(
+        lay.items[2].cell("score"), "N.V."))
+    result = run(world, path)
+    assert (str(path), lay.sheet, lay.items[2].cell("score")) in codes_at(result, "NEUTRALISED_NOT_ALLOWED")
+
+
 def test_weight_raised_after_removing_protection(world):
     lay = world["layouts"]["settore-1"]
 
@@ -204,7 +212,7 @@ def test_cached_total_edited_in_the_xml(world):
 
     def forge(xml: bytes) -> bytes:
         text = xml.decode()
-        new, n = re.subn(r'(<c r="%s"[^>]*>.*?<v>)[^<]*(</v>)' % total, r"\g<1>99\g<2>", text, count=1)
+        new, n = re.subn(r'(<c r="' + total + r'"[^>]*>.*?<v>)[^<]*(</v>)', r"\g<1>99\g<2>", text, count=1)
         assert n == 1
         return new.encode()
 

@@ -19,6 +19,7 @@ from piano_xlsx.computation import (
     CardResult,
     Value,
     evaluate,
+    excel_equal,
     is_number,
     item_status,
     values_equal,
@@ -34,7 +35,7 @@ from piano_xlsx.manifest import (
     normalise_text,
     signature_state,
 )
-from piano_xlsx.plan.resolve import MANIFEST_SHEET
+from piano_xlsx.plan.resolve import MANIFEST_SHEET, NEUTRALISED
 from piano_xlsx.reader.container import ContainerError, describe, sniff
 from piano_xlsx.reader.xlsx import CellData, SheetData, WorkbookData, read_workbook, split_address
 
@@ -469,6 +470,8 @@ def _read_card(sheet: SheetData, layout: CardLayout, name: str, add: Any) -> Car
             stripped = str(value).strip().replace(",", ".")
             if isinstance(value, str) and _is_scale_number(stripped, layout):
                 add(finding("SCORE_AS_TEXT", item=label, value=value, number=stripped, **where))
+            elif excel_equal(value, NEUTRALISED) and not item.item.gate:
+                add(finding("NEUTRALISED_NOT_ALLOWED", item=label, **where))
             else:
                 add(finding("SCORE_OUT_OF_SCALE", item=label, value=_show_value(value), scale=scale, **where))
         elif status == STATUS_GATE_FAILED:
