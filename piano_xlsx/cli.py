@@ -145,12 +145,12 @@ def generate(plan: str, out_dir: str, key_path: str | None, per_sector: bool, pa
             --key chiavi/piano-xlsx-privata.pem
     """
     from piano_xlsx.generate import generate as run_generate
-    from piano_xlsx.signing import KeyError_, load_private_key
+    from piano_xlsx.signing import KeyFileError, load_private_key
 
     loaded = open_plan(plan)
     try:
         key = load_private_key(key_path) if key_path else None
-    except KeyError_ as exc:
+    except KeyFileError as exc:
         raise click.UsageError(str(exc)) from None
     try:
         result = run_generate(loaded, out_dir, private_key=key, per_sector=per_sector, password=password,

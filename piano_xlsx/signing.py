@@ -17,7 +17,7 @@ PRIVATE_NAME = "piano-xlsx-privata.pem"
 PUBLIC_NAME = "piano-xlsx-pubblica.pem"
 
 
-class KeyError_(Exception):
+class KeyFileError(Exception):
     """A key file cannot be read or is not an Ed25519 key."""
 
 
@@ -41,9 +41,9 @@ def load_private_key(path: str | Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as exc:
-        raise KeyError_(f"chiave privata non leggibile: {path}: {exc}") from None
+        raise KeyFileError(f"chiave privata non leggibile: {path}: {exc}") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyError_(f"{path} non è una chiave privata Ed25519")
+        raise KeyFileError(f"{path} non è una chiave privata Ed25519")
     return key
 
 
@@ -51,9 +51,9 @@ def load_public_key(path: str | Path) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(Path(path).read_bytes())
     except (OSError, ValueError, TypeError) as exc:
-        raise KeyError_(f"chiave pubblica non leggibile: {path}: {exc}") from None
+        raise KeyFileError(f"chiave pubblica non leggibile: {path}: {exc}") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise KeyError_(f"{path} non è una chiave pubblica Ed25519")
+        raise KeyFileError(f"{path} non è una chiave pubblica Ed25519")
     return key
 
 

@@ -41,7 +41,7 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
     from piano_xlsx.audit.report_html import write_html
     from piano_xlsx.audit.report_xlsx import write_xlsx
     from piano_xlsx.cli import emit_json, open_plan
-    from piano_xlsx.signing import KeyError_, load_public_key
+    from piano_xlsx.signing import KeyFileError, load_public_key
 
     if report and Path(report).suffix.lower() not in REPORT_SUFFIXES:
         raise click.UsageError(f"il report deve terminare con .xlsx o .html: {report}")
@@ -54,7 +54,7 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
         raise click.UsageError(f"{', '.join(existing)} esiste già: usare --force per sovrascrivere")
     try:
         public_key = load_public_key(public_key_path) if public_key_path else None
-    except KeyError_ as exc:
+    except KeyFileError as exc:
         raise click.UsageError(str(exc)) from None
     loaded = open_plan(plan_path) if plan_path else None
 

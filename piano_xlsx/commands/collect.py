@@ -36,12 +36,12 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
     from piano_xlsx.cli import CannotRun, open_plan
     from piano_xlsx.collect import collect as run_collect
     from piano_xlsx.collect.report import write_csv, write_json, write_report
-    from piano_xlsx.signing import KeyError_, load_public_key
+    from piano_xlsx.signing import KeyFileError, load_public_key
 
     loaded = open_plan(plan)
     try:
         public_key = load_public_key(public_key_path) if public_key_path else None
-    except KeyError_ as exc:
+    except KeyFileError as exc:
         raise click.UsageError(str(exc)) from None
     missing = [p for p in paths if not Path(p).exists()]
     if missing:

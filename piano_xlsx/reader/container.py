@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -39,11 +38,6 @@ class ContainerError(Exception):
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail
-
-
-@dataclass
-class Kind:
-    name: str  # "xlsx", "xlsm", "xlsb", "ods", "xls", "encrypted", "strict", "other"
 
 
 def sniff_ole(data: bytes) -> str:
