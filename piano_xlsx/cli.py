@@ -75,6 +75,8 @@ def check(plan: str, json_out: str | None) -> None:
 
     Example:
 
+
+    \b
         piano-xlsx check workbook_templates/casale-marittimo-2024.yaml
     """
     from piano_xlsx.plan.check import check_plan
@@ -96,6 +98,8 @@ def schema(output: str | None) -> None:
 
     Example:
 
+
+    \b
         piano-xlsx schema -o piano.schema.json
     """
     from piano_xlsx.plan.schema import plan_json_schema
@@ -117,6 +121,8 @@ def keygen(directory: str, force: bool) -> None:
 
     Example:
 
+
+    \b
         piano-xlsx keygen chiavi/
     """
     from piano_xlsx.signing import keygen as make_keys
@@ -141,8 +147,9 @@ def generate(plan: str, out_dir: str, key_path: str | None, per_sector: bool, pa
 
     Example:
 
-        piano-xlsx generate workbook_templates/casale-marittimo-2024.yaml -o cartelle/ \
-            --key chiavi/piano-xlsx-privata.pem
+
+    \b
+        piano-xlsx generate piano.yaml -o cartelle/ --key chiavi/piano-xlsx-privata.pem
     """
     from piano_xlsx.generate import generate as run_generate
     from piano_xlsx.signing import KeyFileError, load_private_key

@@ -35,6 +35,8 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
 
     Example:
 
+
+    \b
         piano-xlsx audit restituite/ --public-key chiavi/piano-xlsx-pubblica.pem -o audit.html --json audit.json
     """
     from piano_xlsx.audit import audit as run_audit

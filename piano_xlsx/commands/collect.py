@@ -31,6 +31,8 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
 
     Example:
 
+
+    \b
         piano-xlsx collect piano.yaml restituite/ -o consolidato.xlsx --public-key chiavi/piano-xlsx-pubblica.pem
     """
     from piano_xlsx.cli import CannotRun, open_plan

@@ -24,6 +24,8 @@ def demo(out_dir: str, without_libreoffice: bool) -> None:
 
     Example:
 
+
+    \b
         piano-xlsx demo -o demo-output
     """
     from piano_xlsx.demo import DemoError, run_demo

@@ -25,6 +25,8 @@ def plan() -> None:
 
     Example:
 
+
+    \b
         piano-xlsx plan export piano.yaml -o piano.xlsx
     """
 
@@ -39,6 +41,8 @@ def export(plan_path: str, output: str, force: bool) -> None:
 
     Example:
 
+
+    \b
         piano-xlsx plan export workbook_templates/casale-marittimo-2024.yaml -o casale.xlsx
     """
     from piano_xlsx.cli import open_plan
@@ -59,6 +63,8 @@ def import_(workbook: str, output: str, force: bool) -> None:
 
     Example:
 
+
+    \b
         piano-xlsx plan import piano.xlsx -o piano.yaml
     """
     from piano_xlsx.cli import print_findings
