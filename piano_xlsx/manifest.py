@@ -26,6 +26,7 @@ CHUNK = 30_000  # characters per cell: under Excel's 32,767 limit, which XlsxWri
 SIGNATURE_ROW, KEY_ROW, COUNT_ROW, FIRST_CHUNK_ROW = 2, 3, 4, 5
 
 
+@functools.lru_cache(maxsize=1 << 16)  # labels and objective texts repeat across the cards of a plan
 def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
 
