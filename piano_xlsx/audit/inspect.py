@@ -6,7 +6,6 @@ gives findings (FILE_*, MANIFEST_*) and no workbook.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,9 @@ from piano_xlsx.audit.result import FileAudit
 from piano_xlsx.findings import Severity, finding
 from piano_xlsx.manifest import ManifestError, content_hash, manifest_from_sheet, signature_state
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
-from piano_xlsx.reader.container import ContainerError, describe, sniff
+from piano_xlsx.reader.container import ContainerError, describe, receive, sniff
 from piano_xlsx.reader.xlsx import WorkbookData, read_workbook, split_address
 
-MAX_FILE_SIZE = 64 * 1024 * 1024
 MAX_CELLS = 100_000  # cells kept in all; an issued workbook has a few hundred per card
 MANIFEST_ROWS = 10_010  # the manifest sheet: column A only, marker, signature, key, count and at most 10,000 chunks
 KIND_FINDINGS = {"ods": "FILE_ODS", "xls": "FILE_XLS", "xlsb": "FILE_XLSB", "encrypted": "FILE_ENCRYPTED"}
@@ -59,16 +57,10 @@ class Opened:
 def open_file(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey | None) -> Opened | None:
     """Read the file (read-only), fill `audit` with its identity and findings; None when it cannot be audited."""
     name = audit.path
-    try:
-        with open(path, "rb") as fh:  # returned files are never written
-            data = fh.read(MAX_FILE_SIZE + 1)
-    except OSError as exc:
-        audit.findings.append(finding("FILE_UNREADABLE", file=name, detail=exc.strerror or str(exc)))
-        return None
-    audit.size = len(data)
-    audit.sha256 = hashlib.sha256(data).hexdigest()
-    if len(data) > MAX_FILE_SIZE:
-        audit.findings.append(finding("FILE_TOO_LARGE", file=name, detail=f"più di {MAX_FILE_SIZE:,} byte"))
+    received = receive(path)
+    audit.size, audit.sha256, data = received.size, received.sha256, received.data
+    if received.problem is not None:
+        audit.findings.append(finding(received.problem.code, file=name, detail=received.problem.detail))
         return None
     try:
         kind, zf = sniff(data)

@@ -36,11 +36,10 @@ from piano_xlsx.manifest import (
     signature_state,
 )
 from piano_xlsx.plan.resolve import MANIFEST_SHEET, NEUTRALISED
-from piano_xlsx.reader.container import ContainerError, describe, sniff
+from piano_xlsx.reader.container import ContainerError, describe, receive, sniff
 from piano_xlsx.reader.xlsx import CellData, SheetData, WorkbookData, read_workbook, split_address
 
 KIND_FINDINGS = {"ods": "FILE_ODS", "xls": "FILE_XLS", "xlsb": "FILE_XLSB", "encrypted": "FILE_ENCRYPTED"}
-MAX_FILE_SIZE = 64 * 1024 * 1024
 
 
 @dataclass
@@ -82,19 +81,13 @@ def inspect_file(path: str | Path, expected: Expected, public_key: Ed25519Public
                  display: str | None = None) -> FileReport:
     name = display or str(path)
     report = FileReport(path=name)
-    try:
-        with open(path, "rb") as fh:  # read-only: returned files are never written
-            data = fh.read(MAX_FILE_SIZE + 1)
-    except OSError as exc:
-        report.findings.append(finding("FILE_UNREADABLE", file=name, detail=exc.strerror or str(exc)))
-        return report
-    report.size = len(data)
-    report.sha256 = hashlib.sha256(data).hexdigest()
-    if len(data) > MAX_FILE_SIZE:
-        report.findings.append(finding("FILE_TOO_LARGE", file=name, detail=f"più di {MAX_FILE_SIZE:,} byte"))
+    received = receive(path)
+    report.size, report.sha256 = received.size, received.sha256
+    if received.problem is not None:
+        report.findings.append(finding(received.problem.code, file=name, detail=received.problem.detail))
         return report
     try:
-        _inspect(data, name, expected, public_key, report)
+        _inspect(received.data, name, expected, public_key, report)
     except ContainerError as exc:
         report.findings.append(finding(exc.code, file=name, detail=exc.detail))
     except (MemoryError, RecursionError):

@@ -7,8 +7,11 @@ the finding code that explains it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
+from dataclasses import dataclass
+from pathlib import Path
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -155,4 +158,31 @@ def describe(data: bytes) -> str:
     if b"," in head or b";" in head:
         return "testo, forse CSV"
     return "contenuto non riconosciuto"
+
+
+MAX_FILE_SIZE = 64 * 1024 * 1024  # a returned workbook of a few cards weighs tens of kilobytes
+
+
+@dataclass
+class Received:
+    """A returned file's bytes, read once and only read; `problem` says why it cannot be opened, if it cannot."""
+
+    data: bytes
+    size: int
+    sha256: str
+    problem: ContainerError | None = None
+
+
+def receive(path: str | Path) -> Received:
+    """Read a returned file (never written), with its size and SHA-256 for the receipt list."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_SIZE + 1)
+    except OSError as exc:
+        return Received(b"", 0, "", ContainerError("FILE_UNREADABLE", exc.strerror or str(exc)))
+    received = Received(data, len(data), hashlib.sha256(data).hexdigest())
+    if len(data) > MAX_FILE_SIZE:
+        limit = f"{MAX_FILE_SIZE:,}".replace(",", ".")
+        received.problem = ContainerError("FILE_TOO_LARGE", f"più di {limit} byte")
+    return received
 
