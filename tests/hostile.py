@@ -710,3 +710,33 @@ def read_both_ways(path: Path, monkeypatch: Any) -> list[Any]:
         except ContainerError as exc:
             out.append(exc.code)
     return out
+
+
+# --- fixtures' work, shared by the collect and audit robustness tests ---
+
+
+def make_base(issued_folder: Path, filled_folder: Path, private_key_path: Path) -> Base:
+    """A generated, signed, per-sector workbook of the example plan filled as an office would, and a sibling."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from support import EXAMPLE_PLAN, fill_workbook, full_scores, generate_plan, plan_layouts
+
+    loaded, files = generate_plan(EXAMPLE_PLAN, issued_folder, key=private_key_path, per_sector=True)
+    layouts = plan_layouts(loaded)
+    first = next(f for f in files if f.stem.endswith("settore-1"))
+    other = next(f for f in files if f.stem.endswith("settore-2"))
+    filled = fill_workbook(first, filled_folder / first.name, layouts, full_scores(layouts))
+    layout = next(lay for lay in layouts if lay.card.id == "settore-1")
+    item = next(i for i in layout.items if not i.item.gate)
+    return Base(filled=filled, other_card=other, weight_sheet=layout.sheet, weight_cell=item.cell("weight"),
+                score_cell=item.cell("score"), attacker_key=Ed25519PrivateKey.generate())
+
+
+def build_all(folder: Path, base: Base, chosen: dict[str, Case]) -> dict[str, Path]:
+    """Every chosen hostile case written into `folder` (name -> path)."""
+    out = {}
+    for case in chosen.values():
+        path = folder / f"{case.name}{case.suffix}"
+        case.build(path, base)
+        out[case.name] = path
+    return out
+

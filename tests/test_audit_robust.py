@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile import Base, cases, measure
-from support import EXAMPLE_PLAN, fill_workbook, full_scores, generate_plan
+from hostile import Base, build_all, cases, make_base, measure
+from support import EXAMPLE_PLAN
 
 from piano_xlsx.audit import audit_file
 from piano_xlsx.audit.engine import EngineRefused, Model, Source, largest_range
@@ -31,30 +31,14 @@ MEMORY_LIMIT_MB = 768
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory, keys: tuple[Path, Path]) -> Base:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    plan = load_plan(EXAMPLE_PLAN)
-    folder = tmp_path_factory.mktemp("issued")
-    _, files = generate_plan(EXAMPLE_PLAN, folder, key=keys[0], per_sector=True)
-    layouts = plan_layouts(plan)
-    first = next(f for f in files if f.stem.endswith("settore-1"))
-    other = next(f for f in files if f.stem.endswith("settore-2"))
-    filled = fill_workbook(first, tmp_path_factory.mktemp("filled") / first.name, layouts, full_scores(layouts))
-    layout = next(lay for lay in layouts if lay.card.id == "settore-1")
-    item = next(i for i in layout.items if not i.item.gate)
-    return Base(filled=filled, other_card=other, weight_sheet=layout.sheet, weight_cell=item.cell("weight"),
-                score_cell=item.cell("score"), attacker_key=Ed25519PrivateKey.generate())
+    """A generated, signed, per-sector workbook filled as an office would, and its siblings."""
+    return make_base(tmp_path_factory.mktemp("issued"), tmp_path_factory.mktemp("filled"), keys[0])
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory, base: Base) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("hostile")
-    out = {}
-    for case in CASES.values():
-        path = folder / f"{case.name}{case.suffix}"
-        case.build(path, base)
-        out[case.name] = path
-    return out
+    """Every hostile file, built once, in one folder (name -> path)."""
+    return build_all(tmp_path_factory.mktemp("hostile"), base, CASES)
 
 
 def _audit_codes(path: Path, public_key_path: Path) -> tuple[list[str], list[str]]:

@@ -23,7 +23,9 @@ from hostile import (
     Case,
     Entry,
     Snapshot,
+    build_all,
     cases,
+    make_base,
     manifest_column,
     measure,
     parts_of,
@@ -32,14 +34,13 @@ from hostile import (
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import EXAMPLE_PLAN, fill_workbook, full_scores, generate_plan
+from support import EXAMPLE_PLAN
 
 from piano_xlsx.collect import collect
 from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
 from piano_xlsx.collect.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import CATALOGUE, Severity
-from piano_xlsx.generate import plan_layouts
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.signing import load_public_key
 
@@ -65,32 +66,15 @@ def public_key(keys: tuple[Path, Path]) -> Any:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory, keys: tuple[Path, Path], plan: Any) -> Base:
+def base(tmp_path_factory: pytest.TempPathFactory, keys: tuple[Path, Path]) -> Base:
     """A generated, signed, per-sector workbook filled as an office would, and its siblings."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    folder = tmp_path_factory.mktemp("issued")
-    _, files = generate_plan(EXAMPLE_PLAN, folder, key=keys[0], per_sector=True)
-    layouts = plan_layouts(plan)
-    first = next(f for f in files if f.stem.endswith("settore-1"))
-    other = next(f for f in files if f.stem.endswith("settore-2"))
-    filled = fill_workbook(first, tmp_path_factory.mktemp("filled") / first.name, layouts, full_scores(layouts))
-    layout = next(lay for lay in layouts if lay.card.id == "settore-1")
-    item = next(i for i in layout.items if not i.item.gate)
-    return Base(filled=filled, other_card=other, weight_sheet=layout.sheet, weight_cell=item.cell("weight"),
-                score_cell=item.cell("score"), attacker_key=Ed25519PrivateKey.generate())
+    return make_base(tmp_path_factory.mktemp("issued"), tmp_path_factory.mktemp("filled"), keys[0])
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory, base: Base) -> dict[str, Path]:
     """Every hostile file, built once, in one folder (name -> path)."""
-    folder = tmp_path_factory.mktemp("hostile")
-    out = {}
-    for case in CASES.values():
-        path = folder / f"{case.name}{case.suffix}"
-        case.build(path, base)
-        out[case.name] = path
-    return out
+    return build_all(tmp_path_factory.mktemp("hostile"), base, CASES)
 
 
 def _codes(report: FileReport) -> list[str]:
