@@ -168,3 +168,28 @@ def test_memory_of_a_large_model_stays_bounded() -> None:
     measured = measure(lambda: len(Model(_sheet(cells)).compute().values), timeout=120)
     assert measured.error is None and measured.result == 1000
     assert measured.peak_mb < 1024
+
+
+def test_a_file_that_takes_its_worker_down_is_a_finding_and_the_batch_goes_on(tmp_path, monkeypatch, base):
+    import os
+    import shutil
+
+    import piano_xlsx.audit as audit_module
+
+    real = audit_module.audit_file
+    crash = tmp_path / "crash.xlsx"
+    shutil.copy(base.filled, crash)
+    fine = tmp_path / "fine.xlsx"
+    shutil.copy(base.filled, fine)
+
+    def audit_file(path, **kwargs):  # a real abort of the worker process, as a native library may cause
+        if str(path).endswith("crash.xlsx"):
+            os.abort()
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(audit_module, "audit_file", audit_file)
+    result = audit_module.audit([tmp_path])
+    by_name = {Path(f.path).name: f for f in result.files}
+    assert [f.code for f in by_name["crash.xlsx"].findings] == ["FILE_UNREADABLE"]
+    assert by_name["crash.xlsx"].sha256  # still on the receipt list
+    assert by_name["fine.xlsx"].formulas and all(row.status == "ok" for row in by_name["fine.xlsx"].formulas)

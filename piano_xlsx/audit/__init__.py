@@ -17,13 +17,22 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.audit.core import audit_file
 from piano_xlsx.audit.result import AuditResult, FileAudit, FormulaRow
 from piano_xlsx.collect import find_files
+from piano_xlsx.collect.isolation import Failure, Limits, run_isolated
+from piano_xlsx.findings import finding
 from piano_xlsx.plan.loader import LoadedPlan
+from piano_xlsx.reader.container import receive
 
 __all__ = ["audit", "audit_file", "AuditResult", "FileAudit", "FormulaRow"]
 
 
+# The engine compiles every formula of a file and its effects have their own time budget (40 s at most);
+# a file that overruns these limits, or takes its worker down, is a finding and the batch goes on.
+AUDIT_LIMITS = Limits(seconds=120.0, memory=2048 * 1024 * 1024)
+
+
 def audit(paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = None,
-          loaded: LoadedPlan | None = None, progress: Callable[[int, int], None] | None = None) -> AuditResult:
+          loaded: LoadedPlan | None = None, progress: Callable[[int, int], None] | None = None,
+          isolate: bool = True) -> AuditResult:
     """Audit every file named and every file under the folders named, in a reproducible order.
 
     Args:
@@ -31,16 +40,34 @@ def audit(paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = 
         public_key: verifies the manifest signatures.
         loaded: the plan, for the Python model's third opinion (optional).
         progress: called with (done, total) after each file.
+        isolate: read each file in a worker process with time and memory limits (as collect does);
+            False audits in this process, for files that are trusted.
     """
     layouts = None
     if loaded is not None:
         from piano_xlsx.generate import plan_layouts
 
         layouts = plan_layouts(loaded)
-    files = find_files(paths)
+    files = [str(p) for p in find_files(paths)]
+
+    def work(path: str) -> FileAudit:
+        return audit_file(path, public_key=public_key, loaded=loaded, layouts=layouts)
+
     result = AuditResult()
+    if isolate:
+        result.files = run_isolated(files, work, _failed, limits=AUDIT_LIMITS, progress=progress)
+        return result
     for index, path in enumerate(files):
-        result.files.append(audit_file(path, public_key=public_key, loaded=loaded, layouts=layouts))
+        result.files.append(work(path))
         if progress:
             progress(index + 1, len(files))
     return result
+
+
+def _failed(path: str, failure: Failure) -> FileAudit:
+    """A file whose worker crashed, overran the time limit or ran out of memory."""
+    audit = FileAudit(path=path)
+    received = receive(path)
+    audit.size, audit.sha256 = received.size, received.sha256
+    audit.findings.append(finding(failure.code, file=path, detail=failure.detail))
+    return audit
