@@ -16,12 +16,11 @@ from piano_xlsx.audit.result import FileAudit
 from piano_xlsx.findings import Severity, finding
 from piano_xlsx.manifest import ManifestError, content_hash, manifest_from_sheet, signature_state
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
-from piano_xlsx.reader.container import ContainerError, describe, receive, sniff
+from piano_xlsx.reader.container import ContainerError, receive, refusal, sniff
 from piano_xlsx.reader.xlsx import WorkbookData, read_workbook, split_address
 
 MAX_CELLS = 100_000  # cells kept in all; an issued workbook has a few hundred per card
 MANIFEST_ROWS = 10_010  # the manifest sheet: column A only, marker, signature, key, count and at most 10,000 chunks
-KIND_FINDINGS = {"ods": "FILE_ODS", "xls": "FILE_XLS", "xlsb": "FILE_XLSB", "encrypted": "FILE_ENCRYPTED"}
 
 
 class CellBudget:
@@ -65,13 +64,9 @@ def open_file(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey |
     try:
         kind, zf = sniff(data)
         audit.kind = kind
-        if kind == "other":
-            code = "FILE_UNREADABLE" if zf is not None else "FILE_NOT_SPREADSHEET"
-            detail = "archivio zip senza cartella di lavoro" if zf is not None else describe(data)
-            audit.findings.append(finding(code, file=name, detail=detail))
-            return None
-        if kind in KIND_FINDINGS:
-            audit.findings.append(finding(KIND_FINDINGS[kind], file=name))
+        problem = refusal(kind, zf, data)
+        if problem is not None:
+            audit.findings.append(finding(problem.code, file=name, detail=problem.detail))
             return None
         budget = CellBudget(MAX_CELLS)
         book = read_workbook(zf, lambda sheet: ManifestCells() if sheet == MANIFEST_SHEET else budget)  # type: ignore

@@ -36,10 +36,8 @@ from piano_xlsx.manifest import (
     signature_state,
 )
 from piano_xlsx.plan.resolve import MANIFEST_SHEET, NEUTRALISED
-from piano_xlsx.reader.container import ContainerError, describe, receive, sniff
+from piano_xlsx.reader.container import ContainerError, receive, refusal, sniff
 from piano_xlsx.reader.xlsx import CellData, SheetData, WorkbookData, read_workbook, split_address
-
-KIND_FINDINGS = {"ods": "FILE_ODS", "xls": "FILE_XLS", "xlsb": "FILE_XLSB", "encrypted": "FILE_ENCRYPTED"}
 
 
 @dataclass
@@ -102,13 +100,9 @@ def _inspect(data: bytes, name: str, expected: Expected, public_key: Ed25519Publ
              report: FileReport) -> None:
     kind, zf = sniff(data)
     report.kind = kind
-    if kind == "other":
-        code = "FILE_UNREADABLE" if zf is not None else "FILE_NOT_SPREADSHEET"
-        detail = "archivio zip senza cartella di lavoro" if zf is not None else describe(data)
-        report.findings.append(finding(code, file=name, detail=detail))
-        return
-    if kind in KIND_FINDINGS:
-        report.findings.append(finding(KIND_FINDINGS[kind], file=name))
+    problem = refusal(kind, zf, data)
+    if problem is not None:
+        report.findings.append(finding(problem.code, file=name, detail=problem.detail))
         return
     if kind == "xlsm":
         report.findings.append(finding("FILE_MACROS", file=name))

@@ -186,3 +186,18 @@ def receive(path: str | Path) -> Received:
         received.problem = ContainerError("FILE_TOO_LARGE", f"più di {limit} byte")
     return received
 
+
+# kinds that are spreadsheets, but not ones this tool reads: each has its own finding (and what to do)
+REFUSED_KINDS = {"ods": "FILE_ODS", "xls": "FILE_XLS", "xlsb": "FILE_XLSB", "encrypted": "FILE_ENCRYPTED"}
+
+
+def refusal(kind: str, zf: zipfile.ZipFile | None, data: bytes) -> ContainerError | None:
+    """Why a sniffed file cannot be read as a workbook, or None when it can (xlsx, xlsm)."""
+    if kind == "other":
+        if zf is not None:
+            return ContainerError("FILE_UNREADABLE", "archivio zip senza cartella di lavoro")
+        return ContainerError("FILE_NOT_SPREADSHEET", describe(data))
+    if kind in REFUSED_KINDS:
+        return ContainerError(REFUSED_KINDS[kind])
+    return None
+

@@ -222,13 +222,9 @@ def _parse_whole(zf: zipfile.ZipFile, name: str) -> Any:
                 prolog.feed(chunk)
                 parser.feed(chunk)
             return parser.close()
-    except DefusedXmlException as exc:
-        raise ContainerError("FILE_XML_UNSAFE", f"{name}: {_UNSAFE.get(type(exc).__name__, type(exc).__name__)}"
-                             ) from None
-    except ParseError as exc:
-        raise ContainerError("FILE_UNREADABLE", f"XML non valido in {name} ({exc})") from None
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError, UnicodeError) as exc:
-        raise ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({exc})") from None
+    except (DefusedXmlException, ParseError, zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError,
+            UnicodeError) as exc:
+        raise _part_error(name, exc) from None
 
 
 def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
@@ -284,13 +280,18 @@ def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
                         del stack[-1][-1]
                 if not chunk:
                     return
-    except DefusedXmlException as exc:
-        raise ContainerError("FILE_XML_UNSAFE", f"{name}: {_UNSAFE.get(type(exc).__name__, type(exc).__name__)}"
-                             ) from None
-    except ParseError as exc:
-        raise ContainerError("FILE_UNREADABLE", f"XML non valido in {name} ({exc})") from None
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError, UnicodeError) as exc:
-        raise ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({exc})") from None
+    except (DefusedXmlException, ParseError, zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError,
+            UnicodeError) as exc:
+        raise _part_error(name, exc) from None
+
+
+def _part_error(name: str, exc: Exception) -> ContainerError:
+    """The finding for a part that is unsafe, not XML, or damaged in the zip."""
+    if isinstance(exc, DefusedXmlException):
+        return ContainerError("FILE_XML_UNSAFE", f"{name}: {_UNSAFE.get(type(exc).__name__, type(exc).__name__)}")
+    if isinstance(exc, ParseError):
+        return ContainerError("FILE_UNREADABLE", f"XML non valido in {name} ({exc})")
+    return ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({exc})")
 
 
 _UNSAFE = {
