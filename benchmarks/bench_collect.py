@@ -32,9 +32,9 @@ from common import describe, large_plan, print_machine, ratio, run_interleaved
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from piano_xlsx.collect import collect
-from piano_xlsx.computation import evaluate
 from piano_xlsx.generate import generate, plan_layouts
-from piano_xlsx.layout import SUMMARY_COLUMNS, CardLayout, summary_row
+from piano_xlsx.workbook.computation import evaluate
+from piano_xlsx.workbook.layout import SUMMARY_COLUMNS, CardLayout, summary_row
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 CARD_SHEET, SUMMARY_SHEET_PART = "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"

@@ -24,7 +24,7 @@ from replay import Recorder, replay
 
 from piano_xlsx.generate import generate, plan_layouts, protection_password, slug
 from piano_xlsx.plan.check import check_plan
-from piano_xlsx.writer import write_workbook
+from piano_xlsx.workbook.writer import write_workbook
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # fixed: the same files every run
 

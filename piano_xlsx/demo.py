@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from piano_xlsx.computation import Value, evaluate
-from piano_xlsx.layout import SUMMARY_COLUMNS, CardLayout, summary_row
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
 from piano_xlsx.plan.resolve import GATE_PASSED, NEUTRALISED, SUMMARY_SHEET
+from piano_xlsx.workbook.computation import Value, evaluate
+from piano_xlsx.workbook.layout import SUMMARY_COLUMNS, CardLayout, summary_row
 
 MARKER = ".piano-xlsx-demo"  # a folder holding this file was written by the demo and may be written again
 SCORE_CYCLE = (8, 10, 6, 8, 10)

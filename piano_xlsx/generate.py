@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -15,12 +14,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from piano_xlsx.atomic import write_bytes, write_text
+from piano_xlsx.files.jobs import default_jobs
 from piano_xlsx.findings import Severity
-from piano_xlsx.layout import CardLayout, card_layout
 from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
-from piano_xlsx.plan.resolve import resolve_cards
-from piano_xlsx.writer import write_workbook
+from piano_xlsx.workbook.layout import CardLayout, plan_layouts
+from piano_xlsx.workbook.writer import write_workbook
 
 DELIVERY_NOTE = "consegna.txt"
 
@@ -50,18 +49,6 @@ def protection_password(loaded: LoadedPlan, private_key: Ed25519PrivateKey | Non
 def _raw_key(private_key: Ed25519PrivateKey) -> bytes:
     return private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                      serialization.NoEncryption())
-
-
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def plan_layouts(loaded: LoadedPlan) -> list[CardLayout]:
-    return [card_layout(card) for card in resolve_cards(loaded.plan)]
 
 
 @dataclass

@@ -26,8 +26,8 @@ from typing import Any
 
 import openpyxl
 
-from piano_xlsx.manifest import canonical, content_hash
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
+from piano_xlsx.workbook.manifest import canonical, content_hash
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -226,7 +226,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
 def write_manifest(source: Path, target: Path, manifest: dict[str, Any], *, signature: str, key: str,
                    edit: Callable[[openpyxl.Workbook], None] | None = None) -> Path:
     """Replace the manifest (and optionally edit the workbook) with openpyxl, as a forger would."""
-    from piano_xlsx.manifest import manifest_rows
+    from piano_xlsx.workbook.manifest import manifest_rows
 
     wb = openpyxl.load_workbook(source)
     ws = wb[MANIFEST_SHEET]
@@ -697,8 +697,8 @@ def measure(fn: Callable[..., Any], *args: Any, cap: int = 1024 * MB, timeout: f
 
 def read_both_ways(path: Path, monkeypatch: Any) -> list[Any]:
     """The reader's result (or refusal code) with small parts parsed whole, then with every part streamed."""
+    from piano_xlsx.files.container import ContainerError, sniff
     from piano_xlsx.reader import xlsx
-    from piano_xlsx.reader.container import ContainerError, sniff
 
     out = []
     for limit in (xlsx.TREE_LIMIT, -1):

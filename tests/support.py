@@ -15,9 +15,9 @@ from typing import Any
 import openpyxl
 
 from piano_xlsx.generate import generate, plan_layouts
-from piano_xlsx.layout import CardLayout
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
 from piano_xlsx.signing import keygen, load_private_key
+from piano_xlsx.workbook.layout import CardLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "workbook_templates"
@@ -47,6 +47,30 @@ def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xls
     results = [out_dir / (Path(f).stem + suffix) for f in files]
     missing = [p for p in results if not p.exists()]
     assert not missing, f"LibreOffice did not write {missing}"
+    return results
+
+
+def ssconvert() -> str:
+    """Gnumeric's converter, the second engine. Tests that need it fail, never skip, when it is missing."""
+    found = shutil.which("ssconvert")
+    assert found, "Gnumeric is required (Debian package gnumeric, command ssconvert)"
+    return found
+
+
+def gnumeric_convert(files: Sequence[Path], out_dir: Path) -> list[Path]:
+    """Open, recalculate and save each file as .xlsx with Gnumeric (`ssconvert --recalc`), one process per file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for source in files:
+        target = out_dir / (Path(source).stem + ".xlsx")
+        home = Path(tempfile.mkdtemp(prefix="piano-xlsx-gnumeric-"))
+        try:  # Gnumeric writes its settings under HOME: one per run, so runs never share them
+            subprocess.run([ssconvert(), "--recalc", "--export-type=Gnumeric_Excel:xlsx2", str(source), str(target)],
+                           check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(home)})
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+        assert target.exists(), f"Gnumeric did not write {target}"
+        results.append(target)
     return results
 
 
@@ -94,7 +118,7 @@ def full_scores(layouts: list[CardLayout], value: Any = 8) -> dict[str, dict[str
 
 
 __all__ = ["ROOT", "TEMPLATES", "EXAMPLE_PLAN", "libreoffice_convert", "make_keys", "generate_plan", "fill_workbook",
-           "full_scores", "plan_layouts", "soffice"]
+           "full_scores", "gnumeric_convert", "plan_layouts", "soffice", "ssconvert"]
 
 
 def rewrite_zip(source: Path, target: Path, edits: dict[str, Any]) -> Path:

@@ -19,13 +19,12 @@ import pytest
 from support import EXAMPLE_PLAN, TEMPLATES, fill_workbook, full_scores, generate_plan, libreoffice_convert
 
 from piano_xlsx.audit import FileAudit, audit_file
-from piano_xlsx.computation import values_equal
 from piano_xlsx.findings import Severity
-from piano_xlsx.generate import plan_layouts
-from piano_xlsx.layout import CardLayout
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.plan.resolve import GATE_PASSED, MANIFEST_SHEET, NEUTRALISED
 from piano_xlsx.signing import keygen, load_public_key
+from piano_xlsx.workbook.computation import values_equal
+from piano_xlsx.workbook.layout import CardLayout, plan_layouts
 
 PLANS = {"esempio": EXAMPLE_PLAN, **{p.stem: p for p in sorted(TEMPLATES.glob("*.yaml"))}}
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -288,7 +287,7 @@ def test_an_untouched_return_has_every_formula_ok_and_every_cached_value_recompu
 
 def _manifest_cells(path: Path) -> dict[str, dict[str, list[Any]]]:
     from piano_xlsx.audit.inspect import MANIFEST_ROWS
-    from piano_xlsx.manifest import parse_manifest_rows
+    from piano_xlsx.workbook.manifest import parse_manifest_rows
 
     wb = openpyxl.load_workbook(path, read_only=True)
     column = {row[0].row: row[0].value for row in wb[MANIFEST_SHEET].iter_rows(max_col=1, max_row=MANIFEST_ROWS)}

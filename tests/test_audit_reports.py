@@ -26,7 +26,7 @@ from piano_xlsx.audit.report_xlsx import render as render_xlsx
 from piano_xlsx.audit.result import AuditResult, FileAudit, FormulaRow, HiddenSheet
 from piano_xlsx.cli import cli
 from piano_xlsx.findings import finding
-from piano_xlsx.generate import plan_layouts
+from piano_xlsx.workbook.layout import plan_layouts
 
 DOCS = ROOT / "docs" / "img"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -16,9 +16,9 @@ from support import EXAMPLE_PLAN
 from piano_xlsx.audit import audit_file
 from piano_xlsx.audit.engine import EngineRefused, Model, Source, largest_range
 from piano_xlsx.findings import Severity
-from piano_xlsx.generate import plan_layouts
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.signing import load_public_key
+from piano_xlsx.workbook.layout import plan_layouts
 
 CASES = {case.name: case for case in cases() if not case.heavy}
 # codes that say what a file is, or that its manifest cannot be trusted: the audit must give the same ones

@@ -20,18 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from support import EXAMPLE_PLAN, TEMPLATES
 from xlsx_compare import compare_parts, updating, write_golden, xml_parts
 
-from piano_xlsx import content
 from piano_xlsx.cli import cli
 from piano_xlsx.generate import DELIVERY_NOTE, generate, plan_layouts
-from piano_xlsx.layout import (
-    COLUMNS,
-    TABLE_HEADER_ROW,
-    CardLayout,
-    col,
-    item_row_heights,
-    objective_text,
-    text_lines,
-)
 from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import LoadedPlan, load_plan, load_plan_text
 from piano_xlsx.plan.resolve import (
@@ -43,7 +33,17 @@ from piano_xlsx.plan.resolve import (
     SUMMARY_SHEET,
 )
 from piano_xlsx.signing import load_private_key
-from piano_xlsx.writer import legacy_password_hash
+from piano_xlsx.workbook import content
+from piano_xlsx.workbook.layout import (
+    COLUMNS,
+    TABLE_HEADER_ROW,
+    CardLayout,
+    col,
+    item_row_heights,
+    objective_text,
+)
+from piano_xlsx.workbook.textmetrics import text_lines
+from piano_xlsx.workbook.writer import legacy_password_hash
 
 PLANS = {
     "settori": TEMPLATES / "piano-2023-settori.yaml",

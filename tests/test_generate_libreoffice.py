@@ -19,13 +19,13 @@ import openpyxl
 import pytest
 from support import EXAMPLE_PLAN, TEMPLATES, libreoffice_convert
 
-from piano_xlsx import content
-from piano_xlsx.computation import CardResult, Value, evaluate, values_equal
 from piano_xlsx.generate import generate, plan_layouts
-from piano_xlsx.layout import SUMMARY_COLUMNS, CardLayout, summary_row
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
 from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED, SUMMARY_SHEET
 from piano_xlsx.signing import load_private_key
+from piano_xlsx.workbook import content
+from piano_xlsx.workbook.computation import CardResult, Value, evaluate, values_equal
+from piano_xlsx.workbook.layout import SUMMARY_COLUMNS, CardLayout, summary_row
 
 PLANS = {
     "settori": TEMPLATES / "piano-2023-settori.yaml",

@@ -16,11 +16,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from piano_xlsx.audit.core import audit_file
 from piano_xlsx.audit.result import AuditResult, FileAudit, FormulaRow
-from piano_xlsx.collect import find_files
-from piano_xlsx.collect.isolation import Failure, Limits, run_isolated
+from piano_xlsx.files.container import receive
+from piano_xlsx.files.discover import find_files
+from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import finding
 from piano_xlsx.plan.loader import LoadedPlan
-from piano_xlsx.reader.container import receive
 
 __all__ = ["audit", "audit_file", "AuditResult", "FileAudit", "FormulaRow"]
 
@@ -45,7 +45,7 @@ def audit(paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = 
     """
     layouts = None
     if loaded is not None:
-        from piano_xlsx.generate import plan_layouts
+        from piano_xlsx.workbook.layout import plan_layouts
 
         layouts = plan_layouts(loaded)
     files = [str(p) for p in find_files(paths)]

@@ -22,10 +22,10 @@ from piano_xlsx.audit.result import (
     ConstantRow,
     FormulaRow,
 )
-from piano_xlsx.computation import is_number, values_equal
-from piano_xlsx.manifest import normalise_formula, normalise_number, normalise_text
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import CellData, WorkbookData, split_address
+from piano_xlsx.workbook.computation import is_number, values_equal
+from piano_xlsx.workbook.manifest import normalise_formula, normalise_number, normalise_text
 
 Key = tuple[str, str]
 

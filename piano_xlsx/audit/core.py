@@ -25,11 +25,11 @@ from piano_xlsx.audit.result import (
     FileAudit,
     FormulaRow,
 )
-from piano_xlsx.computation import values_equal
 from piano_xlsx.findings import finding
-from piano_xlsx.layout import FIRST_HEADER_ROW, HEADER_FIELDS, VALUE_COL, CardLayout
 from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.reader.xlsx import WorkbookData
+from piano_xlsx.workbook.computation import values_equal
+from piano_xlsx.workbook.layout import FIRST_HEADER_ROW, HEADER_FIELDS, VALUE_COL, CardLayout
 
 MAX_EFFECTS = 40  # differences whose own effect on the total is computed (one engine run each)
 EFFECT_SECONDS = 20.0  # and no more engine time than this on them

@@ -19,8 +19,8 @@ from piano_xlsx.audit.result import (
     ConstantRow,
     FormulaRow,
 )
-from piano_xlsx.layout import LABEL_COL, SUMMARY_HEADER_ROW, TABLE_HEADER_ROW, col
 from piano_xlsx.reader.xlsx import split_address
+from piano_xlsx.workbook.layout import LABEL_COL, SUMMARY_HEADER_ROW, TABLE_HEADER_ROW, col
 
 TOTALS_LABELS = {
     "total": "del punteggio totale",

@@ -13,11 +13,11 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from piano_xlsx.audit.result import FileAudit
+from piano_xlsx.files.container import ContainerError, receive, refusal, sniff
 from piano_xlsx.findings import Severity, finding
-from piano_xlsx.manifest import ManifestError, content_hash, manifest_from_sheet, signature_state
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
-from piano_xlsx.reader.container import ContainerError, receive, refusal, sniff
 from piano_xlsx.reader.xlsx import WorkbookData, read_workbook, split_address
+from piano_xlsx.workbook.manifest import ManifestError, content_hash, manifest_from_sheet, signature_state
 
 MAX_CELLS = 100_000  # cells kept in all; an issued workbook has a few hundred per card
 MANIFEST_ROWS = 10_010  # the manifest sheet: column A only, marker, signature, key, count and at most 10,000 chunks

@@ -11,11 +11,11 @@ from typing import Any
 
 from piano_xlsx.audit.issued import Issued
 from piano_xlsx.audit.result import FileAudit
-from piano_xlsx.computation import Value, evaluate
 from piano_xlsx.findings import finding
-from piano_xlsx.layout import CardLayout
 from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.reader.xlsx import WorkbookData
+from piano_xlsx.workbook.computation import Value, evaluate
+from piano_xlsx.workbook.layout import CardLayout
 
 Key = tuple[str, str]
 

@@ -24,7 +24,7 @@ from piano_xlsx.audit.present import (
     what,
 )
 from piano_xlsx.audit.result import OK, SIGNATURE_WORDS, AuditResult
-from piano_xlsx.layout import wrapped_lines
+from piano_xlsx.workbook.textmetrics import wrapped_lines
 
 STATUS_FILL = {"ok": "#D8EFD9", "changed": "#F8D3D1", "missing": "#F8D3D1", "stale": "#FDE9C0"}
 SEVERITY_FILL = {"error": "#F8D3D1", "warning": "#FDE9C0", "info": "#DDE7F3"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.collect.consolidate import Consolidated, consolidate
 from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
-from piano_xlsx.collect.isolation import Failure, Limits, run_isolated
+from piano_xlsx.files.discover import find_files
+from piano_xlsx.files.isolation import Failure, Limits, run_isolated
+from piano_xlsx.files.jobs import default_jobs
 from piano_xlsx.findings import Finding, finding, sort_findings
 from piano_xlsx.plan.loader import LoadedPlan
 
@@ -28,25 +29,6 @@ class CollectResult:
     @property
     def loaded(self) -> LoadedPlan:
         return self.expected.loaded
-
-
-def find_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and every file under the folders named, sorted so runs are reproducible."""
-    found: set[Path] = set()
-    for path in map(Path, paths):
-        if path.is_dir():
-            found |= {p for p in path.rglob("*") if p.is_file()}
-        else:
-            found.add(path)
-    return sorted(found)
-
-
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class _Inspector:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import CardReturn, FileReport
-from piano_xlsx.computation import is_number
 from piano_xlsx.findings import Finding, finding
+from piano_xlsx.workbook.computation import is_number
 
 
 @dataclass

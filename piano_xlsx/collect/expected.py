@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from piano_xlsx import content
-from piano_xlsx.layout import CardLayout, card_layout
-from piano_xlsx.manifest import cell_key
 from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.plan.resolve import INSTRUCTIONS_SHEET, SUMMARY_SHEET, resolve_cards
+from piano_xlsx.workbook import content
+from piano_xlsx.workbook.layout import CardLayout, card_layout
+from piano_xlsx.workbook.manifest import cell_key
 
 
 @dataclass

@@ -15,7 +15,11 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from piano_xlsx.collect.expected import Expected
-from piano_xlsx.computation import (
+from piano_xlsx.files.container import ContainerError, receive, refusal, sniff
+from piano_xlsx.findings import Finding, Severity, finding
+from piano_xlsx.plan.resolve import MANIFEST_SHEET, NEUTRALISED
+from piano_xlsx.reader.xlsx import CellData, SheetData, WorkbookData, read_workbook, split_address
+from piano_xlsx.workbook.computation import (
     CardResult,
     Value,
     evaluate,
@@ -24,9 +28,8 @@ from piano_xlsx.computation import (
     item_status,
     values_equal,
 )
-from piano_xlsx.findings import Finding, Severity, finding
-from piano_xlsx.layout import STATUS_GATE_FAILED, STATUS_INVALID, STATUS_MISSING, CardLayout
-from piano_xlsx.manifest import (
+from piano_xlsx.workbook.layout import STATUS_GATE_FAILED, STATUS_INVALID, STATUS_MISSING, CardLayout
+from piano_xlsx.workbook.manifest import (
     ManifestError,
     content_hash,
     manifest_from_sheet,
@@ -35,9 +38,6 @@ from piano_xlsx.manifest import (
     normalise_text,
     signature_state,
 )
-from piano_xlsx.plan.resolve import MANIFEST_SHEET, NEUTRALISED
-from piano_xlsx.reader.container import ContainerError, receive, refusal, sniff
-from piano_xlsx.reader.xlsx import CellData, SheetData, WorkbookData, read_workbook, split_address
 
 
 @dataclass

@@ -19,10 +19,10 @@ import xlsxwriter
 from piano_xlsx.atomic import atomic_path, write_text
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect.inspect import CardReturn
-from piano_xlsx.computation import is_number
-from piano_xlsx.content import plan_label
 from piano_xlsx.findings import Severity, count
-from piano_xlsx.layout import CHARS_PER_WIDTH, wrapped_lines
+from piano_xlsx.workbook.computation import is_number
+from piano_xlsx.workbook.content import plan_label
+from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, wrapped_lines
 
 SEVERITY_IT = {Severity.ERROR: "Errore", Severity.WARNING: "Avviso", Severity.INFO: "Nota"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")

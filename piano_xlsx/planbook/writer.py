@@ -13,7 +13,6 @@ from typing import Any
 
 import xlsxwriter
 
-from piano_xlsx.layout import wrapped_lines
 from piano_xlsx.plan.model import Plan
 from piano_xlsx.planbook.sheets import (
     EMPTY_LIST,
@@ -28,6 +27,7 @@ from piano_xlsx.planbook.sheets import (
     Column,
     Sheet,
 )
+from piano_xlsx.workbook.textmetrics import wrapped_lines
 
 CREATED = dt.datetime(2000, 1, 1)  # fixed, so the same plan gives the same bytes
 TABLE_ROWS = 2000  # rows below the header that carry dropdowns and help messages

@@ -34,7 +34,7 @@ from xml.etree.ElementTree import ParseError, XMLParser, XMLPullParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from piano_xlsx.reader.container import ContainerError, _n
+from piano_xlsx.files.container import ContainerError, _n
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from piano_xlsx.layout import (
+from piano_xlsx.plan.model import Band
+from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
+from piano_xlsx.workbook.layout import (
     STATUS_GATE_FAILED,
     STATUS_INVALID,
     STATUS_MISSING,
@@ -27,8 +29,6 @@ from piano_xlsx.layout import (
     ItemRows,
     col,
 )
-from piano_xlsx.plan.model import Band
-from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
 
 Value = float | int | str | bool | dt.datetime | None
 

@@ -17,7 +17,7 @@ import unicodedata
 from typing import Any
 
 from piano_xlsx import __version__
-from piano_xlsx.content import Cell
+from piano_xlsx.workbook.content import Cell
 
 FORMAT = "piano-xlsx/1"
 MARKER = "piano-xlsx manifest"

@@ -10,12 +10,21 @@ from typing import Any
 import xlsxwriter
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from piano_xlsx import content as c
-from piano_xlsx.computation import CardResult, Value, evaluate
 from piano_xlsx.findings import finding
-from piano_xlsx.layout import (
+from piano_xlsx.plan.loader import LoadedPlan, PlanError
+from piano_xlsx.plan.resolve import (
+    GATE_FAILED,
+    GATE_PASSED,
+    INSTRUCTIONS_SHEET,
+    MANIFEST_SHEET,
+    NEUTRALISED,
+    SUMMARY_SHEET,
+)
+from piano_xlsx.signing import key_id, sign
+from piano_xlsx.workbook import content as c
+from piano_xlsx.workbook.computation import CardResult, Value, evaluate
+from piano_xlsx.workbook.layout import (
     COLUMNS,
-    EXCEL_MAX_ROW_HEIGHT,
     FIRST_HEADER_ROW,
     HEADER_FIELDS,
     LABEL_COL,
@@ -27,24 +36,11 @@ from piano_xlsx.layout import (
     CardLayout,
     ItemRows,
     col,
-    column_pixels,
     item_row_heights,
-    lines_height,
     summary_row,
-    text_lines,
-    whole_pixels,
 )
-from piano_xlsx.manifest import manifest_and_text, manifest_rows
-from piano_xlsx.plan.loader import LoadedPlan, PlanError
-from piano_xlsx.plan.resolve import (
-    GATE_FAILED,
-    GATE_PASSED,
-    INSTRUCTIONS_SHEET,
-    MANIFEST_SHEET,
-    NEUTRALISED,
-    SUMMARY_SHEET,
-)
-from piano_xlsx.signing import key_id, sign
+from piano_xlsx.workbook.manifest import manifest_and_text, manifest_rows
+from piano_xlsx.workbook.textmetrics import EXCEL_MAX_ROW_HEIGHT, column_pixels, lines_height, text_lines, whole_pixels
 
 CREATED = dt.datetime(2000, 1, 1)  # fixed, so the same plan and key give the same bytes
 INPUT_FILL, EMPTY_FILL, INVALID_FILL = "#FFF9E0", "#FFE699", "#FFC7CE"  # cream, yellow, Excel's light red

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from piano_xlsx.computation import card_formulas
-from piano_xlsx.layout import (
+from piano_xlsx.plan.model import Plan
+from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
+from piano_xlsx.workbook.computation import card_formulas
+from piano_xlsx.workbook.layout import (
     COLUMNS,
     FIRST_HEADER_ROW,
     HEADER_FIELDS,
@@ -26,8 +28,6 @@ from piano_xlsx.layout import (
     indicators_text,
     summary_row,
 )
-from piano_xlsx.plan.model import Plan
-from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
 
 
 @dataclass(frozen=True)

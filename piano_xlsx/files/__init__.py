@@ -1,0 +1,1 @@
+"""Returned files before they are read: discovery, receiving, container kinds, isolated workers, job count."""
