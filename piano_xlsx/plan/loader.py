@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -44,8 +45,9 @@ class LoadedPlan:
             path = path[:-1]
         return self.lines.get(())
 
-    @property
+    @functools.cached_property
     def hash(self) -> str:
+        """The plan hash, computed once: it serialises the whole plan, and a loaded plan is not changed afterwards."""
         return plan_hash(self.plan)
 
 

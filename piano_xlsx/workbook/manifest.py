@@ -76,13 +76,6 @@ def canonical(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def build_manifest(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],
-                   cells: dict[str, dict[str, Cell]], validations: dict[str, list[list[str]]],
-                   defined_names: dict[str, str]) -> dict[str, Any]:
-    return manifest_and_text(plan_info=plan_info, sheets=sheets, cards=cards, cells=cells, validations=validations,
-                             defined_names=defined_names)[0]
-
-
 def manifest_and_text(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],
                       cells: dict[str, dict[str, Cell]], validations: dict[str, list[list[str]]],
                       defined_names: dict[str, str]) -> tuple[dict[str, Any], bytes]:
