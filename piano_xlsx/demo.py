@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from piano_xlsx.errors import UserError
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
 from piano_xlsx.plan.resolve import GATE_PASSED, NEUTRALISED, SUMMARY_SHEET
 from piano_xlsx.workbook.computation import Value, evaluate
@@ -47,7 +48,7 @@ SHARED_SCORES = (8, 10)  # shared objectives: the same score on every card, as t
 EVALUATION_DATE = dt.date(2026, 3, 16)
 
 
-class DemoError(Exception):
+class DemoError(UserError):
     """The demo cannot run here (e.g. the output folder holds other files)."""
 
 

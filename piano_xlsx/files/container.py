@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from piano_xlsx.errors import FileRefused
 from piano_xlsx.italian import thousands as _n
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -32,7 +33,7 @@ MAX_DIRECTORY = 4 * 1024 * 1024
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 
 
-class ContainerError(Exception):
+class ContainerError(FileRefused):
     """The file cannot be read as a workbook; `code` is the finding code, `detail` the Italian detail."""
 
     def __init__(self, code: str, detail: str = ""):

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from piano_xlsx.errors import UserError
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.model import Plan
 
@@ -23,7 +24,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 KeyPath = tuple[str | int, ...]
 
 
-class PlanError(Exception):
+class PlanError(UserError):
     """The plan cannot be used at all; `findings` says why and where."""
 
     def __init__(self, findings: list[Finding]):

@@ -17,6 +17,7 @@ import unicodedata
 from typing import Any
 
 from piano_xlsx import __version__
+from piano_xlsx.errors import FileRefused
 from piano_xlsx.workbook.content import Cell
 
 FORMAT = "piano-xlsx/1"
@@ -106,7 +107,7 @@ def manifest_rows(manifest: dict[str, Any], signature: str, key: str, text: byte
     return [MARKER, signature, key, str(len(chunks)), *chunks]
 
 
-class ManifestError(Exception):
+class ManifestError(FileRefused):
     """The manifest sheet exists but cannot be read back."""
 
 
