@@ -20,16 +20,16 @@ from piano_xlsx.findings import CATALOGUE, Code, Severity
 SEVERITY_WORDS = {Severity.ERROR: "errore", Severity.WARNING: "avviso", Severity.INFO: "nota"}
 
 GROUPS = (
-    ("Il piano", "Segnalati da `piano-xlsx check` e da ogni comando che legge un piano, quando il piano non si "
+    ("Il piano", "Rilievi segnalati da `piano-xlsx check` e da ogni comando che legge un piano, quando il piano non si "
                  "può usare (gli errori fermano `generate`). Il luogo è il percorso della chiave nel piano e la sua "
                  "riga nel file YAML (per una cartella del piano, il foglio e la riga che contengono quel dato)."),
-    ("Cartelle del piano", "Segnalati quando il piano viene letto da una cartella di lavoro del piano "
+    ("Cartelle del piano", "Rilievi segnalati quando il piano viene letto da una cartella di lavoro del piano "
                            "(`plan import`, oppure `check`, `generate`, `collect` con un piano `.xlsx`). "
                            "Il messaggio indica foglio, riga e colonna."),
-    ("Cartelle restituite", "Segnalati da `piano-xlsx collect` (per ogni file, poi confrontando i file tra loro) "
-                            "e, quando riguardano il file stesso, da `piano-xlsx audit`. Il luogo è il file, il "
-                            "foglio e la cella."),
-    ("Audit", "Segnalati solo da `piano-xlsx audit`."),
+    ("Cartelle restituite", "Rilievi segnalati da `piano-xlsx collect` (per ogni file, poi confrontando i file "
+                            "tra loro) e, quando riguardano il file stesso, da `piano-xlsx audit`. Il luogo è il "
+                            "file, il foglio e la cella."),
+    ("Audit", "Rilievi segnalati solo da `piano-xlsx audit`."),
 )
 
 
