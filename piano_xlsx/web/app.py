@@ -19,12 +19,13 @@ from piano_xlsx.web import charts, security
 from piano_xlsx.web import tables as t
 from piano_xlsx.web.campaign import Campaigns, Consolidation
 from piano_xlsx.web.history import history
-from piano_xlsx.web.statuses import KINDS
+from piano_xlsx.web.statuses import KINDS, RETURNED
 from piano_xlsx.web.store import Store
 
 DEFAULT_UPLOAD_LIMIT = 256 * 1024 * 1024  # bytes in one request: a season of returns dropped at once
 PLAN_SUFFIXES = (".yaml", ".yml", ".xlsx")
 SEVERITY_WORDS = {"error": "Errore", "warning": "Avviso", "info": "Nota"}
+SEVERITY_PLURALS = {"error": "Errori", "warning": "Avvisi", "info": "Note"}
 ERROR_WORDS = {400: "Richiesta non valida", 403: "Accesso negato", 404: "Pagina non trovata",
                405: "Operazione non consentita", 413: "Caricamento troppo grande", 500: "Errore interno"}
 
@@ -45,7 +46,8 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=upload_limit, MAX_FORM_PARTS=20_000)
     security.install(app, token)
-    app.jinja_env.globals.update(version=__version__, severity_words=SEVERITY_WORDS, kinds=KINDS,
+    app.jinja_env.globals.update(version=__version__, severity_words=SEVERITY_WORDS,
+                                 severity_plurals=SEVERITY_PLURALS, kinds=KINDS,
                                  upload_limit=upload_limit, mb=lambda n: f"{n / 1024 / 1024:.0f}")
     app.jinja_env.filters["number"] = _number
     app.jinja_env.filters["when"] = lambda iso: iso.replace("T", " ")[:19] if iso else ""
@@ -276,7 +278,7 @@ def _receipt_status(receipt: dict[str, Any], consolidation: Consolidation | None
     if not report.cards and errors:
         return "error", errors[0].message
     if errors:
-        return "error", f"{len(errors)} errori" + (f": {errors[0].message}" if len(errors) == 1 else "")
+        return "error", errors[0].message if len(errors) == 1 else f"{len(errors)} errori: {errors[0].message} …"
     return "ok", "valido"
 
 
@@ -294,12 +296,14 @@ def _overview(consolidation: Consolidation) -> dict[str, Any]:
     counts = Counter(s.kind for s in statuses.values())
     bands = [b.label for lay in result.expected.layouts.values() for b in lay.card.bands]
     band_counts = Counter(c.result.band for c in result.consolidated.cards if c.result.band)
-    bonus = sum(c.result.bonus or 0 for c in result.consolidated.cards)
+    final = {cid for cid, s in statuses.items() if s.kind == RETURNED}
+    bonus = sum(c.result.bonus or 0 for c in result.consolidated.cards if c.card_id in final)
+    provisional = sum(c.result.bonus or 0 for c in result.consolidated.cards if c.card_id not in final)
     scored = [(f"{row['title']} — {row['evaluatee']}", row["card"].result.total, row["maximum"], row["status"].kind)
               for row in cards if row["card"] is not None]
     by_severity = Counter(f.severity.value for f in result.findings)
     return {
-        "cards": cards, "counts": counts, "bonus": bonus, "by_severity": by_severity,
+        "cards": cards, "counts": counts, "bonus": bonus, "provisional": provisional, "by_severity": by_severity,
         "chart_status": charts.columns([(k, counts.get(k, 0)) for k in KINDS], "Schede per stato", charts.COLOURS),
         "chart_totals": charts.bars(scored, "Punteggio di ogni scheda restituita (quota del massimo)") if scored
         else None,

@@ -16,7 +16,7 @@ def _number(value: float) -> str:
 
 def bars(rows: list[tuple[str, float, float, str]], title: str) -> Markup:
     """Horizontal bars, one per (label, value, maximum, status kind): the value as a share of its maximum."""
-    label_w, bar_w, row_h, top = 260, 360, 24, 30
+    label_w, bar_w, row_h, top = 260, 360, 24, 46
     height = top + row_h * len(rows) + 10
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {label_w + bar_w + 90} {height}" '
              f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>',
@@ -40,7 +40,7 @@ def bars(rows: list[tuple[str, float, float, str]], title: str) -> Markup:
 
 def columns(counts: list[tuple[str, int]], title: str, colours: dict[str, str] | None = None) -> Markup:
     """Vertical columns, one per (label, count)."""
-    col_w, gap, chart_h, top, bottom = 70, 22, 150, 30, 48
+    col_w, gap, chart_h, top, bottom = 70, 22, 150, 46, 30
     width = max(320, len(counts) * (col_w + gap) + gap)
     highest = max((n for _, n in counts), default=0) or 1
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {top + chart_h + bottom}" '

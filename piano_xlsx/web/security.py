@@ -56,7 +56,7 @@ def install(app: Flask, token: str) -> None:
             "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"  # no-referrer would make the browser send Origin: null
         response.headers["Cache-Control"] = "no-store"
         return response
 
