@@ -54,7 +54,8 @@ def _returns(issued: Path, out: Path) -> dict[str, Path]:
         "tampered": fill_workbook(issued / name.format("settore-2"), out / "settore-2.xlsx", layouts, scores),
         "first": fill_workbook(issued / name.format("settore-3"), out / "settore-3.xlsx", layouts, scores),
         "again": fill_workbook(issued / name.format("settore-3"), out / "settore-3-di-nuovo.xlsx", layouts, scores),
-        "late": fill_workbook(issued / name.format("settore-4"), out / "settore-4.xlsx", layouts, full_scores(layouts, 6)),
+        "late": fill_workbook(issued / name.format("settore-4"), out / "settore-4.xlsx", layouts,
+                              full_scores(layouts, 6)),
     }
     wb = openpyxl.load_workbook(files["tampered"])
     lay = next(lay for lay in layouts if lay.card.id == "settore-2")
@@ -146,7 +147,8 @@ def test_the_whole_job_in_a_browser(tmp_path: Path) -> None:
 
             # first batch: clean, tampered, a card twice
             page.get_by_role("link", name="3. Restituzioni").click()
-            page.set_input_files("input[name=files]", [str(returns[k]) for k in ("clean", "tampered", "first", "again")])
+            first_batch = [str(returns[k]) for k in ("clean", "tampered", "first", "again")]
+            page.set_input_files("input[name=files]", first_batch)
             page.get_by_role("button", name="Ricevi i file").click()
             assert "Lotto 1: ricevuti 4 file" in page.inner_text("main")
             receipts = page.locator("table.receipts tbody tr")

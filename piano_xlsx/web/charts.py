@@ -18,7 +18,7 @@ def bars(rows: list[tuple[str, float, float, str]], title: str) -> Markup:
     """Horizontal bars, one per (label, value, maximum, status kind): the value as a share of its maximum."""
     label_w, bar_w, row_h, top = 260, 360, 24, 46
     height = top + row_h * len(rows) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {label_w + bar_w + 90} {height}" '
+    parts = [f'<svg role="img" viewBox="0 0 {label_w + bar_w + 90} {height}" '
              f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>',
              f'<text x="0" y="18" class="chart-title">{escape(title)}</text>']
     for tick in (0, 50, 100):
@@ -43,7 +43,7 @@ def columns(counts: list[tuple[str, int]], title: str, colours: dict[str, str] |
     col_w, gap, chart_h, top, bottom = 70, 22, 150, 46, 30
     width = max(320, len(counts) * (col_w + gap) + gap)
     highest = max((n for _, n in counts), default=0) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {top + chart_h + bottom}" '
+    parts = [f'<svg role="img" viewBox="0 0 {width} {top + chart_h + bottom}" '
              f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>',
              f'<text x="0" y="18" class="chart-title">{escape(title)}</text>',
              f'<line x1="0" y1="{top + chart_h}" x2="{width}" y2="{top + chart_h}" class="grid"/>']
