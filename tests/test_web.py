@@ -285,3 +285,23 @@ def test_history_puts_a_person_and_a_sector_side_by_side_across_campaigns(server
     by_campaign = dict(zip(columns, cells, strict=True))
     assert "0 di 1 schede" in by_campaign["Storico A (2025)"]
     assert "1 di 1 schede · media 80% del massimo" in by_campaign["Storico B (2025)"]
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_serve_listens_elsewhere_only_when_asked_and_says_so(tmp_path: Path) -> None:
+    local = serve(tmp_path / "a")
+    local.stop()
+    assert local.url.startswith("http://127.0.0.1:")
+    assert "Attenzione" not in local.process.stderr.read()  # type: ignore[union-attr]
+    other = serve(tmp_path / "b", "--host", "127.0.0.2")  # still loopback, but not the default
+    try:
+        assert other.url.startswith("http://127.0.0.2:")
+        client = Client(other)
+        client.open()
+        assert client.get("/")[0] == 200
+    finally:
+        other.stop()
+    warning = other.process.stderr.read()  # type: ignore[union-attr]
+    assert "Attenzione" in warning and "raggiungibile da altri computer" in warning
