@@ -283,8 +283,8 @@ def test_history_puts_a_person_and_a_sector_side_by_side_across_campaigns(server
     cells = [text_of(c) for c in re.findall(r"<td>(.*?)</td>", next(r for r in sectors.split("<tr>")
                                                                      if "Settore II Finanziario" in r), re.S)]
     by_campaign = dict(zip(columns, cells, strict=True))
-    assert "0 di 1 schede" in by_campaign["Storico A (2025)"]
-    assert "1 di 1 schede · media 80% del massimo" in by_campaign["Storico B (2025)"]
+    assert "schede restituite: 0 su 1" in by_campaign["Storico A (2025)"]
+    assert "schede restituite: 1 su 1 · media 80% del massimo" in by_campaign["Storico B (2025)"]
 
 
 # ------------------------------------------------------------------ the command
@@ -305,3 +305,10 @@ def test_serve_listens_elsewhere_only_when_asked_and_says_so(tmp_path: Path) -> 
         other.stop()
     warning = other.process.stderr.read()  # type: ignore[union-attr]
     assert "Attenzione" in warning and "raggiungibile da altri computer" in warning
+
+
+def test_numbers_read_as_italian_readers_write_them() -> None:
+    from piano_xlsx.web.app import _number
+
+    assert [_number(15190, 0), _number(1880.0), _number(72.5), _number(0.126, 2), _number(None), _number(100)] == [
+        "15.190", "1.880", "72,5", "0,13", "—", "100"]

@@ -93,7 +93,8 @@ def test_the_whole_job_in_a_browser(tmp_path: Path) -> None:
     served = serve(tmp_path / "dati")
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=it-IT"])
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=it"],
+                                        env={**os.environ, "LANGUAGE": "it"})  # its own controls in Italian
             context = browser.new_context(accept_downloads=True, viewport={"width": 1360, "height": 900},
                                           locale="it-IT")
             page = context.new_page()

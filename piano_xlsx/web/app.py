@@ -261,7 +261,9 @@ def _number(value: Any, digits: int = 2) -> str:
     """A number as Italian readers write it: 1.234,5 (no trailing zeros)."""
     if value is None:
         return "—"
-    text = f"{float(value):,.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{float(value):,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
