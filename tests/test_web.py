@@ -312,3 +312,22 @@ def test_numbers_read_as_italian_readers_write_them() -> None:
 
     assert [_number(15190, 0), _number(1880.0), _number(72.5), _number(0.126, 2), _number(None), _number(100)] == [
         "15.190", "1.880", "72,5", "0,13", "—", "100"]
+
+
+def test_a_file_the_office_excludes_no_longer_counts_and_can_come_back(server: Served,
+                                                                       returns: dict[str, Path]) -> None:
+    client = Client(server)
+    client.open()
+    campaign = _campaign(client, "Esclusioni")
+    _upload(client, campaign, returns["settore-1"], returns["settore-1"])  # the second: the same bytes again
+    page = client.get(f"{campaign}/restituzioni")[1]
+    assert "copia identica della ricevuta" in text_of(page)
+    receipt = re.findall(r'action="(/campagne/\d+/restituzioni/\d+/esclusione)"', page)
+    assert len(receipt) == 1  # a copy has nothing to exclude: it is not counted anyway
+    assert client.post(receipt[0], {"excluded": "1"})[0] == 200
+    assert "esclusa file escluso dall'ufficio" in text_of(client.get(campaign)[1])
+    assert "escluso dall'ufficio: non contato" in text_of(client.get(f"{campaign}/restituzioni")[1])
+    assert client.post(receipt[0], {"excluded": "0"})[0] == 200
+    assert "restituita completa" in text_of(client.get(campaign)[1])
+    log = text_of(client.get(f"{campaign}/registro")[1])
+    assert "file escluso" in log and "file riammesso" in log

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -93,10 +94,16 @@ class Campaigns:
         self.jobs = jobs
         self._plans = _Cache(16)
         self._consolidations = _Cache(8)
+        # the server answers on several threads: one consolidation at a time, so each is computed and saved once
+        self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ plans
 
     def check(self, sha256: str) -> PlanCheck:
+        with self._lock:
+            return self._check(sha256)
+
+    def _check(self, sha256: str) -> PlanCheck:
         if sha256 not in self._plans:
             path = str(self.store.blobs.path(sha256))
             (checked,) = run_isolated([path], _load_and_check, _plan_failed, limits=PLAN_LIMITS)
@@ -199,6 +206,10 @@ class Campaigns:
 
     def consolidate(self, campaign_id: int) -> Consolidation | None:
         """collect over the files that count; None while the plan cannot be used."""
+        with self._lock:
+            return self._consolidate(campaign_id)
+
+    def _consolidate(self, campaign_id: int) -> Consolidation | None:
         row, checked = self.plan(campaign_id)
         if row is None or checked is None or checked.loaded is None:
             return None
