@@ -99,9 +99,10 @@ def receipt_rows(result: CollectResult) -> list[dict[str, Any]]:
     """Every file found, by path: those read, and those left out unopened (no hash: they were not read)."""
     kinds = {"xlsx": "Excel .xlsx", "xlsm": "Excel con macro", "xlsb": "Excel binario", "ods": "OpenDocument",
              "xls": "Excel 97-2003", "encrypted": "Cifrato", "other": "Non riconosciuto", "": "Non letto"}
-    rows = [{"File": r.path, "SHA-256": r.sha256, "Dimensione (byte)": r.size, "Modificato": _modified(r.modified),
-             "Formato": kinds.get(r.kind, r.kind), "Stato": "OK" if r.status == "ok" else "Errori",
-             "Schede": ", ".join(c.card_id for c in r.cards)} for r in result.files]
+    rows: list[dict[str, Any]] = [
+        {"File": r.path, "SHA-256": r.sha256, "Dimensione (byte)": r.size, "Modificato": _modified(r.modified),
+         "Formato": kinds.get(r.kind, r.kind), "Stato": "OK" if r.status == "ok" else "Errori",
+         "Schede": ", ".join(c.card_id for c in r.cards)} for r in result.files]
     rows += [{"File": str(s.path), "SHA-256": "", "Dimensione (byte)": None, "Modificato": "",
               "Formato": "Non considerato", "Stato": f"Non considerato: {s.reason}", "Schede": ""}
              for s in result.skipped]
