@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.audit.core import audit_file
 from piano_xlsx.audit.result import AuditResult, FileAudit, FormulaRow
 from piano_xlsx.files.container import receive
-from piano_xlsx.files.discover import find_files
+from piano_xlsx.files.discover import discover
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import finding
 from piano_xlsx.plan.loader import LoadedPlan
@@ -50,12 +50,14 @@ def audit(paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = 
         from piano_xlsx.workbook.layout import plan_layouts
 
         layouts = plan_layouts(loaded)
-    files = [str(p) for p in find_files(paths)]
+    found = discover(paths)
+    files = [str(p) for p in found.files]
 
     def work(path: str) -> FileAudit:
         return audit_file(path, public_key=public_key, loaded=loaded, layouts=layouts, display=names.get(path))
 
-    result = AuditResult()
+    result = AuditResult(ignored=[finding("FILE_IGNORED", file=str(skipped.path), detail=skipped.reason)
+                                  for skipped in found.skipped])
     if isolate:
         result.files = run_isolated(files, work, lambda path, failure: _failed(path, failure, names.get(path)),
                                     limits=AUDIT_LIMITS, progress=progress)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.collect.consolidate import Consolidated, consolidate
 from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
-from piano_xlsx.files.discover import find_files
+from piano_xlsx.files.discover import Skipped, discover
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.files.jobs import default_jobs
 from piano_xlsx.findings import Finding, finding, sort_findings
@@ -25,6 +26,7 @@ class CollectResult:
     files: list[FileReport]
     consolidated: Consolidated
     findings: list[Finding] = field(default_factory=list)  # every finding: per file and across files
+    skipped: list[Skipped] = field(default_factory=list)  # files found that are not returns, left unopened
 
     @property
     def loaded(self) -> LoadedPlan:
@@ -104,7 +106,8 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
     """
     names = {str(k): v for k, v in (names or {}).items()}
     expected = Expected.from_plan(loaded)
-    files = [str(p) for p in find_files(paths)]
+    found = discover(paths)
+    files = [str(p) for p in found.files]
     jobs = max(1, min(jobs or default_jobs(), len(files) or 1))
     reports: list[FileReport] = []
     if isolate:
@@ -116,9 +119,20 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
             reports.append(_inspect_here(path, expected, public_key, names.get(path)))
             if progress:
                 progress(index + 1, len(files))
+    for report in reports:
+        report.modified = _modified(report.path)
     consolidated = consolidate(expected, reports)
     findings = [f for r in reports for f in r.findings] + consolidated.findings
+    findings += [finding("FILE_IGNORED", file=str(s.path), detail=s.reason) for s in found.skipped]
     if public_key is None:
         findings.append(finding("SIGNATURE_ABSENT",
                                 detail="nessuna chiave pubblica indicata: le firme dei file non sono state verificate"))
-    return CollectResult(expected, reports, consolidated, sort_findings(findings))
+    return CollectResult(expected, reports, consolidated, sort_findings(findings), found.skipped)
+
+
+def _modified(path: str) -> float | None:
+    """The file's modification time (read from the folder, the file is not opened), None if it is gone."""
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
