@@ -17,9 +17,8 @@ import yaml
 
 from piano_xlsx.findings import CATALOGUE, Finding, Severity, sort_findings
 from piano_xlsx.plan import check as check_module
-from piano_xlsx.plan.check import blank_target_part, check_plan, excel_round, parse_path
+from piano_xlsx.plan.check import blank_target_part, check_plan, parse_path
 from piano_xlsx.plan.loader import LoadedPlan, load_plan, load_plan_text
-from piano_xlsx.plan.model import Rounding
 
 BASE = """\
 plan:
@@ -633,18 +632,6 @@ def test_bands_undecided() -> None:
     assert f.severity == Severity.WARNING
     case.assert_at(f, "cards[0].bands", key_present=False)
     assert make(lambda d: (d.pop("default_bands"), card(d).update(bands="f"))).findings == []
-
-
-@pytest.mark.parametrize("mode, decimals, total, expected", [
-    ("round", 0, 40.5, 41), ("round", 0, 40.49, 40), ("round", 1, 2.25, 2.3), ("round", 0, 2.675 * 10, 27),
-    ("floor", 0, 40.99, 40), ("ceil", 0, 40.01, 41), ("none", 0, 40.5, 40.5),
-])
-def test_excel_round(mode: str, decimals: int, total: float, expected: float) -> None:
-    assert excel_round(total, Rounding(mode=mode, decimals=decimals)) == expected
-
-
-def test_excel_round_undecided_leaves_the_total() -> None:
-    assert excel_round(40.5, None) == 40.5
 
 
 # --------------------------------------------------------------------------- neutralisation, sheets

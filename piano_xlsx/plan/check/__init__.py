@@ -30,7 +30,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from piano_xlsx.findings import Finding, Severity, finding, sort_findings
@@ -52,6 +52,7 @@ from piano_xlsx.plan.resolve import (
     resolve_card,
     sheet_name,
 )
+from piano_xlsx.plan.rounding import rounded_total
 
 TOLERANCE = 1e-9
 DIGITS = 9  # reachable totals are rounded to this many decimals before comparison
@@ -572,15 +573,6 @@ def check_bands_undecided(ctx: _Context) -> Iterator[Finding]:
             yield finding("BANDS_UNDECIDED", **ctx.at(("cards", ci, "bands")), card=card.title)
 
 
-def excel_round(total: float, rounding: Rounding | None) -> float:
-    """The total as the workbook rounds it before the band lookup (Excel ROUND / ROUNDDOWN / ROUNDUP)."""
-    if rounding is None or rounding.mode == "none":
-        return total
-    mode = {"round": ROUND_HALF_UP, "floor": ROUND_DOWN, "ceil": ROUND_UP}[rounding.mode]
-    quantum = Decimal(1).scaleb(-rounding.decimals)
-    return float(Decimal(f"{total:.{DIGITS}f}").quantize(quantum, rounding=mode))
-
-
 class _Reachable:
     """The totals a card can reach after rounding: a finite set, or (beyond the cap) a whole range."""
 
@@ -591,8 +583,8 @@ class _Reachable:
         # gates carry no points; neutralised items are assumed scored (their weight is redistributed)
         contributions = [sorted({round(item.weight * v / top, DIGITS) for v in values})
                          for item in card.items if not item.gate and item.weight and top > 0]
-        self.low = excel_round(round(sum(c[0] for c in contributions), DIGITS), rounding)
-        self.high = excel_round(round(sum(c[-1] for c in contributions), DIGITS), rounding)
+        self.low = rounded_total(round(sum(c[0] for c in contributions), DIGITS), rounding)
+        self.high = rounded_total(round(sum(c[-1] for c in contributions), DIGITS), rounding)
         totals: set[float] | None = {0.0}
         for options in contributions:
             assert totals is not None
@@ -603,7 +595,7 @@ class _Reachable:
             if len(totals) > MAX_REACHABLE:
                 totals = None
                 break
-        self.totals = None if totals is None else sorted({excel_round(t, rounding) for t in totals})
+        self.totals = None if totals is None else sorted({rounded_total(t, rounding) for t in totals})
 
     def first_in(self, interval: _Interval) -> float | None:
         """The lowest reachable total inside `interval`, or None."""
