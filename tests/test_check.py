@@ -16,8 +16,10 @@ import pytest
 import yaml
 
 from piano_xlsx.findings import CATALOGUE, Finding, Severity, sort_findings
-from piano_xlsx.plan import check as check_module
-from piano_xlsx.plan.check import blank_target_part, check_plan, parse_path
+from piano_xlsx.plan.check import check_plan
+from piano_xlsx.plan.check.bands import reachable
+from piano_xlsx.plan.check.choices import parse_path
+from piano_xlsx.plan.check.content import blank_target_part
 from piano_xlsx.plan.loader import LoadedPlan, load_plan, load_plan_text
 
 BASE = """\
@@ -593,7 +595,7 @@ def test_gap_reached_by_one_card_only() -> None:
 
 
 def test_too_many_totals_counts_every_total_as_reachable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(check_module, "MAX_REACHABLE", 3)
+    monkeypatch.setattr(reachable, "MAX_REACHABLE", 3)
     case = make(lambda d: (integer_ranges(d), d["bands"][0].update(rounding={"mode": "none"})))
     assert [f.where for f in case.of("BAND_GAP_REACHABLE")] == ["bands[0].bands[1].min", "bands[0].bands[2].min"]
     # with ROUND to units, no integer lies strictly between 40 and 41: the gaps stay unreachable
