@@ -24,6 +24,7 @@ from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import PlanError, load_plan, load_plan_text, plan_hash
 from piano_xlsx.planbook import export_plan, import_plan, plan_yaml, read_plan_workbook, write_plan_workbook
 from piano_xlsx.planbook.sheets import SHEETS
+from piano_xlsx.planfile import load_plan_file
 
 PLANS = [TEMPLATES / "piano-2023-settori.yaml", TEMPLATES / "casale-marittimo-2024.yaml", EXAMPLE_PLAN]
 
@@ -381,8 +382,9 @@ def test_not_a_workbook(tmp_path):
     path = tmp_path / "p.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(PlanError) as caught:
-        load_plan(path)
+        load_plan_file(path)
     assert [f.code for f in caught.value.findings] == ["PLAN_UNREADABLE"]
+    assert "non è una cartella di lavoro .xlsx leggibile" in caught.value.findings[0].message
 
 
 def test_plan_hash_is_the_loaders(tmp_path):
