@@ -1,7 +1,7 @@
 """`check_plan`: one failing and one passing plan per check, built from a small valid base.
 
 Tests assert on the code, the severity, the key path (`where`) and the line,
-never on the Italian text.
+not on the Italian text, except where a hint must name a weight or a card.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -210,16 +211,43 @@ def test_shared_objective_unused() -> None:
 # --------------------------------------------------------------------------- weights and totals
 
 
-def test_changed_weight_points_at_the_weight() -> None:
-    case = make(lambda d: ind(d, 0).update(weight=35))
+def test_changed_weight_points_at_the_weight_another_card_states() -> None:
+    # the same objective weighs 30 on the other card: 35 less the 5 in excess is that weight
+    case = make(lambda d: (second_card(d), ind(d, 0).update(weight=35)))
     f = case.one("SECTION_TOTAL_MISMATCH")
     assert f.severity == Severity.ERROR
     case.assert_at(f, "cards[0].sections[1].items[0].weight")
 
 
-def test_changed_level_points_at_the_level() -> None:
-    case = make(lambda d: ind(d, 1).update(level="MEDIA"))
+def test_changed_weight_without_evidence_points_at_the_total() -> None:
+    # 35 + 20 + 30 for 80: 35 less 5 is the other 30, but that 30 less 5 could as well be a 25 typed as 30
+    case = make(lambda d: ind(d, 0).update(weight=35))
+    case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].total")
+
+
+def test_the_odd_weight_of_a_regular_section() -> None:
+    def regular(d: dict[str, Any]) -> None:
+        items = card(d)["sections"][1]["items"]
+        items[1].pop("level")
+        for item in items:
+            item["weight"] = 20
+        items.append({**items[2], "number": 4, "title": "Quarto", "weight": 25})  # four of 20 expected
+    case = make(regular)
+    case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].items[3].weight")
+
+
+def test_changed_level_points_at_the_level_the_source_prints() -> None:
+    case = make(lambda d: ind(d, 1).update(level="MEDIA", printed_levels=[{"level": "ELEVATA", "points": 20}]))
     case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].items[1].level")
+    # without the printed level, a level of 20 is no likelier than a weight of 40 for either other objective
+    case = make(lambda d: ind(d, 1).update(level="MEDIA"))
+    case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].total")
+
+
+def test_weight_against_its_own_level_points_at_the_weight() -> None:
+    case = make(lambda d: ind(d, 1).update(weight=25))  # ELEVATA is 20 in the table
+    case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].items[1].weight")
+    assert "LEVEL_POINTS_MISMATCH" in case.codes()
 
 
 def test_changed_total_points_at_the_total() -> None:
@@ -271,6 +299,47 @@ def test_card_total_mismatch() -> None:
     assert f.severity == Severity.ERROR
     case.assert_at(f, "cards[0].total")
     assert "CARD_TOTAL_MISMATCH" not in make(lambda d: card(d).pop("total")).codes()
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "workbook_templates"
+
+
+def template_edited(name: str, old: str, new: str) -> tuple[Case, int]:
+    """A shipped template with the first `old` replaced by `new`, checked; and the line of the change."""
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    assert old in text
+    line = text[: text.index(old)].count("\n") + 1
+    text = text.replace(old, new, 1)
+    loaded = load_plan_text(text)
+    return Case(loaded, text, check_plan(loaded)), line
+
+
+def test_template_weight_raised_without_evidence_lists_the_weights() -> None:
+    # objective 1 of the first Settore, 20 -> 25: 30 less 5 would give that 25, yet objective 5 is not the one
+    case, _ = template_edited("piano-2023-settori.yaml", "weight: 20", "weight: 25")
+    f = case.one("SECTION_TOTAL_MISMATCH")
+    case.assert_at(f, "cards[0].sections[1].total")
+    assert "n. 1 = 25, n. 2 = 15, n. 3 = 5, n. 4 = 5, n. 5 = 30, n. 6 = 5 (5 in più)" in f.message
+    assert "correggere:" not in f.message  # no objective is named as the one to correct
+
+
+def test_template_weight_the_other_cards_state_is_named() -> None:
+    # objective 5 (tempi medi di pagamento) weighs 30 on the other two Settori: 35 is the weight to correct
+    case, line = template_edited("piano-2023-settori.yaml", "weight: 30", "weight: 35")
+    f = case.one("SECTION_TOTAL_MISMATCH")
+    case.assert_at(f, "cards[0].sections[1].items[4].weight")
+    assert f.line == line
+    assert "il peso 35 dell'obiettivo 5" in f.message
+    assert "«Settore II Finanziario», «Settore III Tecnico»" in f.message
+
+
+def test_template_odd_weight_of_a_regular_section_is_named() -> None:
+    # the Segretario's five results weigh 10 each: the one raised to 15 is the odd one out
+    case, line = template_edited("casale-marittimo-2024.yaml", "weight: 10", "weight: 15")
+    f = case.one("SECTION_TOTAL_MISMATCH")
+    case.assert_at(f, "cards[2].sections[0].items[0].weight")
+    assert f.line == line
+    assert "il peso 15 dell'obiettivo 1" in f.message and "altri 4 obiettivi" in f.message
 
 
 # --------------------------------------------------------------------------- numbering
