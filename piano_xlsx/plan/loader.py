@@ -38,6 +38,11 @@ class LoadedPlan:
     plan: Plan
     source: str
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    notes: list[Finding] = field(default_factory=list)  # what reading noticed without refusing (a column ignored)
+
+    def locate(self, f: Finding) -> Finding:
+        """`f` placed as the plan's reader places it: a YAML plan's findings already carry key path and line."""
+        return f
 
     def line(self, path: KeyPath) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""

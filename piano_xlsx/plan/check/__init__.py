@@ -58,11 +58,13 @@ def check_plan(loaded: LoadedPlan) -> list[Finding]:
         loaded: the plan as loaded, with the line of every key path.
 
     Returns:
-        The findings, sorted by `sort_findings` (errors first).
+        The findings, sorted by `sort_findings` (errors first): what reading the
+        plan noticed, then every check's, each placed by the plan's reader (a
+        plan workbook names sheet, row, column and header).
     """
     ctx = Context.build(loaded)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(loaded.notes)
     for check in CHECKS:
-        findings.extend(check(ctx))
+        findings.extend(loaded.locate(f) for f in check(ctx))
     return sort_findings(findings)
 
