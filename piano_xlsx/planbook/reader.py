@@ -389,8 +389,8 @@ class _Reader:
             close = difflib.get_close_matches(normalise_header(text), list(names), n=1, cutoff=HEADER_LIKENESS)
             meant = names[close[0]] if close else None
             missing = meant is not None and meant not in table.letters
-            detail = (f": forse «{labels[meant]}»? Senza quella colonna i suoi valori non vengono letti" if missing
-                      else ": la colonna viene ignorata, come una colonna di appunti")
+            detail = (f": forse «{labels[meant]}»? Senza quella colonna i suoi valori non vengono letti"
+                      if meant is not None and missing else ": la colonna viene ignorata, come una colonna di appunti")
             self.errors.append((None, finding(
                 "PLAN_WORKBOOK_HEADER", sheet=table.name, cell=f"{get_column_letter(position + 1)}{table.header_row}",
                 header=text, detail=detail, known=known, severity=None if missing else Severity.WARNING)))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.check.context import Context
+from piano_xlsx.plan.loader import KeyPath
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-–/]\s*(\d{4}))?\s*$")
 _YEAR_IN_TITLE = re.compile(r"\b(?:anno|annualità)\s+(\d{4})\b", re.IGNORECASE)
@@ -39,7 +40,7 @@ def check_period(ctx: Context) -> Iterator[Finding]:
         if card.year is not None and card.year not in allowed:
             yield finding("PERIOD_MISMATCH", **ctx.at(("cards", ci, "year")),
                           detail=f"La scheda «{card.title}» si riferisce al {card.year}, ma il piano riguarda {label}.")
-        titles = [(("cards", ci, "title"), card.title)]
+        titles: list[tuple[KeyPath, str]] = [(("cards", ci, "title"), card.title)]
         titles += [(("cards", ci, "sections", si, "title"), s.title) for si, s in enumerate(card.sections)]
         for path, title in titles:
             for match in _YEAR_IN_TITLE.finditer(title):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.check.context import TOLERANCE, Context, format_number
+from piano_xlsx.plan.loader import KeyPath
 from piano_xlsx.plan.model import Item, Section
 from piano_xlsx.plan.resolve import item_weight
 
@@ -21,7 +22,7 @@ def check_section_totals(ctx: Context) -> Iterator[Finding]:
     elsewhere = _weights_by_objective(ctx)
     for ci, card in enumerate(ctx.plan.cards):
         for si, section in enumerate(card.sections):
-            path = ("cards", ci, "sections", si)
+            path: KeyPath = ("cards", ci, "sections", si)
             weights = [item_weight(item, ctx.levels) for item in section.items]
             if section.total is None:
                 if not all(item.gate for item in section.items):
@@ -107,10 +108,10 @@ def _stated_elsewhere(ctx: Context, ci: int, item: Item,
     """
     out: list[tuple[float, str]] = []
     if item.weight is not None and item.level in ctx.levels:
-        points = ctx.levels[item.level]
-        out.append((points, f"il livello {item.level} vale {format_number(points)} punti nella tabella dei livelli"))
+        table = ctx.levels[item.level]
+        out.append((table, f"il livello {item.level} vale {format_number(table)} punti nella tabella dei livelli"))
     for printed in item.printed_levels or []:
-        points = float(printed.points) if printed.points is not None else ctx.levels.get(printed.level)
+        points: float | None = float(printed.points) if printed.points is not None else ctx.levels.get(printed.level)
         if points is not None:
             out.append((points, f"il documento di origine stampa il livello {printed.level} "
                                 f"con {format_number(points)} punti"))

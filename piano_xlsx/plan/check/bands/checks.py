@@ -30,7 +30,7 @@ def check_band_overlaps(ctx: Context) -> Iterator[Finding]:
                     # report at the band that starts inside the other: its lower edge crossed in
                     later, earlier = (j, i) if (iv.lo, not iv.lo_in) >= (intervals[i].lo, not intervals[i].lo_in) \
                         else (i, j)
-                    place = ("bands", k, "bands", later)
+                    place: KeyPath = ("bands", k, "bands", later)
                     if bandset.bands[later].min is not None:
                         place += ("min",)
                     yield finding("BAND_OVERLAP", **ctx.at(place), a=bandset.bands[earlier].label,
