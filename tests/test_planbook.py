@@ -346,6 +346,8 @@ def test_an_exported_workbook_edited_by_hand_names_the_cell(tmp_path):
     ({"Valutati": "| niente | di utile |\n| a | b |"}, "PLAN_WORKBOOK_SHEET", "Valutati", None, "intestazione"),
     ({"Piano": "| Chiave | Valore |\n| Identificativo | x |\n| Ente | y |\n| Titolo | z |\n| Colore | blu |"},
      "PLAN_WORKBOOK_VALUE", "Piano", "A5", "voce sconosciuta «Colore»"),
+    ({"Piano": "| Chiave | Valore |\n| Identificativo | x |\n| Ente | y |\n| Titolo | z |\n| Versione | 2 |\n"
+               "| Versioni | 3 |"}, "PLAN_WORKBOOK_VALUE", "Piano", "A6", "«Versioni» (forse «Versione»?"),
     ({"Piano": "| Chiave | Valore |\n| Identificativo | x |\n| Titolo | z |"},
      "PLAN_WORKBOOK_VALUE", "Piano", None, "voce «Ente»"),
     ({"Sezioni": "| Scheda | Sezione | Titolo |\n| area-2 | ob | x |\n| area-1 | cond | y |"},

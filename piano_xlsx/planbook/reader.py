@@ -16,7 +16,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -45,6 +45,7 @@ HEADER_LIKENESS = 0.75  # difflib ratio from which an unknown header is taken fo
 TRUE_WORDS = {"si", "sì", "s", "yes", "y", "true", "vero", "x", "1"}
 FALSE_WORDS = {"no", "n", "false", "falso", "0"}
 _BLANK = object()
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,12 @@ def _row_key(sheet: Sheet) -> str:
     return next((key for key in ("id", "title", "label") if key in keys), keys[0])
 
 
+def _closest(text: str, names: dict[str, _T]) -> _T | None:
+    """What a misspelt header or key most likely means, by its normalised name; None when nothing is close."""
+    close = difflib.get_close_matches(normalise_header(text), list(names), n=1, cutoff=HEADER_LIKENESS)
+    return names[close[0]] if close else None
+
+
 def _key_value_names() -> dict[str, str]:
     names = {normalise_header(header): key for key, header in KEY_VALUE_HEADERS.items()}
     return names | KEY_VALUE_ALIASES
@@ -386,8 +393,7 @@ class _Reader:
             if _is_blank(cell.value) or normalise_header(_as_text(cell.value)) in names:
                 continue
             text = _found(_as_text(cell.value).strip())
-            close = difflib.get_close_matches(normalise_header(text), list(names), n=1, cutoff=HEADER_LIKENESS)
-            meant = names[close[0]] if close else None
+            meant = _closest(text, names)
             missing = meant is not None and meant not in table.letters
             detail = (f": forse «{labels[meant]}»? Senza quella colonna i suoi valori non vengono letti"
                       if meant is not None and missing else ": la colonna viene ignorata, come una colonna di appunti")
@@ -470,23 +476,25 @@ class _Reader:
             for alias in (column.header, column.key, *column.aliases):
                 by_name.setdefault(normalise_header(alias), column)
             self.places[tuple(column.key.split("."))] = Place(table.name, None, None, column.header)
-        key_letter = table.letters.get("@key", "A")
+        key_letter, key_header = table.letters.get("@key", "A"), KEY_VALUE_HEADERS["@key"]
         value_letter = table.letters.get("@value", "B")
         seen: dict[str, int] = {}
         data["plan"] = {}
         for row in table.rows:
             key_cell = row.cells.get("@key", RawCell(None))
             if _is_blank(key_cell.value):
-                self.error(Place(table.name, row.number, key_letter, "Chiave"), "manca il nome della voce")
+                self.error(Place(table.name, row.number, key_letter, key_header), "manca il nome della voce")
                 continue
             column = by_name.get(normalise_header(_as_text(key_cell.value)))
             if column is None:
                 known = ", ".join(c.header for c in table.sheet.columns)
-                self.error(Place(table.name, row.number, key_letter, "Chiave"),
-                           f"voce sconosciuta «{_found(key_cell.value)}» (voci ammesse: {known})")
+                meant = _closest(_as_text(key_cell.value), by_name)
+                guess = f"forse «{meant.header}»? " if meant is not None else ""
+                self.error(Place(table.name, row.number, key_letter, key_header),
+                           f"voce sconosciuta «{_found(key_cell.value)}» ({guess}voci ammesse: {known})")
                 continue
             if column.key in seen:
-                self.error(Place(table.name, row.number, key_letter, "Chiave"),
+                self.error(Place(table.name, row.number, key_letter, key_header),
                            f"voce «{column.header}» ripetuta (già alla riga {seen[column.key]})")
                 continue
             seen[column.key] = row.number
