@@ -325,7 +325,7 @@ def _header_map(sheet: Sheet) -> dict[str, str]:
 class _Reader:
     def __init__(self, source: str):
         self.source = source
-        self.errors: list[tuple[KeyPath | None, Finding]] = []
+        self.errors: list[tuple[KeyPath | None, Finding]] = []  # warnings too: those do not stop the reading
         self.places: dict[KeyPath, Place] = {}
         self.above: dict[tuple[str, str], str] = {}  # (sheet, linking column) -> the last id given
 
@@ -394,12 +394,14 @@ class _Reader:
                 continue
             text = _found(_as_text(cell.value).strip())
             meant = _closest(text, names)
-            missing = meant is not None and meant not in table.letters
-            detail = (f": forse «{labels[meant]}»? Senza quella colonna i suoi valori non vengono letti"
-                      if meant is not None and missing else ": la colonna viene ignorata, come una colonna di appunti")
+            severity: Severity | None = None  # the catalogue's: an error
+            if meant is not None and meant not in table.letters:
+                detail = f": forse «{labels[meant]}»? Senza quella colonna i suoi valori non vengono letti"
+            else:
+                detail, severity = ": la colonna viene ignorata, come una colonna di appunti", Severity.WARNING
             self.errors.append((None, finding(
                 "PLAN_WORKBOOK_HEADER", sheet=table.name, cell=f"{get_column_letter(position + 1)}{table.header_row}",
-                header=text, detail=detail, known=known, severity=None if missing else Severity.WARNING)))
+                header=text, detail=detail, known=known, severity=severity)))
 
     def place(self, table: Table, row: TableRow | None, key: str) -> Place:
         column = table.sheet.column(key)

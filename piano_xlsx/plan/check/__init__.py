@@ -5,7 +5,7 @@ that yields findings whose `where` is the plan key path of the exact key at
 fault (the changed weight, the repeated number, the overlapping band, the
 unknown level) and whose `line` is that key's line in the YAML file (or the
 line of its nearest ancestor when the key is absent). A new family is a module
-here and one line in `CHECKS`.
+here, imported below, with one line per check in `CHECKS`.
 """
 
 from __future__ import annotations
