@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 from support import EXAMPLE_PLAN, TEMPLATES
 
-from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
 from piano_xlsx.generate import generate, plan_layouts
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.signing import keygen, load_private_key, load_public_key, sign, verify
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.workbook import content
 from piano_xlsx.workbook.layout import CardLayout, col
 from piano_xlsx.workbook.manifest import (

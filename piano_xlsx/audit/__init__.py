@@ -43,15 +43,16 @@ def audit(paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = 
         isolate: read each file in a worker process with time and memory limits (as collect does);
             False audits in this process, for files that are trusted.
     """
-    layouts = None
+    layouts, expected = None, None
     if loaded is not None:
+        from piano_xlsx.verify.expected import Expected
         from piano_xlsx.workbook.layout import plan_layouts
 
-        layouts = plan_layouts(loaded)
+        layouts, expected = plan_layouts(loaded), Expected.from_plan(loaded)
     files = [str(p) for p in find_files(paths)]
 
     def work(path: str) -> FileAudit:
-        return audit_file(path, public_key=public_key, loaded=loaded, layouts=layouts)
+        return audit_file(path, public_key=public_key, loaded=loaded, layouts=layouts, expected=expected)
 
     result = AuditResult()
     if isolate:

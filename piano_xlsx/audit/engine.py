@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piano_xlsx.reader.xlsx import split_address
+from piano_xlsx.verify.formulas import split_sheet
 
 MAX_FORMULAS = 2_000  # about 7 ms each to compile; an issued card has 20–40
 MAX_ENGINE_CELLS = 30_000  # formulas and the constants they refer to
@@ -97,6 +98,46 @@ def engine_key(sheet: str, cell: str) -> str:
     return "'[" + BOOK + "]" + sheet.replace("'", "''") + "'!" + cell
 
 
+NO_SHEET = "S0"  # the alias of no sheet: a reference to a sheet the workbook does not have stays #REF!
+
+
+class SheetAliases:
+    """Each sheet under a plain name (S1, S2…) inside the engine, its references rewritten to match.
+
+    formulas 1.3.4 unescapes a quoted sheet name and then writes it back without escaping the apostrophe
+    ('Polizia d''ambito'!G22 becomes '[libro]POLIZIA D'AMBITO'!G22, which it cannot read: every cell of such a
+    sheet, and every reference to it, is #REF!). A plain alias has nothing to escape.
+    """
+
+    def __init__(self, sheets: Iterable[str]) -> None:
+        self.alias: dict[str, str] = {}
+        for sheet in sheets:
+            self.alias.setdefault(sheet.casefold(), f"S{len(self.alias) + 1}")
+        self.taken = {alias.casefold() for alias in self.alias.values()}
+
+    def __call__(self, sheet: str) -> str:
+        return self.alias.get(sheet.casefold(), sheet)
+
+    def formula(self, text: str) -> str:
+        """The formula (without '=') with every reference to a sheet of the workbook naming its alias."""
+        if "!" not in text:
+            return text
+        from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+
+        try:
+            tokenizer = Tokenizer("=" + text)
+        except (TokenizerError, IndexError, ValueError):
+            return text  # the engine reports what it cannot parse
+        for token in tokenizer.items:
+            if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+                sheet, address = split_sheet(token.value)
+                if sheet is not None and sheet.casefold() in self.alias:
+                    token.value = f"{self(sheet)}!{address}"
+                elif sheet is not None and sheet.casefold() in self.taken:  # a missing sheet named like an alias
+                    token.value = f"{NO_SHEET}!{address}"
+        return tokenizer.render()[1:]
+
+
 class Model:
     """A workbook compiled by `formulas`: build once, compute as often as needed with some cells overridden."""
 
@@ -118,12 +159,15 @@ class Model:
         self._keys: dict[str, Key] = {}  # engine output name -> (sheet, cell)
         self._outputs: dict[Key, str] = {}
         self.model = formulas.ExcelModel()
+        also = list(also)
+        self.sheets = SheetAliases([*cells, *(sheet for sheet, _ in also)])
         sources = {(s, a): src for s, by_addr in cells.items() for a, src in by_addr.items()}
         formula_keys = [key for key, src in sources.items() if src.formula is not None]
         if len(formula_keys) > MAX_FORMULAS:
             raise EngineRefused(f"{len(formula_keys):,} formule, oltre il limite di {MAX_FORMULAS:,}".replace(",", "."))
         compiled = {key: self._formula(key, sources[key].formula or "") for key in formula_keys}
-        needed = _referenced(compiled.values(), [key for key, src in sources.items() if src.formula is None])
+        needed = _referenced(compiled.values(), [key for key, src in sources.items() if src.formula is None],
+                             self.sheets)
         needed.update(key for key in also if key not in compiled)
         if len(compiled) + len(needed) > MAX_ENGINE_CELLS:
             raise EngineRefused(f"{len(compiled) + len(needed):,} celle da ricalcolare, oltre il limite di "
@@ -154,18 +198,20 @@ class Model:
             reason = "riferimento a un intervallo troppo esteso"
         else:
             try:
-                return Cell(engine_key(*key), "=" + formula).compile(references={})
+                return Cell(self._name(key), "=" + self.sheets.formula(formula)).compile(references={})
             except Exception as exc:  # noqa: BLE001 - a third-party parser on untrusted text may raise anything
                 reason = f"formula non interpretabile ({type(exc).__name__})"
         self.problems.append(Problem(*key, reason))
         return self._constant(key, Source())  # dependents see an empty cell
 
-    @staticmethod
-    def _constant(key: Key, source: Source) -> Any:
+    def _name(self, key: Key) -> str:
+        return engine_key(self.sheets(key[0]), key[1])
+
+    def _constant(self, key: Key, source: Source) -> Any:
         import schedula as sh
         from formulas.cell import Cell
 
-        name = engine_key(*key)
+        name = self._name(key)
         if source.error and isinstance(source.value, str):
             try:
                 return Cell(name, "=" + source.value).compile(references={})
@@ -213,7 +259,7 @@ def excel_semantics() -> None:
     _PATCHED.append(True)
 
 
-def _referenced(compiled: Iterable[Any], constants: list[Key]) -> set[Key]:
+def _referenced(compiled: Iterable[Any], constants: list[Key], sheets: SheetAliases) -> set[Key]:
     """The constants that some formula refers to (a cell, or inside a range); the others cannot change a result."""
     import numpy as np
     from formulas.ranges import Ranges
@@ -229,8 +275,8 @@ def _referenced(compiled: Iterable[Any], constants: list[Key]) -> set[Key]:
                 continue
     by_sheet: dict[str, list[Key]] = {}
     for key in constants:
-        if key[0].upper() in rects:
-            by_sheet.setdefault(key[0].upper(), []).append(key)
+        if sheets(key[0]).upper() in rects:
+            by_sheet.setdefault(sheets(key[0]).upper(), []).append(key)
     out: set[Key] = set()
     for sheet, keys in by_sheet.items():
         places = [split_address(a) or ("", 0) for _, a in keys]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import CardReturn, FileReport
 from piano_xlsx.findings import Finding, finding
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.workbook.computation import is_number
 
 
