@@ -83,7 +83,12 @@ def test_audit_reports_the_tampered_file_only(run, request):
     assert {f.signature for f in result.audit.files} == {"valid"}
     assert all(row.status == "ok" for f in result.audit.files for row in f.formulas)
     found = by_file(result.audit.findings)
-    assert found == {"comune-esempio-2025-settore-4.xlsx": {"PROTECTION_REMOVED", "LOCKED_CHANGED"}}
+    # the same codes as collect: the raised weight, the protection removed, and what the file shows is not
+    # what the scores give (the shown points and total follow the raised weight)
+    tampered = "comune-esempio-2025-settore-4.xlsx"
+    assert found == {tampered: PLANTED[tampered]}
+    assert {(f.code, f.sheet, f.cell) for f in result.audit.findings} == {
+        (f.code, f.sheet, f.cell) for f in result.collect.findings if f.file and Path(f.file).name == tampered}
     data = json.loads(result.audit_json.read_text(encoding="utf-8"))
     assert len(data["files"]) == len(PLANTED)
     assert "comune-esempio-2025-settore-4.xlsx" in result.audit_report.read_text(encoding="utf-8")

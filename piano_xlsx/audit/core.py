@@ -223,14 +223,20 @@ def _evaluatee(issued: Issued, sheet: str) -> str | None:
 
 def _formula_findings(audit: FileAudit, issued: Issued, book: WorkbookData, run: EngineRun, *,
                       has_manifest: bool) -> None:
-    """What the formula rows add to the findings: cached values against what the inputs give (as `collect` judges
-    them), and formulas where none was issued; the locked cells themselves are `check_workbook`'s."""
+    """What the formula rows add to the findings: cached values, and formulas where none was issued (the locked
+    cells themselves are `check_workbook`'s).
+
+    On a card sheet a cached value is judged against what the issued formulas give from the inputs, as `collect`
+    judges it with the plan's model; elsewhere (the summary, a file without manifest) against the file's own
+    formulas recomputed: the summary only repeats the cards' totals, whose difference the card already reports.
+    """
     add, name = audit.findings.append, audit.path
     said = {f.sheet for f in audit.findings if f.code in ("SHEET_MISSING", "ROWS_SHIFTED")}  # said once per sheet
     by_sheet: dict[str, dict[str, Any]] = {}
     for row in audit.formulas:
         has_formula = row.status != MISSING and row.change != CHANGE_CONSTANT
-        value = run.expected((row.sheet, row.cell))
+        on_card = issued.card_of_sheet(row.sheet) is not None
+        value = run.expected((row.sheet, row.cell)) if on_card else run.found_values.get((row.sheet, row.cell))
         if has_formula and (row.issued is not None or not has_manifest) and value is not None:
             by_sheet.setdefault(row.sheet, {})[row.cell] = value
         if row.change == CHANGE_ADDED and row.sheet not in said and row.cell not in issued.cells.get(row.sheet, {}):
