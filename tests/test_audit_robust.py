@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from agree import both
 from hostile import Base, build_all, cases, make_base, measure
 from support import EXAMPLE_PLAN
 
@@ -18,6 +19,7 @@ from piano_xlsx.audit.engine import EngineRefused, Model, Source, largest_range
 from piano_xlsx.findings import Severity
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.signing import load_public_key
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.workbook.layout import plan_layouts
 
 CASES = {case.name: case for case in cases() if not case.heavy}
@@ -193,3 +195,11 @@ def test_a_file_that_takes_its_worker_down_is_a_finding_and_the_batch_goes_on(tm
     assert [f.code for f in by_name["crash.xlsx"].findings] == ["FILE_UNREADABLE"]
     assert by_name["crash.xlsx"].sha256  # still on the receipt list
     assert by_name["fine.xlsx"].formulas and all(row.status == "ok" for row in by_name["fine.xlsx"].formulas)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_collect_and_audit_agree_on_a_hostile_file(name: str, hostile: dict[str, Path], keys: tuple[Path, Path]
+                                                   ) -> None:
+    loaded = load_plan(EXAMPLE_PLAN)
+    collected, audited = both(hostile[name], loaded, Expected.from_plan(loaded), load_public_key(keys[1]))
+    assert collected == audited, (sorted(collected - audited), sorted(audited - collected))

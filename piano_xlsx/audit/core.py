@@ -240,7 +240,7 @@ def _formula_findings(audit: FileAudit, issued: Issued, book: WorkbookData, run:
         if has_formula and (row.issued is not None or not has_manifest) and value is not None:
             by_sheet.setdefault(row.sheet, {})[row.cell] = value
         if row.change == CHANGE_ADDED and row.sheet not in said and row.cell not in issued.cells.get(row.sheet, {}):
-            add(finding("FORMULA_CHANGED", old="(vuota)", new=row.found, file=name, sheet=row.sheet, cell=row.cell))
+            add(finding("FORMULA_ADDED", new=row.found, file=name, sheet=row.sheet, cell=row.cell))
     for sheet_name, computed in by_sheet.items():
         card = issued.card_of_sheet(sheet_name)
         first = sorted(card.totals.values(), key=reading_order) if card else []
