@@ -14,8 +14,16 @@ from typing import Any
 import pytest
 import yaml
 from agree import both
-from support import EXAMPLE_PLAN, fill_workbook, full_scores, generate_plan, gnumeric_convert, libreoffice_convert
-from support import rewrite_zip, sheet_part
+from support import (
+    EXAMPLE_PLAN,
+    fill_workbook,
+    full_scores,
+    generate_plan,
+    gnumeric_convert,
+    libreoffice_convert,
+    rewrite_zip,
+    sheet_part,
+)
 
 from piano_xlsx.audit import audit_file
 from piano_xlsx.collect import collect
@@ -126,16 +134,16 @@ def test_a_formula_edited_in_a_resaved_return_is_still_changed(app: str, world: 
                                                                tmp_path: Path) -> None:
     layouts = {lay.sheet: lay for lay in world["layouts"]}
     polizia, ragioneria = layouts[APOSTROPHE], layouts["Ragioneria"]
-    other_cell = next(i for i in polizia.items if not i.item.gate)
-    row = other_cell.cell("points")[1:]
+    points = next(i for i in polizia.items if not i.item.gate).cell("points")
+    row = int(points[1:])
     constant = next(i for i in ragioneria.items if not i.item.gate).cell("points")
     summary = min(summary_cells(world, "Ragioneria"))
     source = world["saved"][app]
     # another cell on the sheet with an apostrophe; another constant; another cell behind a quote-free reference
-    path = edit_formula(source, tmp_path / "a.xlsx", APOSTROPHE, other_cell.cell("points"), f"E{row}", f"E{int(row) + 1}")
+    path = edit_formula(source, tmp_path / "a.xlsx", APOSTROPHE, points, f"E{row}", f"E{row + 1}")
     path = edit_formula(path, tmp_path / "b.xlsx", "Ragioneria", constant, "/10", "/8")
     path = edit_formula(path, tmp_path / "c.xlsx", SUMMARY_SHEET, summary, "!G", "!H")
-    edited = {("FORMULA_CHANGED", APOSTROPHE, other_cell.cell("points")), ("FORMULA_CHANGED", "Ragioneria", constant),
+    edited = {("FORMULA_CHANGED", APOSTROPHE, points), ("FORMULA_CHANGED", "Ragioneria", constant),
               ("FORMULA_CHANGED", SUMMARY_SHEET, summary)}
     result = collect(world["loaded"], [path], public_key=world["public"], jobs=1)
     audit = audit_file(path, public_key=world["public"], loaded=world["loaded"])
