@@ -92,6 +92,23 @@ def test_a_forged_manifest_fails_the_signature_and_the_plans_model_disagrees(
     assert f"G{row}" in differs
 
 
+def test_a_formula_where_none_was_issued_is_added_and_one_beyond_the_engine_is_said(
+        base: Base, keys: tuple[Path, Path], tmp_path: Path) -> None:
+    """A formula typed in an empty cell of a card: FORMULA_ADDED; it spans the whole sheet: AUDIT_ENGINE."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(base.filled)
+    wb[base.weight_sheet]["Z1"] = "=SUM(A1:XFD1048576)"
+    path = tmp_path / "aggiunta.xlsx"
+    wb.save(path)
+    audit = audit_file(path, public_key=load_public_key(keys[1]))
+    found = {(f.code, f.severity, f.sheet, f.cell) for f in audit.findings}
+    assert ("FORMULA_ADDED", Severity.ERROR, base.weight_sheet, "Z1") in found
+    assert ("AUDIT_ENGINE", Severity.WARNING, base.weight_sheet, "Z1") in found
+    [row] = [r for r in audit.formulas if r.cell == "Z1"]
+    assert (row.status, row.change, row.issued) == ("changed", "added", None)
+
+
 def test_the_original_file_is_never_written(base: Base, keys: tuple[Path, Path]) -> None:
     before = (base.filled.read_bytes(), base.filled.stat().st_mtime_ns)
     audit_file(base.filled, public_key=load_public_key(keys[1]))
