@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
@@ -94,7 +95,7 @@ def report(check: SheetCheck, name: str, add: Add) -> None:
 
 
 def difference_finding(diff: Difference, sheet: str, name: str) -> Finding:
-    where = {"file": name, "sheet": sheet, "cell": diff.address}
+    where: dict[str, Any] = {"file": name, "sheet": sheet, "cell": diff.address}
     kind, want = diff.issued
     if kind != "f":
         return finding("LOCKED_CHANGED", old=show(diff.issued), new=show_found(diff), **where)

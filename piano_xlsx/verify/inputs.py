@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from piano_xlsx.findings import finding
 from piano_xlsx.plan.resolve import NEUTRALISED
@@ -53,7 +54,7 @@ def read_inputs(sheet: SheetData, layout: CardLayout, name: str, add: Add) -> Ca
     for item in layout.items:
         value = scores[item.item.id]
         status = item_status(layout, item, value)
-        where = {"file": name, "sheet": sheet.name, "cell": item.cell("score")}
+        where: dict[str, Any] = {"file": name, "sheet": sheet.name, "cell": item.cell("score")}
         title = item.item.title if len(item.item.title) <= TITLE_SHOWN else item.item.title[:TITLE_SHOWN - 1] + "…"
         label = f"{item.item.number} «{title}»"  # numbers repeat across sections; the title does not
         if status == STATUS_MISSING:

@@ -100,6 +100,6 @@ def boxes(sqref: str) -> list[Box]:
             c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
         except (ValueError, TypeError):
             continue
-        if None not in (c1, r1, c2, r2):
-            out.append((int(c1), int(r1), int(c2), int(r2)))  # type: ignore[arg-type]
+        if c1 is not None and r1 is not None and c2 is not None and r2 is not None:  # not a whole row or column
+            out.append((c1, r1, c2, r2))
     return out
