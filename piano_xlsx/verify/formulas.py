@@ -39,9 +39,22 @@ def same_formula(issued: str, found: str) -> bool:
     return want is not None and want == have
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the same texts come back in every file saved by the same application
+CACHED_LENGTH = 4_096  # characters: longer texts (none issued is) are tokenised each time, never kept
+
+
 def meaning(text: str) -> Meaning | None:
     """The formula's tokens in normal form; None when the text cannot be tokenised (it is then compared as text)."""
+    return _cached_meaning(text) if len(text) <= CACHED_LENGTH else _meaning(text)
+
+
+# the same texts come back in every file saved by the same application; a worker reads many files, so the
+# cache is bounded in entries and in the length of what it keeps
+@functools.lru_cache(maxsize=4_096)
+def _cached_meaning(text: str) -> Meaning | None:
+    return _meaning(text)
+
+
+def _meaning(text: str) -> Meaning | None:
     text = text.strip()
     try:
         tokens = Tokenizer(text if text.startswith("=") else "=" + text).items

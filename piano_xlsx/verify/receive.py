@@ -37,9 +37,9 @@ class Receipt:
 
 
 def open_returned(path: str | Path, name: str, cells: Callable[[str], Container[str]]) -> Receipt:
-    """Read the file at `path` (named `name` in findings); `cells(sheet)` says which cells of a card sheet to keep.
+    """Read the file at `path` (named `name` in findings); `cells(sheet)` says which cells of a sheet to keep.
 
-    The manifest sheet is always read through `ManifestCells`, whatever `cells` says.
+    The manifest sheet is always read through `ManifestCells` (column A), whatever `cells` says.
     """
     receipt = Receipt()
     received = receive(path)
