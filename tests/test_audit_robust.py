@@ -140,6 +140,17 @@ def test_the_engine_computes_what_a_spreadsheet_would() -> None:
         "OK", "Non ammesso", 5.3, "Mancano 8 valutazioni", "#DIV/0!", True, 1.0, 0.0]
 
 
+def test_the_engine_reads_sheet_names_with_an_apostrophe_and_keeps_missing_sheets_missing() -> None:
+    summary = {"B1": Source(formula="'Polizia d''ambito'!A2+1"), "B2": Source(formula="'polizia D''AMBITO'!A1"),
+               "B3": Source(formula="S1!A1+1")}  # S1 is no sheet of this workbook, whatever the engine calls its own
+    cells = {"Polizia d'ambito": {"A1": Source(value=3.0), "A2": Source(formula="A1*2")}, "Riepilogo": summary}
+    model = Model(cells)
+    assert model.problems == []
+    values = model.compute().values
+    assert (values[("Polizia d'ambito", "A2")], values[("Riepilogo", "B1")], values[("Riepilogo", "B2")]) == (6, 7, 3)
+    assert values[("Riepilogo", "B3")] == 1  # an empty cell of a sheet that is not there, as before: not A1's 3
+
+
 def test_the_engine_overrides_a_cell_for_one_run_only() -> None:
     model = Model(_sheet({"A1": 2.0, "A2": "=A1*10", "A3": "=A2+1"}), also=[("Foglio", "A4")])
     assert model.compute({("Foglio", "A2"): 5.0}).values[("Foglio", "A3")] == 6.0
