@@ -99,7 +99,9 @@ def _audit(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey | No
         return
     _fill_values(audit, run)
     if loaded is not None and known:
-        _third_opinion(audit, model_values(layouts or plan_layouts(loaded), known, book), run)
+        shifted = {f.sheet for f in audit.findings if f.code == "ROWS_SHIFTED"}  # its inputs are not where issued
+        cards = [card for card in known if card.sheet not in shifted]
+        _third_opinion(audit, model_values(layouts or plan_layouts(loaded), cards, book), run)
     _effects(audit, issued, run)
     _cards(audit, issued, run)
     _formula_findings(audit, issued, book, run, has_manifest=manifest is not None)
@@ -234,12 +236,14 @@ def _formula_findings(audit: FileAudit, issued: Issued, book: WorkbookData, run:
     said = {f.sheet for f in audit.findings if f.code in ("SHEET_MISSING", "ROWS_SHIFTED")}  # said once per sheet
     by_sheet: dict[str, dict[str, Any]] = {}
     for row in audit.formulas:
+        if row.sheet in said:
+            continue
         has_formula = row.status != MISSING and row.change != CHANGE_CONSTANT
         on_card = issued.card_of_sheet(row.sheet) is not None
         value = run.expected((row.sheet, row.cell)) if on_card else run.found_values.get((row.sheet, row.cell))
         if has_formula and (row.issued is not None or not has_manifest) and value is not None:
             by_sheet.setdefault(row.sheet, {})[row.cell] = value
-        if row.change == CHANGE_ADDED and row.sheet not in said and row.cell not in issued.cells.get(row.sheet, {}):
+        if row.change == CHANGE_ADDED and row.cell not in issued.cells.get(row.sheet, {}):
             add(finding("FORMULA_ADDED", new=row.found, file=name, sheet=row.sheet, cell=row.cell))
     for sheet_name, computed in by_sheet.items():
         card = issued.card_of_sheet(sheet_name)

@@ -3,8 +3,9 @@
 Both commands call these functions, so the same file gets the same finding codes and severities from both:
 
 - `receive`: read the file (bounded), tell what it is, open it with the safe reader;
-- `signed`: the manifest, its signature and the plan it names;
+- `signed`: the manifest, its hash and its signature;
 - `issued`: what the manifest says was issued, read defensively;
+- `expected`, `planned`: what the plan issues, and the manifest against it (same plan and version, its cards);
 - `structure`: links, names, hidden sheets, sheets missing, added or renamed;
 - `protection`: workbook and sheet protection;
 - `validations`: the dropdowns of the input cells;
