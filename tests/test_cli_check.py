@@ -69,7 +69,7 @@ def test_error_printed_with_its_place(tmp_path: Path) -> None:
     result = run("check", write(tmp_path, text))
     assert result.exit_code == 1
     assert f"LEVEL_UNKNOWN [cards[1].sections[1].items[0].level (riga {line})]" in result.output
-    assert "1 errori" in result.output
+    assert "1 errore, 0 avvisi" in result.output
 
 
 @pytest.mark.parametrize("old, new", [

@@ -57,7 +57,7 @@ def test_every_command_and_option_is_documented(path, command):
 def test_every_command_has_an_example():
     for path, command in ALL_COMMANDS[1:]:
         if not isinstance(command, click.Group):
-            assert "Example:" in (command.help or ""), " ".join(path)
+            assert "Esempio:" in (command.help or ""), " ".join(path)
 
 
 def test_the_finding_catalogue_is_up_to_date():

@@ -17,7 +17,13 @@ from piano_xlsx.files.container import ContainerError, receive, refusal, sniff
 from piano_xlsx.findings import Severity, finding
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import WorkbookData, read_workbook, split_address
-from piano_xlsx.workbook.manifest import ManifestError, content_hash, manifest_from_sheet, signature_state
+from piano_xlsx.workbook.manifest import (
+    ManifestError,
+    content_hash,
+    manifest_from_sheet,
+    signature_code,
+    signature_state,
+)
 
 MAX_CELLS = 100_000  # cells kept in all; an issued workbook has a few hundred per card
 MANIFEST_ROWS = 10_010  # the manifest sheet: column A only, marker, signature, key, count and at most 10,000 chunks
@@ -125,5 +131,5 @@ def audit_signature(manifest: dict[str, Any], signature: str, key: str, signed: 
                     detail="Il manifesto è firmato ma non è stata indicata la chiave pubblica (--public-key): "
                            "la firma non è stata verificata."))
     elif state == "invalid":
-        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET, detail=why))
+        add(finding(signature_code(key, public_key), file=name, sheet=MANIFEST_SHEET, detail=why))
     return state

@@ -36,6 +36,7 @@ from piano_xlsx.workbook.manifest import (
     normalise_formula,
     normalise_number,
     normalise_text,
+    signature_code,
     signature_state,
 )
 
@@ -199,7 +200,7 @@ def _check_signature(manifest: dict[str, Any], signature: str, key: str, signed:
         return  # said once per run by collect
     state, why = signature_state(manifest, signature, key, signed, public_key)
     if state != "valid":  # with a key given, an unsigned manifest is as bad as a wrong signature
-        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET, detail=why))
+        add(finding(signature_code(key, public_key), file=name, sheet=MANIFEST_SHEET, detail=why))
 
 
 def _check_manifest_matches_plan(manifest: dict[str, Any], expected: Expected, cards: tuple[str, ...], name: str,
