@@ -29,7 +29,7 @@ SHOWN_PER_FILE = 5  # errors printed under a file's line; the reports list them 
 SIGNATURE = {"valid": "valida", "invalid": "non valida", "absent": "assente"}
 
 
-@command(name="audit")
+@command(name="audit", short_help="Riverifica le formule delle cartelle restituite.")
 @click.argument("paths", metavar="PERCORSO...", nargs=-1, required=True, type=click.Path())
 @public_key_option
 @click.option("-o", "--output", "report", metavar="FILE", type=click.Path(dir_okay=False),

@@ -35,7 +35,7 @@ class SeverityType(click.ParamType):
             self.fail(f"«{value}» non è una gravità: indicare errore, avviso o info.", param, ctx)
 
 
-@command(name="check")
+@command(name="check", short_help="Controlla il piano e ne segnala le incoerenze.")
 @click.argument("plan", metavar="PIANO", type=click.Path(dir_okay=False))
 @click.option("--json", "json_out", metavar="FILE",
               help="Scrive tutti i rilievi in JSON nel FILE («-» per l'uscita standard).")
@@ -68,7 +68,7 @@ def check(plan: str, json_out: str | None, minimum: Severity, force: bool) -> No
     raise SystemExit(exit_status(findings))
 
 
-@command(name="schema")
+@command(name="schema", short_help="Scrive lo schema JSON del formato del piano.")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Scrive lo schema nel FILE invece che sull'uscita standard.")
 @force_option

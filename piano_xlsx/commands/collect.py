@@ -22,7 +22,7 @@ from piano_xlsx.findings import Severity, count, exit_status
 NOTHING_TO_READ = "Nessun file da leggere in {paths}: verificare il percorso della cartella delle restituite."
 
 
-@command(name="collect")
+@command(name="collect", short_help="Raccoglie e consolida le cartelle restituite.")
 @click.argument("plan", metavar="PIANO", type=click.Path(dir_okay=False))
 @click.argument("paths", metavar="PERCORSO...", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "report", metavar="FILE", required=True, type=click.Path(dir_okay=False),

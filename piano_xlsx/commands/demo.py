@@ -11,7 +11,7 @@ from piano_xlsx.commands.shared import force_option
 from piano_xlsx.italian import SEVERITY_LABELS
 
 
-@command(name="demo")
+@command(name="demo", short_help="Prova tutto il lavoro su un piano d'esempio.")
 @click.option("-o", "--output", "out_dir", metavar="CARTELLA", default="demo-output", show_default=True,
               type=click.Path(file_okay=False),
               help="Cartella per tutto ciò che la dimostrazione scrive: nuova, vuota o di una dimostrazione "

@@ -8,7 +8,7 @@ from piano_xlsx.commands.app import command
 from piano_xlsx.commands.shared import force_option, jobs_option, open_plan, print_findings
 
 
-@command(name="generate")
+@command(name="generate", short_help="Genera le cartelle di lavoro bloccate da inviare.")
 @click.argument("plan", metavar="PIANO", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out_dir", metavar="CARTELLA", required=True, type=click.Path(file_okay=False),
               help="Cartella in cui scrivere le cartelle di lavoro e la nota di consegna.")

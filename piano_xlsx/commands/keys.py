@@ -8,7 +8,7 @@ from piano_xlsx.commands.app import command
 from piano_xlsx.commands.shared import force_option
 
 
-@command(name="keygen")
+@command(name="keygen", short_help="Crea la coppia di chiavi per firmare le cartelle.")
 @click.argument("directory", metavar="CARTELLA", type=click.Path(file_okay=False))
 @force_option
 def keygen(directory: str, force: bool) -> None:

@@ -13,7 +13,7 @@ from piano_xlsx.italian import plural
 ZIP_START = b"PK\x03\x04"  # every .xlsx starts so
 
 
-@group(name="plan")
+@group(name="plan", short_help="Il piano come cartella Excel, e ritorno al YAML.")
 def plan() -> None:
     """Scrive il piano come cartella Excel del piano, e la rilegge come YAML.
 
@@ -29,7 +29,7 @@ def plan() -> None:
     """
 
 
-@plan.command(name="export")
+@plan.command(name="export", short_help="Scrive il piano come cartella Excel del piano.")
 @click.argument("plan_path", metavar="PIANO", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False),
               help="La cartella Excel del piano da scrivere (.xlsx).")
@@ -53,7 +53,7 @@ def export(plan_path: str, output: str, force: bool) -> None:
     click.echo(f"Scritto {output} (impronta del piano {loaded.hash[:12]}…)")
 
 
-@plan.command(name="import")
+@plan.command(name="import", short_help="Legge una cartella Excel del piano e scrive il YAML.")
 @click.argument("workbook", metavar="PIANO.xlsx", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False),
               help="Il piano YAML da scrivere (.yaml o .yml).")

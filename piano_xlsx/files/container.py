@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from piano_xlsx.italian import os_reason
+
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -179,7 +181,7 @@ def receive(path: str | Path) -> Received:
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_SIZE + 1)
     except OSError as exc:
-        return Received(b"", 0, "", ContainerError("FILE_UNREADABLE", exc.strerror or str(exc)))
+        return Received(b"", 0, "", ContainerError("FILE_UNREADABLE", os_reason(exc)))
     received = Received(data, len(data), hashlib.sha256(data).hexdigest())
     if len(data) > MAX_FILE_SIZE:
         limit = f"{MAX_FILE_SIZE:,}".replace(",", ".")
