@@ -351,7 +351,7 @@ class DemoResult:
 def prepare(out_dir: Path, *, force: bool = False) -> None:
     """Use `out_dir` only if it is new, empty, or a previous demo's folder, whose contents are replaced
     only with `force` (OutputExists otherwise). A folder holding anything else is never touched."""
-    from piano_xlsx.atomic import OutputExists
+    from piano_xlsx.atomic import OutputExists, make_dir
 
     if out_dir.exists():
         if not out_dir.is_dir():
@@ -365,7 +365,7 @@ def prepare(out_dir: Path, *, force: bool = False) -> None:
                 shutil.rmtree(child)
             else:
                 child.unlink()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_dir(out_dir)
     (out_dir / MARKER).write_text("Cartella scritta da «piano-xlsx demo»: «piano-xlsx demo --force» la sostituisce.\n",
                                   encoding="utf-8")
 

@@ -97,6 +97,9 @@ MESSAGES: dict[str, str] = {
     "d": "g",  # days, in a progress bar's time left
 }
 
+# texts click hands to `_` through a variable (e.g. `_(extra["required"])`), not as a literal
+THROUGH_VARIABLES = {"required"}
+
 PLURALS: dict[tuple[str, str], tuple[str, str]] = {
     ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"):
         ("Argomento in più non previsto ({args})", "Argomenti in più non previsti ({args})"),
