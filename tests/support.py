@@ -31,13 +31,18 @@ def soffice() -> str:
     return found
 
 
-def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xlsx") -> list[Path]:
-    """Open, recalculate and save each file with LibreOffice headless (one process for all files)."""
+def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xlsx",
+                        infilter: str | None = None) -> list[Path]:
+    """Open, recalculate and save each file with LibreOffice headless (one process for all files).
+
+    `infilter`: how LibreOffice reads the files, e.g. "CSV:59,34,76,1,,1040" (CSV with the given options).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = Path(tempfile.gettempdir()) / f"piano-xlsx-lo-{uuid.uuid4().hex}"
     try:
         filter_name = target
         cmd = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               *([f"--infilter={infilter}"] if infilter else []),
                "--convert-to", filter_name, "--outdir", str(out_dir), *map(str, files)]
         subprocess.run(cmd, check=True, capture_output=True, timeout=600,
                        env={**os.environ, "HOME": str(profile)})
