@@ -7,6 +7,7 @@ never become a formula.
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
-from piano_xlsx.atomic import atomic_path, write_text
+from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.csvfile import DEFAULT_FORMAT, neutralise, write_tables
@@ -140,14 +141,14 @@ _WIDTHS = {"Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 30, "File": 36,
 
 def write_report(result: CollectResult, target: str | Path, *, force: bool = False) -> Path:
     """Write the consolidated workbook atomically; refuse to overwrite unless `force`."""
-    target = Path(target)
-    with atomic_path(target, force=force) as tmp:
-        _write_workbook(result, str(tmp))
-    return target
+    buffer = io.BytesIO()  # built in memory: a full disk is then atomic.py's to report, in Italian
+    _write_workbook(result, buffer)
+    write_bytes(target, buffer.getvalue(), force=force)
+    return Path(target)
 
 
-def _write_workbook(result: CollectResult, path: str) -> None:
-    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                     "strings_to_numbers": False})
     plan = result.loaded.plan
     wb.set_properties({"title": f"Valutazione — {plan_label(plan)}", "author": plan.plan.ente})
