@@ -8,12 +8,12 @@ says where the details were written.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import platform
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -102,5 +102,11 @@ class Group(click.Group):
         return super().main(*args, **kwargs)
 
 
-command = functools.partial(click.command, cls=Command)
-group = functools.partial(click.group, cls=Group)
+def command(name: str | None = None, **attrs: Any) -> Callable[[Callable[..., Any]], Command]:
+    """Declare a command of ours (as click.command)."""
+    return click.command(name, cls=Command, **attrs)
+
+
+def group(name: str | None = None, **attrs: Any) -> Callable[[Callable[..., Any]], Group]:
+    """Declare a group of ours (as click.group)."""
+    return click.group(name, cls=Group, **attrs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
@@ -16,30 +15,24 @@ _SHOWN = {Severity.ERROR: " (mostrati solo gli errori)", Severity.WARNING: " (mo
           Severity.INFO: ""}
 
 
-class SeverityType(click.ParamType):
+SEVERITY_WORDS = {"errore": Severity.ERROR, "error": Severity.ERROR, "avviso": Severity.WARNING,
+                  "warning": Severity.WARNING, "info": Severity.INFO}
+
+
+def _severity(ctx: click.Context, param: click.Parameter, value: str) -> Severity:
     """A severity named in Italian (errore, avviso, info) or as in the JSON (error, warning, info)."""
-
-    name = "gravità"
-    WORDS = {"errore": Severity.ERROR, "error": Severity.ERROR, "avviso": Severity.WARNING,
-             "warning": Severity.WARNING, "info": Severity.INFO}
-
-    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
-        return "[errore|avviso|info]"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Severity:
-        if isinstance(value, Severity):
-            return value
-        try:
-            return self.WORDS[str(value).lower()]
-        except KeyError:
-            self.fail(f"«{value}» non è una gravità: indicare errore, avviso o info.", param, ctx)
+    try:
+        return SEVERITY_WORDS[value.lower()]
+    except KeyError:
+        raise click.BadParameter(f"«{value}» non è una gravità: indicare errore, avviso o info.") from None
 
 
 @command(name="check", short_help="Controlla il piano e ne segnala le incoerenze.")
 @click.argument("plan", metavar="PIANO", type=click.Path(dir_okay=False))
 @click.option("--json", "json_out", metavar="FILE",
               help="Scrive tutti i rilievi in JSON nel FILE («-» per l'uscita standard).")
-@click.option("--severity", "minimum", type=SeverityType(), default="info", show_default=True,
+@click.option("--severity", "minimum", metavar="[errore|avviso|info]", default="info", show_default=True,
+              callback=_severity,
               help="Mostra solo i rilievi di questa gravità o più gravi: «errore» per vedere solo gli errori. "
                    "Il riepilogo li conta tutti; il JSON li contiene tutti.")
 @force_option
