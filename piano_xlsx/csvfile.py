@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from piano_xlsx.atomic import refuse_existing, write_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-Row = Mapping[str, Any]
+Table = tuple[Sequence[str], Sequence[Sequence[Any]]]  # headings, rows of values
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def neutralise(value: Any) -> Any:
 def _cell(value: Any, fmt: CsvFormat) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):  # a cached TRUE/FALSE; as the spreadsheet of each format's users names it
+        return ("VERO" if value else "FALSO") if fmt.decimal == "," else ("TRUE" if value else "FALSE")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
@@ -51,24 +53,29 @@ def _cell(value: Any, fmt: CsvFormat) -> str:
     return str(neutralise(str(value)))
 
 
-def render(rows: Sequence[Row], format_name: str = DEFAULT_FORMAT) -> str:
-    """The table as CSV text: a header row from the first row's keys, then one line per row."""
+def render(headings: Sequence[str], rows: Iterable[Sequence[Any]], format_name: str = DEFAULT_FORMAT) -> str:
+    """A table as CSV text: the headings, then one line per row."""
     fmt = FORMATS[format_name]
     buffer = io.StringIO()
-    if rows:
-        writer = csv.writer(buffer, delimiter=fmt.delimiter, lineterminator="\r\n")
-        writer.writerow(list(rows[0]))
-        for row in rows:
-            writer.writerow([_cell(v, fmt) for v in row.values()])
+    writer = csv.writer(buffer, delimiter=fmt.delimiter, lineterminator="\r\n")
+    if headings:
+        writer.writerow(headings)
+    for row in rows:
+        writer.writerow([_cell(v, fmt) for v in row])
     return ("\ufeff" if fmt.bom else "") + buffer.getvalue()
 
 
-def write_tables(directory: str | Path, tables: Mapping[str, Sequence[Row]], *,
-                 format_name: str = DEFAULT_FORMAT, force: bool = False) -> list[Path]:
+def from_dicts(rows: Sequence[Mapping[str, Any]]) -> Table:
+    """Rows that name their columns, as a table (the headings are the first row's keys)."""
+    return (list(rows[0]) if rows else []), [list(row.values()) for row in rows]
+
+
+def write_tables(directory: str | Path, tables: Mapping[str, Table], *, format_name: str = DEFAULT_FORMAT,
+                 force: bool = False) -> list[Path]:
     """Write one `<name>.csv` per table into `directory`; none is written when one exists and not `force`."""
     directory = Path(directory)
     targets = [directory / f"{name}.csv" for name in tables]
     refuse_existing(targets, force=force)
-    for target, rows in zip(targets, tables.values(), strict=True):
-        write_text(target, render(rows, format_name), force=force)
+    for target, (headings, rows) in zip(targets, tables.values(), strict=True):
+        write_text(target, render(headings, rows, format_name), force=force)
     return targets

@@ -18,7 +18,7 @@ import xlsxwriter
 from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect.inspect import CardReturn
-from piano_xlsx.csvfile import DEFAULT_FORMAT, neutralise, write_tables
+from piano_xlsx.csvfile import DEFAULT_FORMAT, from_dicts, neutralise, write_tables
 from piano_xlsx.findings import Severity, count
 from piano_xlsx.italian import SEVERITY_LABELS
 from piano_xlsx.workbook.computation import is_number
@@ -125,8 +125,8 @@ CSV_NAMES = ("riepilogo", "punteggi", "anomalie", "ricevute")
 def write_csv(result: CollectResult, directory: str | Path, *, format_name: str = DEFAULT_FORMAT,
               force: bool = False) -> list[Path]:
     """The report's four tables as CSV (csvfile.FORMATS: Italian Excel by default)."""
-    tables = dict(zip(CSV_NAMES, (summary_rows(result), score_rows(result), finding_rows(result),
-                                  receipt_rows(result)), strict=True))
+    tables = dict(zip(CSV_NAMES, map(from_dicts, (summary_rows(result), score_rows(result), finding_rows(result),
+                                                  receipt_rows(result))), strict=True))
     return write_tables(directory, tables, format_name=format_name, force=force)
 
 

@@ -9,6 +9,7 @@ import click
 
 from piano_xlsx.commands.app import CannotRun, command
 from piano_xlsx.commands.shared import (
+    csv_format_option,
     emit_json,
     force_option,
     open_plan,
@@ -36,11 +37,14 @@ SIGNATURE = {"valid": "valida", "invalid": "non valida", "absent": "assente"}
               help="Rapporto per i revisori: .xlsx (cartella Excel) o .html (pagina), secondo l'estensione.")
 @click.option("--json", "json_out", metavar="FILE",
               help="Scrive anche il risultato in JSON nel FILE («-» per l'uscita standard).")
+@click.option("--csv", "csv_dir", metavar="CARTELLA", type=click.Path(file_okay=False),
+              help="Scrive anche le tabelle del rapporto in CSV in questa cartella.")
+@csv_format_option
 @click.option("--plan", "plan_path", metavar="PIANO", type=click.Path(dir_okay=False),
               help="Il piano, per un terzo parere: il suo modello Python ricalcola ogni formula delle schede.")
 @force_option
 def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | None, json_out: str | None,
-          plan_path: str | None, force: bool) -> None:
+          csv_dir: str | None, csv_format: str, plan_path: str | None, force: bool) -> None:
     """Riverifica ogni formula delle cartelle restituite (file o cartelle) senza fidarsi del loro contenuto.
 
     Per ogni cella con formula: la formula emessa (dal manifesto firmato),
@@ -60,11 +64,12 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
     """
     from piano_xlsx.audit import audit as run_audit
     from piano_xlsx.audit.report_html import write_html
-    from piano_xlsx.audit.report_xlsx import write_xlsx
+    from piano_xlsx.audit.report_xlsx import CSV_NAMES, write_csv, write_xlsx
     from piano_xlsx.signing import load_public_key
 
     require_suffix(report, REPORT_SUFFIXES, "Il rapporto")
-    refuse_outputs([report, json_out], force=force)
+    csv_files = [Path(csv_dir) / f"{name}.csv" for name in CSV_NAMES] if csv_dir else []
+    refuse_outputs([report, json_out, *csv_files], force=force)
     require_existing(paths)
     public_key = load_public_key(public_key_path) if public_key_path else None
     loaded = open_plan(plan_path) if plan_path else None
@@ -77,6 +82,8 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
         writer(result, report, force=force)
     if json_out:
         emit_json(result.to_json(), json_out, force=force)
+    if csv_dir:
+        write_csv(result, csv_dir, format_name=csv_format, force=force)
     if json_out != "-":
         for file in result.files:
             _print_file(file, verified=public_key is not None)
