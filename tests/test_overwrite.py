@@ -53,6 +53,7 @@ def cases(i: dict[str, Path], out: Path) -> list[tuple[tuple[str, ...], list[str
         (("audit",), [issued, "-o", str(out / "a.html")], out / "a.html", 0),
         (("audit",), [issued, "-o", str(out / "a.xlsx")], out / "a.xlsx", 0),
         (("audit",), [issued, "--json", str(out / "a.json")], out / "a.json", 0),
+        (("audit",), [issued, "--csv", str(out / "acsv")], out / "acsv" / "formule.csv", 0),
         (("plan", "export"), [plan, "-o", str(out / "p.xlsx")], out / "p.xlsx", 0),
         (("plan", "import"), [str(i["planbook"]), "-o", str(out / "p.yaml")], out / "p.yaml", 0),
         (("demo",), ["-o", str(out / "demo"), "--without-libreoffice"], out / "demo" / ".piano-xlsx-demo", 0),
@@ -72,7 +73,7 @@ def test_every_command_that_writes_has_force_and_a_case(tmp_path, inputs):
         assert path in covered, path
 
 
-@pytest.mark.parametrize("index", range(14), ids=lambda n: f"caso-{n}")
+@pytest.mark.parametrize("index", range(15), ids=lambda n: f"caso-{n}")
 def test_an_existing_output_is_kept_without_force(index, tmp_path, inputs):
     path, args, existing, status = cases(inputs, tmp_path)[index]
     existing.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +90,7 @@ def test_an_existing_output_is_kept_without_force(index, tmp_path, inputs):
 
 
 def test_the_number_of_cases_is_the_parametrisation(tmp_path, inputs):
-    assert len(cases(inputs, tmp_path)) == 14
+    assert len(cases(inputs, tmp_path)) == 15
 
 
 def test_keygen_writes_neither_key_when_one_exists(tmp_path):
