@@ -19,8 +19,6 @@ from piano_xlsx.plan.loader import LoadedPlan, PlanError, load_plan
 force_option = click.option("--force", is_flag=True,
                             help="Sovrascrive le uscite che esistono già (senza, il comando si ferma e non scrive "
                                  "nulla).")
-json_option = click.option("--json", "json_out", metavar="FILE",
-                           help="Scrive anche il risultato in JSON nel FILE («-» per l'uscita standard).")
 public_key_option = click.option("--public-key", "public_key_path", metavar="CHIAVE",
                                  type=click.Path(dir_okay=False),
                                  help="Chiave pubblica che verifica la firma dei manifesti (piano-xlsx-pubblica.pem).")
