@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from piano_xlsx.italian import os_reason
+from piano_xlsx.italian import os_problem
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -56,7 +56,7 @@ def make_dir(directory: str | Path) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputUnwritable(f"Impossibile creare la cartella «{directory}»: {os_reason(exc)}.") from None
+        raise OutputUnwritable(os_problem(exc, "creare la cartella", directory)) from None
     return directory
 
 
@@ -83,7 +83,7 @@ def atomic_path(target: str | Path, *, force: bool = False, mode: int | None = N
             refuse_existing([target], force=False)
         os.replace(tmp, target)
     except OSError as exc:
-        raise OutputUnwritable(f"Impossibile scrivere «{target}»: {os_reason(exc)}.") from None
+        raise OutputUnwritable(os_problem(exc, "scrivere", target)) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(FileNotFoundError):

@@ -56,6 +56,30 @@ _WINDOWS_REASONS = {5: "permesso negato", 32: "il file è aperto in un altro pro
                     112: "spazio su disco esaurito"}
 
 
+_ADVICE = {
+    errno.EACCES: "Se il file è aperto in un altro programma (ad esempio Excel) chiuderlo; altrimenti scegliere "
+                  "una cartella in cui si può scrivere.",
+    errno.EPERM: "Scegliere una cartella in cui si può scrivere.",
+    errno.EROFS: "Scegliere una cartella su un disco in cui si può scrivere.",
+    errno.ENOSPC: "Liberare spazio sul disco o scegliere una cartella su un altro disco.",
+    errno.EDQUOT: "Liberare spazio sul disco o scegliere una cartella su un altro disco.",
+    errno.EFBIG: "Scegliere una cartella su un altro disco.",
+    errno.ENOENT: "Verificare il percorso (il disco o la cartella di rete sono collegati?).",
+    errno.ENOTDIR: "Verificare il percorso: una sua parte è un file.",
+    errno.EBUSY: "Chiudere il file nell'altro programma e riprovare.",
+    errno.ETXTBSY: "Chiudere il file nell'altro programma e riprovare.",
+}
+_WINDOWS_ADVICE = {32: _ADVICE[errno.EBUSY], 33: _ADVICE[errno.EBUSY], 112: _ADVICE[errno.ENOSPC]}
+
+
+def os_advice(exc: OSError) -> str:
+    """What the user can do about it: a sentence, or '' when there is nothing to say."""
+    winerror = getattr(exc, "winerror", None)
+    if winerror in _WINDOWS_ADVICE:
+        return _WINDOWS_ADVICE[winerror]
+    return _ADVICE.get(exc.errno or 0, "")
+
+
 def os_reason(exc: OSError) -> str:
     """Why a file operation failed, in Italian (the system's own text is in the system's language)."""
     winerror = getattr(exc, "winerror", None)
@@ -64,8 +88,8 @@ def os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno or 0, f"errore di sistema n. {exc.errno}" if exc.errno else "errore di sistema")
 
 
-def os_problem(exc: OSError, action: str = "usare") -> str:
-    """'Impossibile scrivere «x/y.xlsx»: permesso negato.'"""
-    name = exc.filename if exc.filename is not None else ""
+def os_problem(exc: OSError, action: str = "usare", path: object = None) -> str:
+    """'Impossibile scrivere «x/y.xlsx»: permesso negato. Scegliere …' (`path`: default, the one the system names)."""
+    name = path if path is not None else (exc.filename if exc.filename is not None else "")
     where = f" «{name}»" if name != "" else ""
-    return f"Impossibile {action}{where}: {os_reason(exc)}."
+    return " ".join(filter(None, (f"Impossibile {action}{where}: {os_reason(exc)}.", os_advice(exc))))

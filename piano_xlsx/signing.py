@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from piano_xlsx.atomic import make_dir, refuse_existing, write_bytes
-from piano_xlsx.italian import os_reason
+from piano_xlsx.italian import os_problem
 
 PRIVATE_NAME = "piano-xlsx-privata.pem"
 PUBLIC_NAME = "piano-xlsx-pubblica.pem"
@@ -66,7 +66,7 @@ def _read_key(path: str | Path, kind: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise KeyFileError(f"Impossibile leggere la chiave {kind} «{path}»: {os_reason(exc)}.") from None
+        raise KeyFileError(os_problem(exc, f"leggere la chiave {kind}", path)) from None
 
 
 def _not_a_key(path: str | Path, data: bytes, kind: str) -> str:
