@@ -68,9 +68,9 @@ def atomic_path(target: str | Path, *, force: bool = False, mode: int | None = N
     permissions (default: the usual ones, as the umask says).
     """
     target = Path(target)
-    refuse_existing([target], force=force)
     if target.is_dir():
         raise OutputUnwritable(f"Impossibile scrivere «{target}»: è una cartella, non un file.")
+    refuse_existing([target], force=force)
     make_dir(target.parent)
     tmp: Path | None = None
     try:
@@ -95,5 +95,5 @@ def write_bytes(target: str | Path, data: bytes, *, force: bool = False, mode: i
         tmp.write_bytes(data)
 
 
-def write_text(target: str | Path, text: str, *, force: bool = False, encoding: str = "utf-8") -> None:
-    write_bytes(target, text.encode(encoding), force=force)
+def write_text(target: str | Path, text: str, *, force: bool = False) -> None:
+    write_bytes(target, text.encode("utf-8"), force=force)
