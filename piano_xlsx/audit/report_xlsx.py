@@ -8,6 +8,7 @@ wrapped texts, since LibreOffice does not fit them when it opens the file.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ class Table:
 
     name: str  # the sheet's name
     csv_name: str  # the CSV file's name, without .csv
-    columns: list[tuple[str, float]]  # heading, width
+    columns: Sequence[tuple[str, float]]  # heading, width
     rows: list[tuple[list[Any], dict[int, str]]] = field(default_factory=list)  # values, styles by column
     lines: list[tuple[str, str]] = field(default_factory=list)  # (text, style) above the table
     when_empty: str = ""  # a note under the headings when there is no row
@@ -131,7 +132,7 @@ class _Sheet:
         self.ws.write_string(self.row, 0, text, self.f[style])
         self.row += 1
 
-    def headings(self, columns: list[tuple[str, float]]) -> None:
+    def headings(self, columns: Sequence[tuple[str, float]]) -> None:
         self.widths = [w for _, w in columns]
         self.first_table_row = self.row
         for col, (heading, width) in enumerate(columns):
