@@ -10,6 +10,7 @@ from piano_xlsx.audit.result import HiddenSheet
 from piano_xlsx.findings import Finding, Severity, finding
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import SheetData, Validation, WorkbookData, split_address
+from piano_xlsx.workbook.lists import is_range_source, range_source_change
 
 PEEK_CELLS = 8  # non-empty cells shown of a hidden sheet
 
@@ -31,7 +32,7 @@ def check_workbook(book: WorkbookData, issued: Issued, name: str, add: Add, *, h
             if sheet.state == "visible":
                 add(finding("MANIFEST_VISIBLE", file=name, sheet=sheet.name, state="visibile"))
             continue
-        if sheet.state != "visible":
+        if sheet.state != "visible" and issued.sheets.get(sheet.name) != "lists":  # the list sheet is issued hidden
             add(finding("SHEET_HIDDEN", file=name, sheet=sheet.name, state=_state_word(sheet.state)))
             hidden.append(peek(sheet))
     if has_manifest:
@@ -121,7 +122,11 @@ def validation_change(found: Validation, vtype: str, allowed: str) -> str | None
     """Italian description of how a validation differs from the one issued (None when it does not)."""
     if found.type != vtype:
         return f"tipo cambiato da «{vtype}» a «{found.type}»"
-    if vtype == "list":
+    if vtype == "list" and is_range_source(allowed):
+        change = range_source_change(allowed, found.formula1)
+        if change:
+            return change
+    elif vtype == "list":
         want = [p.strip() for p in allowed.split(",")]
         have = list_values(found.formula1)
         if not (found.formula1 or "").strip().startswith('"'):

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.collect.expected import Expected
 from piano_xlsx.files.container import ContainerError, receive, refusal, sniff
 from piano_xlsx.findings import Finding, Severity, finding
-from piano_xlsx.plan.resolve import MANIFEST_SHEET, NEUTRALISED
+from piano_xlsx.plan.resolve import LISTS_SHEET, MANIFEST_SHEET, NEUTRALISED
 from piano_xlsx.reader.xlsx import CellData, SheetData, WorkbookData, read_workbook, split_address
 from piano_xlsx.workbook.computation import (
     CardResult,
@@ -28,7 +28,9 @@ from piano_xlsx.workbook.computation import (
     item_status,
     values_equal,
 )
+from piano_xlsx.workbook.content import scale_text
 from piano_xlsx.workbook.layout import STATUS_GATE_FAILED, STATUS_INVALID, STATUS_MISSING, CardLayout
+from piano_xlsx.workbook.lists import is_range_source, range_source_change
 from piano_xlsx.workbook.manifest import (
     ManifestError,
     content_hash,
@@ -226,8 +228,8 @@ def _check_structure(book: WorkbookData, name: str, manifest: dict[str, Any] | N
     extra = sorted(n for n in book.defined_names if not n.startswith("_xlnm.") and n not in issued)
     if extra:
         add(finding("DEFINED_NAME_CHANGED", file=name, detail=", ".join(extra)[:300]))
-    for sheet in book.sheets.values():
-        if sheet.name != MANIFEST_SHEET and sheet.state != "visible":
+    for sheet in book.sheets.values():  # the list sheet is issued hidden (Gnumeric shows it): its cells are checked
+        if sheet.name not in (MANIFEST_SHEET, LISTS_SHEET) and sheet.state != "visible":
             add(finding("SHEET_HIDDEN", file=name, sheet=sheet.name, state=sheet.state))
 
 
@@ -288,6 +290,15 @@ def _list_values(formula1: str | None) -> set[str]:
     return {part.strip().casefold() for part in text.split(",") if part.strip()}
 
 
+def _list_change(allowed: str, formula1: str | None) -> str | None:
+    """How a list validation differs from the one issued: an inline list, or a range of the list sheet."""
+    if is_range_source(allowed):
+        return range_source_change(allowed, formula1)
+    if _list_values(formula1) != {p.casefold() for p in allowed.split(",")}:
+        return f"valori ammessi cambiati da «{allowed}» a «{(formula1 or '').strip(chr(34))}»"
+    return None
+
+
 def _check_validations(sheet: SheetData, manifest: dict[str, Any] | None, layout: CardLayout, name: str,
                        add: Any) -> None:
     issued = (manifest or {}).get("validations", {}).get(layout.sheet)
@@ -314,9 +325,8 @@ def _check_validations(sheet: SheetData, manifest: dict[str, Any] | None, layout
         if v.type != vtype:
             add(finding("VALIDATION_CHANGED", file=name, sheet=sheet.name, cell=address,
                         detail=f"tipo cambiato da {vtype} a {v.type}"))
-        elif vtype == "list" and _list_values(v.formula1) != {p.casefold() for p in allowed.split(",")}:
-            add(finding("VALIDATION_CHANGED", file=name, sheet=sheet.name, cell=address,
-                        detail=f"valori ammessi cambiati da «{allowed}» a «{(v.formula1 or '').strip(chr(34))}»"))
+        elif vtype == "list" and (change := _list_change(allowed, v.formula1)):
+            add(finding("VALIDATION_CHANGED", file=name, sheet=sheet.name, cell=address, detail=change))
         elif not v.show_error or v.error_style != "stop":
             add(finding("VALIDATION_CHANGED", file=name, sheet=sheet.name, cell=address,
                         detail="il messaggio di errore bloccante è stato disattivato"))
@@ -439,7 +449,7 @@ def _read_card(sheet: SheetData, layout: CardLayout, name: str, add: Any) -> Car
         add(finding("DATE_MISSING", file=name, sheet=sheet.name, cell=layout.header_cell("date"), detail=detail))
     scores: dict[str, Value] = {}
     notes: dict[str, str | None] = {}
-    scale = "/".join(f"{v:g}" for v in layout.card.scale.numbers())
+    scale = scale_text(layout.card.scale.numbers())
     for item in layout.items:
         cell = cells.get(item.cell("score"))
         value = cell.value if cell is not None else None
