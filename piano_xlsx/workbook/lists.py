@@ -256,6 +256,8 @@ def _column(sheet: ListSheet, column: int, heading: str, values: Sequence[str | 
             sheet.entries[f"{letter}{row}"] = (value, style if not isinstance(value, str) else "text")
     sheet.widths[letter] = width
     last = FIRST_ROW + len(values) - 1
+    if last == FIRST_ROW:  # one cell: Gnumeric would rewrite A3:A3 as A3
+        return f"{LISTS_SHEET}!${letter}${FIRST_ROW}"
     return f"{LISTS_SHEET}!${letter}${FIRST_ROW}:${letter}${last}"
 
 
