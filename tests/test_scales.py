@@ -28,6 +28,7 @@ from piano_xlsx.plan.model import Band
 from piano_xlsx.plan.resolve import LISTS_SHEET, NEUTRALISED, resolve_cards
 from piano_xlsx.signing import load_private_key, load_public_key
 from piano_xlsx.workbook import content
+from piano_xlsx.workbook.computation import band_region
 from piano_xlsx.workbook.layout import LABEL_COL, LEGEND_ROW
 from piano_xlsx.workbook.lists import (
     BAND_OUTSIDE,
@@ -71,9 +72,9 @@ def test_the_band_table_gives_every_value_the_band_the_plan_gives_it(name: str) 
     values = {x + d for x in table.edges for d in (-1, -1e-9, 0, 1e-9, 0.25, 1)}
     values |= {rng.uniform(-20, 120) for _ in range(500)} | {-1e9, 1e9}
     for value in sorted(values):
-        assert table.band_at[table.region(value)] == band_index(bands, value), (name, value)
+        assert table.band_at[band_region(table, value)] == band_index(bands, value), (name, value)
     if name == "gaps":
-        assert table.band_at[table.region(40.5)] == 0  # a gap keeps its meaning: outside every band
+        assert table.band_at[band_region(table, 40.5)] == 0  # a gap keeps its meaning: outside every band
 
 
 def test_the_list_sheet_holds_each_band_set_as_its_table() -> None:

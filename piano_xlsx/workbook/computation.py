@@ -30,7 +30,7 @@ from piano_xlsx.workbook.layout import (
     ItemRows,
     col,
 )
-from piano_xlsx.workbook.lists import BAND_OUTSIDE, BandRanges, ListSheet, band_table
+from piano_xlsx.workbook.lists import BAND_OUTSIDE, BandRanges, BandTable, ListSheet, band_table
 
 Value = float | int | str | bool | dt.datetime | None
 
@@ -91,8 +91,13 @@ def _factor_formula(weight_total: str, weight_range: str, status_range: str) -> 
 
 
 def band_region_expr(table: BandRanges, ref: str) -> str:
-    """The 0-based region of `ref` in a band table (`BandTable.region`): edges below it plus edges at or below it."""
+    """The 0-based region of `ref` in a band table (lists.BandTable): edges below it plus edges at or below it."""
     return f"SUMPRODUCT(({table.edges}<{ref})+({table.edges}<={ref}))"
+
+
+def band_region(table: BandTable, value: float) -> int:
+    """`band_region_expr` in Python."""
+    return sum(1 for p in table.edges if p < value) + sum(1 for p in table.edges if p <= value)
 
 
 def band_formulas(table: BandRanges, ref: str) -> tuple[str, str]:
@@ -296,7 +301,7 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
     if "band" in layout.totals:
         bands = card.bands
         table = band_table(bands)  # as the formula: the value's region, then the band the table gives it
-        index = table.band_at[table.region(rounded if rounded is not None else total)]
+        index = table.band_at[band_region(table, rounded if rounded is not None else total)]
         if missing + invalid > 0:
             band, cells[t("band")], cells[t("percent")] = "", "", ""
         elif gates_failed:

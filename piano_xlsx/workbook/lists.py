@@ -183,17 +183,14 @@ class BandTable:
     p2, exactly p2, …, above pn.
 
     A value's region is (edges below it) + (edges at or below it), which SUMPRODUCT counts in one formula in
-    every engine; a band holds a whole region or none of it, so a table of 2n+1 rows replaces any chain of
-    comparisons, with inclusive and exclusive edges and gaps kept as the plan states them.
+    every engine (computation.band_region_expr, and its twin band_region); a band holds a whole region or none
+    of it, so a table of 2n+1 rows replaces any chain of comparisons, with inclusive and exclusive edges and
+    gaps kept as the plan states them.
     """
 
     edges: tuple[float, ...]  # ascending, never empty
     band_at: tuple[int, ...]  # per region: 1-based band index, 0 outside every band
     descriptions: tuple[str, ...]  # per region, for whoever reads the sheet
-
-    def region(self, value: float) -> int:
-        """The 0-based region of a value: what the formula's SUMPRODUCT gives."""
-        return sum(1 for p in self.edges if p < value) + sum(1 for p in self.edges if p <= value)
 
 
 def _band_key(band: Band) -> tuple[object, ...]:
@@ -209,7 +206,8 @@ def _band_table(keys: tuple[tuple[object, ...], ...]) -> BandTable:
     bands = [Band(label="", min=lo, min_inclusive=lo_in, max=hi, max_inclusive=hi_in, percent=0)  # type: ignore
              for lo, lo_in, hi, hi_in in keys]
     edges = sorted({float(e) for b in bands for e in (b.min, b.max) if e is not None}) or [0.0]
-    probes, descriptions = [edges[0] - 1], [f"meno di {show(edges[0])}"]
+    # one value inside each region tells which band holds the whole region
+    probes, descriptions = [edges[0] - 1 - abs(edges[0])], [f"meno di {show(edges[0])}"]
     for k, edge in enumerate(edges):
         probes.append(edge)
         descriptions.append(f"esattamente {show(edge)}")
@@ -217,7 +215,7 @@ def _band_table(keys: tuple[tuple[object, ...], ...]) -> BandTable:
             probes.append((edge + edges[k + 1]) / 2)
             descriptions.append(f"più di {show(edge)} e meno di {show(edges[k + 1])}")
         else:
-            probes.append(edge + 1)
+            probes.append(edge + 1 + abs(edge))
             descriptions.append(f"più di {show(edge)}")
     return BandTable(tuple(edges), tuple(band_index(bands, p) for p in probes), tuple(descriptions))
 

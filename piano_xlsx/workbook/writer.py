@@ -198,9 +198,10 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     _finish_sheet(summary, plan, password, last_row=summary_row(len(layouts) - 1), last_col=SUMMARY_COLUMNS[-1][0],
                   repeat_row=SUMMARY_HEADER_ROW)
 
-    sheets = [{"name": INSTRUCTIONS_SHEET, "role": "instructions", "card": None},
-              *({"name": lay.sheet, "role": "card", "card": lay.card.id} for lay in layouts),
-              {"name": SUMMARY_SHEET, "role": "summary", "card": None}]
+    sheets: list[dict[str, Any]] = [
+        {"name": INSTRUCTIONS_SHEET, "role": "instructions", "card": None},
+        *({"name": lay.sheet, "role": "card", "card": lay.card.id} for lay in layouts),
+        {"name": SUMMARY_SHEET, "role": "summary", "card": None}]
     if LISTS_SHEET in issued_cells:
         _write_lists(wb.add_worksheet(LISTS_SHEET), plan, lists, issued_cells[LISTS_SHEET], formats, password)
         sheets.append({"name": LISTS_SHEET, "role": "lists", "card": None})

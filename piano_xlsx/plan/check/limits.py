@@ -17,7 +17,7 @@ def check_limits(ctx: _Context) -> Iterator[Finding]:
 
     A long scale of constant step is said in full ("da 0 a 100 con passo 0,5") and is not reported.
     """
-    index = {}
+    index: dict[str, int] = {}
     for position, scale in enumerate(ctx.plan.scales):
         index.setdefault(scale.id, position)  # on a repeated id the first counts, as in resolve
     reported: set[str] = set()
