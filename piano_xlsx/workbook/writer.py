@@ -171,7 +171,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
                        "comments": "Generato da piano-xlsx"})
-    percents = [float(b.percent) for lay in layouts for b in lay.card.bands]
+    percents = [float(b.percent) for bandset in plan.bands for b in bandset.bands]  # the list sheet has them all
     formats = _Formats(wb, "0%" if all(p.is_integer() for p in percents) else "0.0#%")
     empty = wb.add_format({"bg_color": EMPTY_FILL})
     invalid = wb.add_format({"bg_color": INVALID_FILL, "font_color": "#9C0006", "bold": True})
