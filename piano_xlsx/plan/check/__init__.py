@@ -17,6 +17,7 @@ from piano_xlsx.plan.check import (
     choices,
     content,
     levels,
+    limits,
     numbering,
     period,
     references,
@@ -48,6 +49,7 @@ CHECKS: list[Check] = [
     sheets.check_sheet_names,
     choices.check_choices,
     period.check_period,
+    limits.check_limits,
 ]
 
 
