@@ -31,6 +31,7 @@ RATIO_FLOOR = 4 * 1024 * 1024
 # The central directory is read whole by zipfile before any entry count can be checked: its size is checked first.
 MAX_DIRECTORY = 4 * 1024 * 1024
 # Excel and LibreOffice store or deflate; zipfile inflates bzip2 and lzma entries without any bound on the output.
+KINDS = ("xlsx", "xlsm", "xlsb", "ods", "xls", "encrypted", "other")  # what `sniff` can tell a file is
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 
 
