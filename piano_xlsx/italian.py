@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from piano_xlsx.findings import Finding, Severity, count
 
 SEVERITY_LABELS = {Severity.ERROR: "Errore", Severity.WARNING: "Avviso", Severity.INFO: "Info"}
+SEVERITY_WORDS = {sev.value: label for sev, label in SEVERITY_LABELS.items()}  # by the severity's name
 _SEVERITY_COUNTS = {Severity.ERROR: ("errore", "errori"), Severity.WARNING: ("avviso", "avvisi"),
                     Severity.INFO: ("info", "info")}
 

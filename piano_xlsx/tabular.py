@@ -89,16 +89,18 @@ def _series(column: Column, values: list[Any], categories: Sequence[str] | None)
 
 
 def to_rows(data: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame's rows as plain dictionaries, with None for every missing value (for writers that take rows)."""
+    """A frame's rows as plain dictionaries of Python values, None for every missing one (for writers of rows)."""
+    import numpy as np
     import pandas as pd
 
+    def plain(value: Any) -> Any:
+        if value is None or (not isinstance(value, (str, tuple, list)) and bool(pd.isna(value))):
+            return None
+        return value.item() if isinstance(value, np.generic) else value
+
     columns = list(data.columns)
-    return [{name: (None if _missing(value, pd) else value) for name, value in zip(columns, row, strict=True)}
+    return [{name: plain(value) for name, value in zip(columns, row, strict=True)}
             for row in data.itertuples(index=False, name=None)]
-
-
-def _missing(value: Any, pd: Any) -> bool:
-    return value is None or (not isinstance(value, (str, tuple, list)) and bool(pd.isna(value)))
 
 
 def exact(value: float | int | None) -> Decimal | None:

@@ -4,10 +4,12 @@ RFC 4180 with dot decimals, gives them too."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from support import EXAMPLE_PLAN, libreoffice_convert
@@ -128,10 +130,21 @@ def tables_of_the_report(report: Path) -> list[tuple[str, int, bool]]:
 def test_csv_text_details():
     headings = ["Testo", "Numero", "Intero", "Vuoto", "Virgolette"]
     rows = [["=1+1", 2.5, 3, None, 'a "b"; c']]
-    assert render(headings, rows) == ('\ufeffTesto;Numero;Intero;Vuoto;Virgolette\r\n'
-                                      '\'=1+1;2,5;3;;"a ""b""; c"\r\n')
-    assert render(headings, rows, "rfc4180") == ('Testo,Numero,Intero,Vuoto,Virgolette\r\n'
-                                                 '\'=1+1,2.5,3,,"a ""b""; c"\r\n')
-    assert render(["Vuota"], []) == "\ufeffVuota\r\n"  # an empty table keeps its headings
-    assert render(["Vero", "Falso"], [[True, False]]) == "\ufeffVero;Falso\r\nVERO;FALSO\r\n"
-    assert render(["Vero"], [[True]], "rfc4180") == "Vero\r\nTRUE\r\n"
+    assert render((headings, rows)) == ('\ufeffTesto;Numero;Intero;Vuoto;Virgolette\r\n'
+                                        '\'=1+1;2,5;3;;"a ""b""; c"\r\n')
+    assert render((headings, rows), "rfc4180") == ('Testo,Numero,Intero,Vuoto,Virgolette\r\n'
+                                                   '\'=1+1,2.5,3,,"a ""b""; c"\r\n')
+    assert render((["Vuota"], [])) == "\ufeffVuota\r\n"  # an empty table keeps its headings
+    assert render((["Vero", "Falso"], [[True, False]])) == "\ufeffVero;Falso\r\nVERO;FALSO\r\n"
+    assert render((["Vero"], [[True]]), "rfc4180") == "Vero\r\nTRUE\r\n"
+
+
+def test_csv_of_a_frame_keeps_its_types():
+    """The report's DataFrames: pandas writes the numeric columns with the format's decimal mark; texts,
+    categories and amounts are written as the format wants them; a missing value is an empty field."""
+    data = pd.DataFrame({"Numero": pd.array([2.5, None], dtype="Float64"), "Intero": pd.array([3, None], dtype="Int64"),
+                         "Testo": pd.array(["=1", None], dtype="string"), "Importo": [Decimal("1234.10"), None],
+                         "Stato": pd.Categorical(["-a", None]), "Vero": pd.array([True, None], dtype="boolean")})
+    assert render(data) == "\ufeffNumero;Intero;Testo;Importo;Stato;Vero\r\n2,5;3;'=1;1234,10;'-a;VERO\r\n;;;;;\r\n"
+    assert render(data, "rfc4180") == ("Numero,Intero,Testo,Importo,Stato,Vero\r\n"
+                                       "2.5,3,'=1,1234.10,'-a,TRUE\r\n,,,,,\r\n")

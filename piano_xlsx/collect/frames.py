@@ -98,7 +98,7 @@ def band_labels(result: CollectResult) -> list[str]:
     return list(dict.fromkeys([*labels, BAND_EXCLUDED, BAND_OUTSIDE]))
 
 
-def _final(status: st.CardStatus) -> dict[str, Any]:
+def final_values(status: st.CardStatus) -> dict[str, Any]:
     """Band, percentage and bonus of the return that counts, where they may be shown as the card's (else None)."""
     r = status.card.result if status.card is not None and status.final else None
     return {"band": (r.band or None) if r else None, "percent": r.percent if r else None,
@@ -127,7 +127,7 @@ def cards_frame(result: CollectResult) -> pd.DataFrame:
         plan = card_row(layout.card)
         card = status.card
         r = card.result if card is not None else None
-        final = _final(status)
+        final = final_values(status)
         rows.append({**{name: plan[name] for name in _PLAN_PART},
                      "status": status.status, "status_text": status.text, "total": r.total if r else None,
                      "max": layout.card.maximum, "band": final["band"], "percent": final["percent"],

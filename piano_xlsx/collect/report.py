@@ -10,95 +10,99 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import xlsxwriter
 
 from piano_xlsx.atomic import write_bytes, write_text
-from piano_xlsx.collect import CollectResult
+from piano_xlsx.collect import CollectResult, frames
 from piano_xlsx.collect import status as st
 from piano_xlsx.collect.inspect import CardReturn
-from piano_xlsx.csvfile import DEFAULT_FORMAT, from_dicts, neutralise, write_tables
+from piano_xlsx.csvfile import DEFAULT_FORMAT, neutralise, write_tables
 from piano_xlsx.findings import Severity, count
-from piano_xlsx.italian import SEVERITY_LABELS
+from piano_xlsx.italian import SEVERITY_LABELS, SEVERITY_WORDS
+from piano_xlsx.plan.frames import card_row
+from piano_xlsx.tabular import to_rows
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
+from piano_xlsx.workbook.layout import STATUS_OK
 from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, wrapped_lines
 
 __all__ = ["neutralise", "to_json", "write_csv", "write_json", "write_report"]
 
-# ------------------------------------------------------------------ rows, shared by every output
+# ------------------------------------------------------------------ the report's tables, from the frames
+
+_KINDS = {"xlsx": "Excel .xlsx", "xlsm": "Excel con macro", "xlsb": "Excel binario", "ods": "OpenDocument",
+          "xls": "Excel 97-2003", "encrypted": "Cifrato", "other": "Non riconosciuto"}
 
 
-def _evaluatee(result: CollectResult, card_id: str) -> tuple[str, str]:
-    card = result.expected.layouts[card_id].card
-    name = card.evaluatee.name if card.evaluatee else card.card.evaluatee
-    return name, card.sector.title if card.sector else ""
+@dataclass
+class Tables:
+    """The report's four tables (Italian headings), each made from one of collect's frames (collect/frames.py)."""
+
+    summary: pd.DataFrame  # «Riepilogo»: one row per card
+    scores: pd.DataFrame  # «Punteggi»: one row per item of the returns that count
+    findings: pd.DataFrame  # «Anomalie»
+    receipts: pd.DataFrame  # «Ricevute»: every file found
+    cards: pd.DataFrame  # the frames they come from, for the sheet's colours and the charts
+    items: pd.DataFrame
+
+    @classmethod
+    def of(cls, result: CollectResult) -> Tables:
+        cards, items = frames.cards_frame(result), frames.items_frame(result)
+        return cls(summary_table(cards), score_table(items), finding_table(frames.findings_frame(result)),
+                   receipt_table(frames.files_frame(result)), cards, items)
 
 
-def _final(status: st.CardStatus) -> dict[str, Any]:
-    """Band, percentage and bonus of the return that counts, where they may be shown as the card's (else None)."""
-    r = status.card.result if status.card is not None and status.final else None
-    return {"band": (r.band or None) if r else None, "percent": r.percent if r else None,
-            "bonus": r.bonus if r else None}
+def _blank(column: pd.Series) -> pd.Series:
+    return column.astype(object).where(column.notna(), "")
 
 
-def summary_rows(result: CollectResult) -> list[dict[str, Any]]:
-    rows = []
-    for status in result.consolidated.statuses:
-        layout = result.expected.layouts[status.card_id]
-        name, sector = _evaluatee(result, status.card_id)
-        card, final = status.card, _final(status)
-        rows.append({"Scheda": layout.card.card.title, "Valutato": name, "Settore": sector,
-                     "Massimo": layout.card.maximum, "Punteggio": card.result.total if card else None,
-                     "Fascia": final["band"], "Percentuale": final["percent"], "Premio": final["bonus"],
-                     "Stato": status.text, "Errori": status.errors, "Avvisi": status.warnings,
-                     "File": "; ".join(status.files), "Foglio": card.sheet if card else ""})
-    return rows
+def summary_table(cards: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Scheda": cards["title"], "Valutato": cards["evaluatee"], "Settore": _blank(cards["sector"]),
+        "Massimo": cards["max"], "Punteggio": cards["total"], "Fascia": cards["band"],
+        "Percentuale": cards["percent"], "Premio": cards["bonus"], "Stato": cards["status_text"],
+        "Errori": cards["errors"], "Avvisi": cards["warnings"], "File": cards["files"].map("; ".join),
+        "Foglio": _blank(cards["sheet"])})
 
 
-def score_rows(result: CollectResult) -> list[dict[str, Any]]:
-    rows = []
-    for status in result.consolidated.statuses:
-        card = status.card
-        if card is None:
-            continue
-        layout = result.expected.layouts[card.card_id]
-        name, _ = _evaluatee(result, card.card_id)
-        by_id = {i.item.id: i for i in layout.items}
-        for item in card.result.items:
-            resolved = by_id[item.id].item
-            rows.append({"Scheda": layout.card.card.title, "Valutato": name, "Obiettivo": item.id,
-                         "N.": resolved.number, "Titolo": resolved.title,
-                         "Peso": None if resolved.gate else item.weight, "Valutazione": item.score,
-                         "Punti": item.points, "Esito": item.status, "Note": item.note or "",
-                         "Stato della scheda": status.label})
-    return rows
+def score_table(items: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Scheda": items["title"], "Valutato": items["evaluatee"], "Obiettivo": items["item"], "N.": items["number"],
+        "Titolo": items["item_title"], "Peso": items["weight"].mask(items["gate"].astype(bool)),
+        "Valutazione": items["score"], "Punti": items["points"], "Esito": items["status"],
+        "Note": _blank(items["note"]), "Stato della scheda": items["card_status"].map(st.LABELS)})
 
 
-def finding_rows(result: CollectResult) -> list[dict[str, Any]]:
-    return [{"Gravità": SEVERITY_LABELS[f.severity], "Codice": f.code, "File": f.file or "", "Foglio": f.sheet or "",
-             "Cella": f.cell or "", "Messaggio": f.message, "Cosa fare": f.hint} for f in result.findings]
+def finding_table(findings: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Gravità": findings["severity"].map(SEVERITY_WORDS), "Codice": findings["code"],
+        "File": _blank(findings["file"]), "Foglio": _blank(findings["sheet"]), "Cella": _blank(findings["cell"]),
+        "Messaggio": findings["message"], "Cosa fare": findings["hint"]})
 
 
-def _modified(timestamp: float | None) -> str:
-    return dt.datetime.fromtimestamp(timestamp).strftime("%d/%m/%Y %H:%M:%S") if timestamp is not None else ""
+def _modified(timestamp: Any) -> str:
+    """Local time, as the office's computer shows the file's date."""
+    return "" if pd.isna(timestamp) else dt.datetime.fromtimestamp(timestamp.timestamp()).strftime(
+        "%d/%m/%Y %H:%M:%S")
 
 
-def receipt_rows(result: CollectResult) -> list[dict[str, Any]]:
+def receipt_table(files: pd.DataFrame) -> pd.DataFrame:
     """Every file found, by path: those read, and those left out unopened (no hash: they were not read)."""
-    kinds = {"xlsx": "Excel .xlsx", "xlsm": "Excel con macro", "xlsb": "Excel binario", "ods": "OpenDocument",
-             "xls": "Excel 97-2003", "encrypted": "Cifrato", "other": "Non riconosciuto", "": "Non letto"}
-    rows: list[dict[str, Any]] = [
-        {"File": r.path, "SHA-256": r.sha256, "Dimensione (byte)": r.size, "Modificato": _modified(r.modified),
-         "Formato": kinds.get(r.kind, r.kind), "Stato": "OK" if r.status == "ok" else "Errori",
-         "Schede": ", ".join(c.card_id for c in r.cards)} for r in result.files]
-    rows += [{"File": str(s.path), "SHA-256": "", "Dimensione (byte)": None, "Modificato": "",
-              "Formato": "Non considerato", "Stato": f"Non considerato: {s.reason}", "Schede": ""}
-             for s in result.skipped]
-    return sorted(rows, key=lambda row: row["File"])
+    ignored = files["ignored"].notna()
+    return pd.DataFrame({
+        "File": files["path"], "SHA-256": _blank(files["sha256"]), "Dimensione (byte)": files["size"],
+        "Modificato": files["modified"].map(_modified),
+        "Formato": files["kind"].astype(object).map(_KINDS).where(files["kind"].notna(), "Non letto")
+        .where(~ignored, "Non considerato"),
+        "Stato": files["status"].map({"ok": "OK", "error": "Errori"}).astype(object)
+        .where(~ignored, "Non considerato: " + files["ignored"].astype(object).fillna("")),
+        "Schede": files["cards"].map(", ".join)})
 
 
 def summary_text(result: CollectResult) -> str:
@@ -119,9 +123,9 @@ def _json_card(result: CollectResult, status: st.CardStatus) -> dict[str, Any]:
     r = card.result if card is not None else None
     return {
         "card": status.card_id, "title": layout.card.card.title,
-        "evaluatee": _evaluatee(result, status.card_id)[0], "file": card.file if card else None,
+        "evaluatee": card_row(layout.card)["evaluatee"], "file": card.file if card else None,
         "sheet": card.sheet if card else None, "total": r.total if r else None, "max": layout.card.maximum,
-        **_final(status), "complete": r.complete if r else False,
+        **frames.final_values(status), "complete": r.complete if r else False,
         "status": status.status, "status_text": status.text, "files": list(status.files),
         "errors": status.errors, "warnings": status.warnings,
         "evaluator": card.evaluator if card else None, "date": card.date if card else None,
@@ -167,8 +171,8 @@ CSV_NAMES = ("riepilogo", "punteggi", "anomalie", "ricevute")
 def write_csv(result: CollectResult, directory: str | Path, *, format_name: str = DEFAULT_FORMAT,
               force: bool = False) -> list[Path]:
     """The report's four tables as CSV (csvfile.FORMATS: Italian Excel by default)."""
-    tables = dict(zip(CSV_NAMES, map(from_dicts, (summary_rows(result), score_rows(result), finding_rows(result),
-                                                  receipt_rows(result))), strict=True))
+    t = Tables.of(result)
+    tables = dict(zip(CSV_NAMES, (t.summary, t.scores, t.findings, t.receipts), strict=True))
     return write_tables(directory, tables, format_name=format_name, force=force)
 
 
@@ -207,22 +211,23 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
         "muted": wb.add_format({"italic": True, "font_color": "#595959"}),
     }
     numbers = {name: wb.add_format({"num_format": spec, "valign": "top"}) for name, spec in _NUMBER_FORMATS.items()}
-    summary = summary_rows(result)
+    t = Tables.of(result)
+    summary = to_rows(t.summary)
     subtitle = f"{plan.plan.ente} — {plan_label(plan)} — {summary_text(result)}"
     ws = _table(wb, "Riepilogo", "Riepilogo della valutazione", subtitle, summary, fmt, numbers)
-    for row_index, (row, status) in enumerate(zip(summary, result.consolidated.statuses, strict=True)):
-        if status.status != st.CLEAN:  # what the office must act on stands out: red to check, yellow to chase
-            style = "error" if status.status in (st.ERRORS, st.UNREADABLE) else "warning"
+    for row_index, (row, status) in enumerate(zip(summary, t.cards["status"], strict=True)):
+        if status != st.CLEAN:  # what the office must act on stands out: red to check, yellow to chase
+            style = "error" if status in (st.ERRORS, st.UNREADABLE) else "warning"
             ws.write_string(3 + row_index, list(row).index("Stato"), row["Stato"], fmt[f"{style}_wrap"])
-    _table(wb, "Punteggi", "Punteggi di ogni obiettivo", subtitle, score_rows(result), fmt, numbers)
-    findings_ws = _table(wb, "Anomalie", "Anomalie riscontrate (prima gli errori)", subtitle, finding_rows(result),
-                         fmt, numbers)
-    for row_index, f in enumerate(result.findings):
-        if f.severity in (Severity.ERROR, Severity.WARNING):
-            findings_ws.write_string(3 + row_index, 0, SEVERITY_LABELS[f.severity],
-                                     fmt["error" if f.severity == Severity.ERROR else "warning"])
-    _table(wb, "Ricevute", "File ricevuti", subtitle, receipt_rows(result), fmt, numbers)
-    _charts(wb, result, summary, fmt)
+    _table(wb, "Punteggi", "Punteggi di ogni obiettivo", subtitle, to_rows(t.scores), fmt, numbers)
+    findings = to_rows(t.findings)
+    findings_ws = _table(wb, "Anomalie", "Anomalie riscontrate (prima gli errori)", subtitle, findings, fmt, numbers)
+    for row_index, row in enumerate(findings):
+        if row["Gravità"] in (SEVERITY_LABELS[Severity.ERROR], SEVERITY_LABELS[Severity.WARNING]):
+            style = "error" if row["Gravità"] == SEVERITY_LABELS[Severity.ERROR] else "warning"
+            findings_ws.write_string(3 + row_index, 0, row["Gravità"], fmt[style])
+    _table(wb, "Ricevute", "File ricevuti", subtitle, to_rows(t.receipts), fmt, numbers)
+    _charts(wb, result, t, summary, fmt)
     wb.close()
 
 
@@ -244,7 +249,7 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
             value = row[heading]
             if value is None or value == "":
                 continue
-            if is_number(value):
+            if is_number(value) or isinstance(value, Decimal):  # an amount: a number in the workbook
                 ws.write_number(r, col, float(value), numbers.get(heading, fmt["number"]))
             else:
                 ws.write_string(r, col, str(value), fmt["text"])  # never a formula, whatever it starts with
@@ -262,7 +267,7 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
     return ws
 
 
-def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: dict[str, Any]) -> None:
+def _charts(wb: Any, result: CollectResult, t: Tables, summary: list[dict[str, Any]], fmt: dict[str, Any]) -> None:
     """Native charts: total per card, distribution of scores and of bands (evaluations must be differentiated)."""
     ws = wb.add_worksheet("Grafici")
     ws.write_string(0, 0, "Differenziazione delle valutazioni", fmt["title"])
@@ -272,16 +277,16 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
         ws.write_string(i, 0, row["Scheda"])
         ws.write_number(i, 1, row["Punteggio"])
     scale_values = sorted({v for lay in result.expected.layouts.values() for v in lay.card.scale.numbers()})
-    scores = Counter(float(i.score) for c in result.consolidated.cards for i in c.result.items  # type: ignore[arg-type]
-                     if is_number(i.score) and i.status == "OK")
+    rated = t.items["score"][(t.items["status"] == STATUS_OK) & t.items["score"].map(is_number)]
+    scores = rated.astype(float).value_counts()
     ws.write_row(2, 3, ["Valutazione", "Numero"], fmt["header"])
     for i, value in enumerate(scale_values, start=3):
         ws.write_number(i, 3, value)
         ws.write_number(i, 4, scores.get(float(value), 0))
     band_labels = list(dict.fromkeys(b.label for lay in result.expected.layouts.values() for b in lay.card.bands))
-    bands = Counter(s.card.result.band for s in result.consolidated.statuses
-                    if s.final and s.card is not None and s.card.result.band)
-    extra = [label for label in bands if label not in band_labels]
+    given = t.cards["band"].dropna()  # set only where the return that counts may show it (collect.status)
+    bands = given.value_counts()
+    extra = [label for label in dict.fromkeys(given) if label not in band_labels]
     ws.write_row(2, 6, ["Fascia", "Schede"], fmt["header"])
     for i, label in enumerate(band_labels + extra, start=3):
         ws.write_string(i, 6, label)
