@@ -42,11 +42,16 @@ def show(value: Any) -> str:
 
 
 def status_word(row: FormulaRow) -> str:
-    if row.status == CHANGED and row.change == CHANGE_CONSTANT:
+    return status_words(row.status, row.change)
+
+
+def status_words(status: str, change: str | None) -> str:
+    """A formula cell's status in a word or two, as both reports show it."""
+    if status == CHANGED and change == CHANGE_CONSTANT:
         return "sostituita da costante"
-    if row.status == CHANGED and row.change == CHANGE_ADDED:
+    if status == CHANGED and change == CHANGE_ADDED:
         return "aggiunta"
-    return STATUS_WORDS[row.status]
+    return STATUS_WORDS[status]
 
 
 def what(label: str) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 from piano_xlsx import __version__
 from piano_xlsx.atomic import write_text
 from piano_xlsx.audit.present import (
-    SEVERITY_WORDS,
     SIGNATURE_LONG,
     Group,
     groups,
@@ -22,7 +21,7 @@ from piano_xlsx.audit.present import (
     what,
 )
 from piano_xlsx.audit.result import SIGNATURE_WORDS, AuditResult, FileAudit, FormulaRow
-from piano_xlsx.italian import plural
+from piano_xlsx.italian import SEVERITY_WORDS, plural
 
 STYLE = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:13px;color:#1d1d1d;margin:24px;max-width:1400px}

@@ -16,16 +16,17 @@ from typing import Any
 import xlsxwriter
 
 from piano_xlsx.atomic import write_bytes
+from piano_xlsx.audit.frames import formulas_frame
 from piano_xlsx.audit.present import (
-    SEVERITY_WORDS,
     other_findings,
     plan_words,
-    row_order,
-    status_word,
+    status_words,
     what,
 )
 from piano_xlsx.audit.result import OK, SIGNATURE_WORDS, AuditResult
 from piano_xlsx.csvfile import DEFAULT_FORMAT, write_tables
+from piano_xlsx.italian import SEVERITY_WORDS
+from piano_xlsx.tabular import to_rows
 from piano_xlsx.workbook.textmetrics import wrapped_lines
 
 STATUS_FILL = {"ok": "#D8EFD9", "changed": "#F8D3D1", "missing": "#F8D3D1", "stale": "#FDE9C0"}
@@ -202,7 +203,8 @@ def _cards_table(result: AuditResult) -> Table:
 
 
 def _formulas_table(result: AuditResult) -> Table:
-    with_model = any(r.model is not None for a in result.files for r in a.formulas)
+    formulas = formulas_frame(result).sort_values("status", kind="stable")  # differences first (STATUSES)
+    with_model = bool(formulas["model"].notna().any())
     columns = [("File", 20), ("Scheda", 18), ("Cella", 7), ("Che cosa", 30), ("Stato", 13),
                ("Formula emessa", 34), ("Formula o valore trovato", 34), ("Valore salvato", 11), ("Ricalcolato", 11),
                ("Con le formule emesse", 11)]
@@ -210,18 +212,14 @@ def _formulas_table(result: AuditResult) -> Table:
         columns.append(("Modello del piano", 11))
     columns.append(("Spiegazione", 60))
     table = Table("Formule", "formule", columns)
-    rows = []
-    for audit in result.files:
-        titles = {c.card: c.title for c in audit.cards}
-        rows += [(row_order(r), audit.path, titles.get(r.card or "", r.sheet), r) for r in audit.formulas]
-    rows.sort(key=lambda x: x[0])  # differences first; stable, so files and cells keep their order
-    for _, path, title, r in rows:
-        model = [r.model] if with_model else []
-        formula_style = "code" if r.status != OK else "code_line"  # intact formulas on one line: rows stay short
-        table.rows.append(([path, title, r.cell, what(r.label), status_word(r), r.issued, r.found, r.cached,
-                            r.recomputed, r.expected, *model, r.explanation],
-                           {4: "fill_" + r.status, 5: formula_style,
-                            6: formula_style if isinstance(r.found, str) else ""}))
+    for r in to_rows(formulas):
+        model = [r["model"]] if with_model else []
+        formula_style = "code" if r["status"] != OK else "code_line"  # intact formulas on one line: rows stay short
+        table.rows.append(([r["file"], r["title"], r["cell"], what(r["label"] or ""),
+                            status_words(r["status"], r["change"]), r["issued"], r["found"], r["cached"],
+                            r["recomputed"], r["expected"], *model, r["explanation"] or ""],
+                           {4: "fill_" + r["status"], 5: formula_style,
+                            6: formula_style if isinstance(r["found"], str) else ""}))
     return table
 
 
