@@ -4,6 +4,7 @@ RFC 4180 with dot decimals, gives them too."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ ITALIAN_IMPORT = "CSV:59,34,76,1,,1040"
 RFC4180_IMPORT = "CSV:44,34,76,1,,1033"
 SHEETS = {"riepilogo": "Riepilogo", "punteggi": "Punteggi", "anomalie": "Anomalie", "ricevute": "Ricevute"}
 HEADER_ROW = 3  # the report's tables start under a title and a subtitle
+# the receipts' «Modificato» as each import language reads it, when it reads it as a time: Calc takes
+# «01/12/2026 09:00:35» for a time in both (1 December, 12 January), «30/11/2026 …» for one only in Italian
+ITALIAN_TIME, US_TIME = "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S"
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +60,7 @@ def collect_tables(report: Path) -> dict[str, list[list[Any]]]:
     return {name: table(report, sheet, first=HEADER_ROW) for name, sheet in SHEETS.items()}
 
 
-def same_cells(expected: dict[str, list[list[Any]]], converted: dict[str, Path]) -> None:
+def same_cells(expected: dict[str, list[list[Any]]], converted: dict[str, Path], time_format: str) -> None:
     decimals = 0
     for name, want_rows in expected.items():
         found = table(converted[name])
@@ -68,6 +72,8 @@ def same_cells(expected: dict[str, list[list[Any]]], converted: dict[str, Path])
                     decimals += not a.is_integer()
                 elif isinstance(a, str) and a.isdigit() and isinstance(b, int):
                     assert b == int(a), (name, row, col)  # a label such as objective «1»: CSV carries no types
+                elif isinstance(a, str) and isinstance(b, dt.datetime):  # a file's time: CSV carries no types
+                    assert b.strftime(time_format) == a, (name, row, col)
                 else:  # a text that a spreadsheet would take for a formula keeps its leading apostrophe
                     assert neutralise(a) == b, (name, row, col, a, b)
     assert decimals > 0  # the comparison covered numbers with a fractional part
@@ -82,7 +88,7 @@ def test_the_default_csv_is_for_an_italian_excel(returns, tmp_path):
         assert raw.splitlines()[0].count(b";") > 2 and b"\r\n" in raw
     assert "91,6" in (csv_dir / "riepilogo.csv").read_text(encoding="utf-8-sig")  # decimal comma
     converted = libreoffice_convert(files, tmp_path / "letti", infilter=ITALIAN_IMPORT)
-    same_cells(collect_tables(report), dict(zip(CSV_NAMES, converted, strict=True)))
+    same_cells(collect_tables(report), dict(zip(CSV_NAMES, converted, strict=True)), ITALIAN_TIME)
 
 
 def test_the_rfc4180_csv_is_for_programs(returns, tmp_path):
@@ -93,7 +99,7 @@ def test_the_rfc4180_csv_is_for_programs(returns, tmp_path):
         assert not raw.startswith(b"\xef\xbb\xbf") and raw.splitlines()[0].count(b",") > 2
     assert "91.6" in (csv_dir / "riepilogo.csv").read_text(encoding="utf-8")
     converted = libreoffice_convert(files, tmp_path / "letti", infilter=RFC4180_IMPORT)
-    same_cells(collect_tables(report), dict(zip(CSV_NAMES, converted, strict=True)))
+    same_cells(collect_tables(report), dict(zip(CSV_NAMES, converted, strict=True)), US_TIME)
 
 
 @pytest.mark.parametrize("csv_format, infilter", [("excel-it", ITALIAN_IMPORT), ("rfc4180", RFC4180_IMPORT)])
@@ -109,7 +115,8 @@ def test_the_audit_csv_give_the_report_cells(returns, tmp_path, csv_format, infi
         expected[name] = rows[:1] if empty else rows
     files = [csv_dir / f"{name}.csv" for name in AUDIT_CSV_NAMES]
     converted = libreoffice_convert(files, tmp_path / "letti", infilter=infilter)
-    same_cells(expected, dict(zip(AUDIT_CSV_NAMES, converted, strict=True)))
+    same_cells(expected, dict(zip(AUDIT_CSV_NAMES, converted, strict=True)),
+               ITALIAN_TIME if csv_format == "excel-it" else US_TIME)
 
 
 AUDIT_SHEETS = {"file": "File", "schede": "Schede", "formule": "Formule", "rilievi": "Rilievi",

@@ -142,6 +142,7 @@ def test_the_readme_example_runs(tmp_path):
     printed = done.stdout.splitlines()
     assert printed[0] == "[]" and "comune-esempio-2025-settore-1.xlsx" in printed[1]
     assert printed[2] == "['DATE_MISSING', 'EVALUATOR_MISSING', 'SCORE_MISSING']"
+    assert printed[3] == "5"  # the cards as a DataFrame: the five returned untouched, so incomplete
 
 
 def test_the_readme_keeps_the_quick_start():
