@@ -83,8 +83,9 @@ def finding_rows(result: CollectResult) -> list[dict[str, Any]]:
              "Cella": f.cell or "", "Messaggio": f.message, "Cosa fare": f.hint} for f in result.findings]
 
 
-def _modified(timestamp: float | None) -> str:
-    return dt.datetime.fromtimestamp(timestamp).strftime("%d/%m/%Y %H:%M:%S") if timestamp is not None else ""
+def _modified(timestamp: float | None) -> dt.datetime | None:
+    """The file's modification time, local, to the second (a date in the workbook and the CSV)."""
+    return dt.datetime.fromtimestamp(timestamp).replace(microsecond=0) if timestamp is not None else None
 
 
 def receipt_rows(result: CollectResult) -> list[dict[str, Any]]:
@@ -204,6 +205,7 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
         "error_wrap": wb.add_format({"bg_color": "#F8CBAD", "valign": "top", "text_wrap": True}),
         "warning_wrap": wb.add_format({"bg_color": "#FFE699", "valign": "top", "text_wrap": True}),
         "number": wb.add_format({"valign": "top"}),
+        "datetime": wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss", "valign": "top"}),
         "muted": wb.add_format({"italic": True, "font_color": "#595959"}),
     }
     numbers = {name: wb.add_format({"num_format": spec, "valign": "top"}) for name, spec in _NUMBER_FORMATS.items()}
@@ -246,6 +248,8 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
                 continue
             if is_number(value):
                 ws.write_number(r, col, float(value), numbers.get(heading, fmt["number"]))
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(r, col, value, fmt["datetime"])
             else:
                 ws.write_string(r, col, str(value), fmt["text"])  # never a formula, whatever it starts with
                 # 11-point text: fewer characters per unit of width than the 9-point text the layout measures
