@@ -169,9 +169,11 @@ def _individual(payout: Payout, counted: list[Payment], result: PayoutResult) ->
     rounding = payout.rounding
     for pay in counted:
         pay.gross = product(_chain(pay))
+    extra: dict[int, list[str]] = {}
     if payout.differentiated is not None:
-        _differentiate(payout, counted, [p.gross or Fraction(0) for p in counted], None, result)
-    for pay in counted:
+        extra = _differentiate(payout, counted, [p.gross or Fraction(0) for p in counted], None, result)
+    for index, pay in enumerate(counted):
+        pay.steps.extend(extra.get(index, []))
         pay.exact = (pay.gross or Fraction(0)) + pay.bonus
         terms = _chain(pay)
         conventions = prorata.convention_terms(pay.person.hr)
@@ -189,8 +191,7 @@ def _individual(payout: Payout, counted: list[Payment], result: PayoutResult) ->
         if not pay.bonus and not conventions:
             pay.steps.insert(0, formula(terms, euro(pay.amount)))
         elif not conventions:
-            pay.steps.insert(0, formula(terms, euro(pay.gross or 0)))
-            pay.steps.insert(1, f"{euro(pay.gross or 0)} + {euro(pay.bonus)} = {euro(pay.amount)}")
+            pay.steps.insert(0, formula(terms, euro(product(terms))))
         for part in pay.parts:
             pay.steps.append(f"{part.comune}: {part.formula}")
         if pay.rounding:
@@ -208,8 +209,12 @@ def _split_fund(payout: Payout, counted: list[Payment], fund: Fund | None, resul
     shares = [total * w / weight_sum if weight_sum else Fraction(0) for w in weights]
     for pay, share in zip(counted, shares, strict=True):
         pay.gross = share
+        weight_terms = " × ".join(t.text for t in pay.score_terms + pay.factors)
+        pay.steps.append(f"{euro(fund.amount)} × {number(pay.weight or 0)} ÷ {number(weight_sum)} = {euro(share)} "
+                         f"(peso {weight_terms} sulla somma dei pesi del gruppo)")
     if payout.differentiated is not None:
-        _differentiate(payout, counted, shares, total, result)
+        for index, lines in _differentiate(payout, counted, shares, total, result).items():
+            counted[index].steps.extend(lines)
     exact_amounts = [(p.gross or Fraction(0)) + p.bonus for p in counted]
     rank = sorted(range(len(counted)), key=lambda i: (
         -(counted[i].person.score or 0) if rounding.order == "score" else 0, counted[i].person.order))
@@ -218,11 +223,6 @@ def _split_fund(payout: Payout, counted: list[Payment], fund: Fund | None, resul
                                       assign=rounding.leftover == "largest_remainder", order=order)
     for pay, amount, extra, share in zip(counted, amounts, bumped, exact_amounts, strict=True):
         pay.exact, pay.amount, pay.rounding = share, amount, exact(amount) - share
-        weight_terms = " × ".join(t.text for t in pay.score_terms + pay.factors)
-        pay.steps.insert(0, f"{euro(fund.amount)} × {number(pay.weight or 0)} ÷ {number(weight_sum)} = "
-                            f"{euro(pay.gross or 0)} (peso {weight_terms} sulla somma dei pesi del gruppo)")
-        if pay.bonus:
-            pay.steps.insert(1, f"{euro(pay.gross or 0)} + {euro(pay.bonus)} = {euro(share)}")
         floor = amount - (rounding.step if extra else 0)
         pay.steps.append(f"Arrotondamento per difetto a {euro(rounding.step)}: {euro(floor)}"
                          + (f"; + {euro(rounding.step)} dal resto della ripartizione (resto più alto) = {euro(amount)}"
@@ -247,7 +247,8 @@ def _split_parts(pay: Payment, step: Decimal) -> None:
 
 
 def _differentiate(payout: Payout, counted: list[Payment], base: list[Fraction], fund: Fraction | None,
-                   result: PayoutResult) -> None:
+                   result: PayoutResult) -> dict[int, list[str]]:
+    """Apply the differentiated bonus; the Italian lines it adds to each payment, by index in `counted`."""
     differentiated = payout.differentiated
     assert differentiated is not None
     candidates = [population.Candidate(i, pay.person.score or Fraction(0),
@@ -255,13 +256,21 @@ def _differentiate(payout: Payout, counted: list[Payment], base: list[Fraction],
                   for i, pay in enumerate(counted) if base[i] > 0]
     top, how = population.select_top(differentiated, candidates)
     before, bonus, average, increase = population.bonus_amounts(differentiated, base, top, fund)
+    lines: dict[int, list[str]] = {}
     for i, pay in enumerate(counted):
         pay.gross, pay.bonus = before[i], bonus[i]
+        out = lines.setdefault(i, [])
+        if before[i] != base[i]:
+            why = ("dopo il prelievo delle maggiorazioni dal fondo" if differentiated.funding == "set_aside"
+                   else "per finanziare le maggiorazioni")
+            out.append(f"Quota {why}: {euro(base[i])} → {euro(before[i])}.")
         if bonus[i]:
-            pay.steps.append(f"Maggiorazione del premio individuale: {percent(differentiated.increase_percent)} × "
-                             f"{euro(average)} (premio medio pro capite) = {euro(increase)}.")
+            out.append(f"Maggiorazione del premio individuale: {percent(differentiated.increase_percent)} × "
+                       f"{euro(average)} (premio medio pro capite) = {euro(increase)}; "
+                       f"{euro(before[i])} + {euro(increase)} = {euro(before[i] + increase)}.")
     result.notes.append(f"Premio differenziato: {len(top)} persone ({how}); premio medio {euro(average)}, "
                         f"maggiorazione {euro(increase)}"
                         + ("; prelevata dal fondo prima della ripartizione" if differentiated.funding == "set_aside"
                            and fund is not None else "; a carico degli altri premi"
                            if differentiated.funding == "others" else "") + ".")
+    return lines
