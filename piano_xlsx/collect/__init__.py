@@ -12,11 +12,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.collect.consolidate import Consolidated, consolidate
 from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
+from piano_xlsx.collect.payouts import Premi, compute_premi
 from piano_xlsx.files.discover import find_files
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.files.jobs import default_jobs
 from piano_xlsx.findings import Finding, finding, sort_findings
 from piano_xlsx.plan.loader import LoadedPlan
+from piano_xlsx.plan.payouts import HrRecord
 
 
 @dataclass
@@ -25,6 +27,7 @@ class CollectResult:
     files: list[FileReport]
     consolidated: Consolidated
     findings: list[Finding] = field(default_factory=list)  # every finding: per file and across files
+    premi: Premi = field(default_factory=Premi)  # the payouts over the returned cards
 
     @property
     def loaded(self) -> LoadedPlan:
@@ -80,7 +83,8 @@ def _inspect_here(path: str, expected: Expected, public_key: Ed25519PublicKey | 
 
 def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = None,
             jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
-            isolate: bool = True, limits: Limits | None = None) -> CollectResult:
+            isolate: bool = True, limits: Limits | None = None, hr: list[HrRecord] | None = None,
+            hr_source: str = "") -> CollectResult:
     """Inspect every file, then consolidate; results do not depend on `jobs` or on the order of `paths`.
 
     Args:
@@ -95,6 +99,8 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
             ``isolate=False`` files are read one after the other in this process, without limits (`jobs` is
             then ignored): only for files that are trusted.
         limits: time and memory limits per file (default 10 s, 512 MB).
+        hr: HR data that replaces the plan's own (from `collect --hr`), checked against the plan.
+        hr_source: where `hr` came from (a file name), for findings and the report.
     """
     expected = Expected.from_plan(loaded)
     files = [str(p) for p in find_files(paths)]
@@ -109,8 +115,9 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
             if progress:
                 progress(index + 1, len(files))
     consolidated = consolidate(expected, reports)
-    findings = [f for r in reports for f in r.findings] + consolidated.findings
+    premi = compute_premi(expected, consolidated, hr, hr_source)
+    findings = [f for r in reports for f in r.findings] + consolidated.findings + premi.findings
     if public_key is None:
         findings.append(finding("SIGNATURE_ABSENT",
                                 detail="nessuna chiave pubblica indicata: le firme dei file non sono state verificate"))
-    return CollectResult(expected, reports, consolidated, sort_findings(findings))
+    return CollectResult(expected, reports, consolidated, sort_findings(findings), premi)

@@ -19,6 +19,7 @@ import xlsxwriter
 from piano_xlsx.atomic import atomic_path, write_text
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect.inspect import CardReturn
+from piano_xlsx.collect.premi_report import convention_rows, fund_rows, payouts_json, premi_rows, write_premi_sheet
 from piano_xlsx.findings import Severity, count
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
@@ -117,6 +118,7 @@ def to_json(result: CollectResult) -> dict[str, Any]:
         "cards": [_json_card(result, c) for c in result.consolidated.cards],
         "missing": list(result.consolidated.missing),
         "findings": [f.to_json() for f in result.findings],
+        "payouts": payouts_json(result),
     }
 
 
@@ -131,7 +133,9 @@ def write_csv(result: CollectResult, directory: str | Path, *, force: bool = Tru
     directory = Path(directory)
     written = []
     for name, rows in (("riepilogo", summary_rows(result)), ("punteggi", score_rows(result)),
-                       ("anomalie", finding_rows(result)), ("ricevute", receipt_rows(result))):
+                       ("anomalie", finding_rows(result)), ("ricevute", receipt_rows(result)),
+                       *((("premi", premi_rows(result)), ("fondi", fund_rows(result)),
+                          ("convenzioni", convention_rows(result))) if result.premi.results else ())):
         buffer = io.StringIO()
         if rows:
             writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
@@ -192,6 +196,8 @@ def _write_workbook(result: CollectResult, path: str) -> None:
             findings_ws.write_string(3 + row_index, 0, SEVERITY_IT[f.severity],
                                      fmt["error" if f.severity == Severity.ERROR else "warning"])
     _table(wb, "Ricevute", "File ricevuti", subtitle, receipt_rows(result), fmt, numbers)
+    if result.premi.results:
+        write_premi_sheet(wb, result, fmt)
     _charts(wb, result, summary, fmt)
     wb.close()
 

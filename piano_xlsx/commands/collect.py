@@ -20,10 +20,12 @@ from piano_xlsx.findings import Severity, count, exit_status
               help="Public key that verifies the manifest signatures.")
 @click.option("--json", "json_out", metavar="FILE", help="Also write JSON ('-' for standard output).")
 @click.option("--csv", "csv_dir", metavar="DIR", type=click.Path(file_okay=False), help="Also write CSV files here.")
+@click.option("--hr", "hr_path", type=click.Path(dir_okay=False, exists=True),
+              help="HR data (CSV or xlsx): base, days, part-time, conventions, multipliers, exclusions.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: the usable cores).")
 @click.option("--force", is_flag=True, help="Overwrite existing outputs.")
 def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str | None, json_out: str | None,
-            csv_dir: str | None, jobs: int | None, force: bool) -> None:
+            csv_dir: str | None, jobs: int | None, force: bool, hr_path: str | None = None) -> None:
     """Read returned workbooks (files or folders), verify and consolidate them, flag every inconsistency.
 
     Returned files are only read, never written. Exit status: 0 no error found,
@@ -62,7 +64,21 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
             bar.length = total
             bar.update(done - bar.pos)
 
-    result = run_collect(loaded, paths, public_key=public_key, jobs=jobs, progress=progress)
+    hr, hr_findings = None, []
+    if hr_path:
+        from piano_xlsx.hr.read import HrFileError, merge_hr, read_hr_file
+
+        try:
+            records, hr_findings = read_hr_file(hr_path)
+        except HrFileError as exc:
+            raise CannotRun(str(exc)) from None
+        hr = merge_hr(loaded.plan.hr, records)
+    result = run_collect(loaded, paths, public_key=public_key, jobs=jobs, progress=progress, hr=hr,
+                         hr_source=hr_path or "")
+    if hr_findings:
+        from piano_xlsx.findings import sort_findings
+
+        result.findings = sort_findings(result.findings + hr_findings)
     if bar is not None:
         bar.render_finish()
     try:

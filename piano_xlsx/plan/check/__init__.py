@@ -34,6 +34,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
 from piano_xlsx.findings import Finding, Severity, finding, sort_findings
+from piano_xlsx.plan.check import payouts
 from piano_xlsx.plan.loader import KeyPath, LoadedPlan, format_path
 from piano_xlsx.plan.model import (
     Band,
@@ -793,4 +794,5 @@ CHECKS: list[Callable[[_Context], Iterator[Finding]]] = [
     check_sheet_names,
     check_choices,
     check_period,
+    payouts.check_payouts,
 ]
