@@ -56,7 +56,8 @@ def test_split_hands_the_leftover_cent_to_the_largest_remainder() -> None:
 def test_brief_example_band_percent_with_days_and_a_convention_share() -> None:
     # 9.000,00 € × 8 % × 300/366 × 51 % = 300,98 € (the explanation format the issue asks for)
     hr = HrRecord(evaluatee="e0", base=D("9000.00"), days=300,
-                  conventions=[Convention(comune="Comune A", share=D("51")), Convention(comune="Comune B", share=D("49"))])
+                  conventions=[Convention(comune="Comune A", share=D("51")),
+                               Convention(comune="Comune B", share=D("49"))])
     payout = Payout(id="p", mode="band_percent", base="salary", day_count="actual", cards=["c0"])
     payment = compute_payout(payout, [person(0, "80", "Da 71 a 85", "8", hr)], None, 2024).payments[0]
     assert [(p.comune, p.amount) for p in payment.parts] == [("Comune A", D("300.98")), ("Comune B", D("289.18"))]

@@ -217,6 +217,10 @@ SCELTE = Sheet("Scelte", help="Le scelte fatte dove il documento di origine è a
     _text("text", "Scelta", 100, "La scelta fatta e il perché.", required=True),
 ))
 
+# The key/value sheet «Piano»: its three columns, and the other names a person may give the key column.
+KEY_VALUE_HEADERS = {"@key": "Chiave", "@value": "Valore", "@help": "Spiegazione"}
+KEY_VALUE_ALIASES = {"voce": "@key"}
+
 SHEETS: tuple[Sheet, ...] = (PIANO, SCALE, LIVELLI, FASCE, SETTORI, VALUTATI, CONDIVISI, SCHEDE, SEZIONI, OBIETTIVI,
                              SCELTE)
 INSTRUCTIONS = "Istruzioni"
