@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from piano_xlsx.collect import status as st
 from piano_xlsx.collect.consolidate import Consolidated
 from piano_xlsx.collect.expected import Expected
+from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.hr.validate import validate_hr
 from piano_xlsx.money.compute import CardState, PayoutResult, Person, compute_payout
@@ -42,6 +44,7 @@ def compute_premi(expected: Expected, consolidated: Consolidated, hr: list[HrRec
         premi.findings += validate_hr(plan, records, lambda i, key: {"file": hr_source or None})
     by_person = {r.evaluatee: r for r in records}
     returned = {card.card_id: card for card in consolidated.cards}
+    statuses = {entry.card_id: entry for entry in consolidated.statuses}
     funds = {fund.id: fund for fund in plan.funds}
     for payout in plan.payouts:
         persons = []
@@ -50,13 +53,7 @@ def compute_premi(expected: Expected, consolidated: Consolidated, hr: list[HrRec
             if layout is None:
                 continue
             back = returned.get(card.id)
-            state: CardState
-            if back is None:
-                state = "missing"
-            elif not back.result.complete:
-                state = "incomplete"
-            else:
-                state = "to_check" if back.errors else "clean"
+            state = _state(statuses.get(card.id), back)
             result = back.result if back else None
             score = None
             if result is not None:
@@ -74,6 +71,17 @@ def compute_premi(expected: Expected, consolidated: Consolidated, hr: list[HrRec
         premi.results.append(outcome)
         premi.findings += _findings(outcome)
     return premi
+
+
+def _state(entry: st.CardStatus | None, back: CardReturn | None) -> CardState:
+    """collect's one status per card, as the money cares about it: clean, to check, incomplete, or not in."""
+    if back is None or entry is None:
+        return "missing"
+    if entry.status in (st.CLEAN, st.DUPLICATE):
+        return "clean" if back.result.complete else "incomplete"
+    if entry.status == st.INCOMPLETE or not back.result.complete:
+        return "incomplete"
+    return "to_check"
 
 
 def _findings(outcome: PayoutResult) -> list[Finding]:

@@ -67,6 +67,8 @@ def check_payouts(ctx: Any) -> Iterator[Finding]:
     for index, fund in enumerate(plan.funds):
         if fund.id not in used_funds:
             yield finding("PAYOUT_FUND_NO_GROUP", fund=fund.id, **ctx.at(("funds", index)))
+    if not plan.hr:  # the HR data will come with collect --hr, and is checked there
+        return
     yield from validate_hr(plan, plan.hr, lambda i, key: ctx.at(
         ("hr",) if i is None else ("hr", i) + ((key,) if key else ())))
 
