@@ -53,3 +53,75 @@ def test_terlizzi_2020_result_pay_to_the_cent(tmp_path: Path) -> None:
     assert paid["dicapua-finanziari"]["amount"] == "177.66" and paid["dicapua-pm"]["amount"] == "1093.31"
     assert all(p["state"] == "Definitivo" for p in paid.values())
     assert "3.912,34 € × 97,5/100 × 85 % × 20/365 × 51 % = 90,61 €" in "\n".join(paid["dicapua-finanziari"]["steps"])
+
+
+def two_items(totals: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Scores of the two 50-point items that give each card its total (a multiple of 5)."""
+    out = {}
+    for card, total in totals.items():
+        first = min(10, (total // 5 + 1) // 2)
+        out[card] = {"valutazione.1": first, "valutazione.2": total // 5 - first}
+    return out
+
+
+def test_differentiated_bonus_published_example(tmp_path: Path) -> None:
+    """Bianco e Associati (2021): 10 staff, quota 20 %, increase 30 %, average 1.000 € -> two get 1.300 €."""
+    totals = {f"dip-{i:02d}": 100 - 5 * (i - 1) for i in range(1, 11)}
+    data = collect_json(PREMI / "premio-differenziato.yaml", two_items(totals), tmp_path)
+    paid = payments(data, "premio-individuale")
+    assert [paid[f"dip-{i:02d}"]["amount"] for i in range(1, 11)] == ["1300.00"] * 2 + ["925.00"] * 8
+    assert paid["dip-01"]["bonus"] == "300.00" and paid["dip-03"]["bonus"] == "0.00"
+    fund = data["payouts"][0]["fund"]
+    assert fund["paid"] == "10000.00" and fund["leftover"] == "0.00"
+
+
+def test_fund_split_with_a_leftover_cent(tmp_path: Path) -> None:
+    """Cuneo's classes 200/150/100/0: 1.000,00 € over 90, 75, 65, 50 points leaves one cent, given by the rule."""
+    scores = two_items({"dip-a": 90, "dip-b": 75, "dip-c": 65, "dip-d": 50})
+    plan = PREMI / "fondo-coefficienti.yaml"
+    data = collect_json(plan, scores, tmp_path / "assegnato")
+    paid = payments(data, "produttivita")
+    assert [paid[c]["amount"] for c in ("dip-a", "dip-b", "dip-c", "dip-d")] == ["444.45", "333.33", "222.22",
+                                                                                  "0.00"]
+    assert "+ 0,01 € dal resto" in "\n".join(paid["dip-a"]["steps"])
+    kept = tmp_path / "tenuto.yaml"
+    kept.write_text(plan.read_text(encoding="utf-8").replace("leftover: largest_remainder", "leftover: keep"),
+                    encoding="utf-8")
+    data = collect_json(kept, scores, tmp_path / "tenuto")
+    paid = payments(data, "produttivita")
+    assert [paid[c]["amount"] for c in ("dip-a", "dip-b", "dip-c")] == ["444.44", "333.33", "222.22"]
+    assert data["payouts"][0]["fund"]["leftover"] == "0.01"
+    assert any(f["code"] == "PAYOUT_FUND_LEFTOVER" for f in data["findings"])
+
+
+def test_seed_004_segretario_in_a_convention_of_two_comuni(tmp_path: Path) -> None:
+    """The Casale template's HR data: one card, two amounts, one per comune of the convention."""
+    plan = ROOT / "workbook_templates" / "casale-marittimo-2024.yaml"
+    loaded, _ = generate_plan(plan, tmp_path / "probe")
+    layouts = plan_layouts(loaded)
+    scores = {lay.card.id: {i.item.id: 8 for i in lay.items} for lay in layouts}  # 80 points: 8 %
+    data = collect_json(plan, scores, tmp_path)
+    paid = payments(data, "risultato-segretario")["segretario"]
+    assert [(p["comune"], p["amount"]) for p in paid["parts"]] == [("Comune di Casale Marittimo", "2304.00"),
+                                                                   ("Secondo comune della convenzione", "1536.00")]
+    assert "Comune di Casale Marittimo: 48.000,00 € × 8 % × 60 % = 2.304,00 €" in paid["steps"]
+
+
+def test_provisional_until_the_group_is_in(tmp_path: Path) -> None:
+    totals = {f"dip-{i:02d}": 100 - 5 * (i - 1) for i in range(1, 11)}
+    scores = two_items(totals)
+    loaded, issued = generate_plan(PREMI / "premio-differenziato.yaml", tmp_path / "emesse")
+    layouts = plan_layouts(loaded)
+    returns = tmp_path / "restituite"
+    returns.mkdir()
+    del scores["dip-10"]  # one card of the group left unscored: incomplete
+    for path in issued:
+        fill_workbook(path, returns / path.name, layouts, scores)
+    out = tmp_path / "r.json"
+    CliRunner().invoke(cli, ["collect", str(PREMI / "premio-differenziato.yaml"), str(returns), "-o",
+                             str(tmp_path / "r.xlsx"), "--json", str(out)])
+    data = json.loads(out.read_text(encoding="utf-8"))
+    payout = data["payouts"][0]
+    assert payout["provisional"] and payout["pending"] == ["dip-10"]
+    assert {p["state"] for p in payout["payments"]} == {"Provvisorio", "Nessun importo: scheda incompleta"}
+    assert any(f["code"] == "PAYOUT_PROVISIONAL" and "dip-10" in f["message"] for f in data["findings"])
