@@ -125,3 +125,40 @@ def test_provisional_until_the_group_is_in(tmp_path: Path) -> None:
     assert payout["provisional"] and payout["pending"] == ["dip-10"]
     assert {p["state"] for p in payout["payments"]} == {"Provvisorio", "Nessun importo: scheda incompleta"}
     assert any(f["code"] == "PAYOUT_PROVISIONAL" and "dip-10" in f["message"] for f in data["findings"])
+
+
+def test_the_other_payout_modes(tmp_path: Path) -> None:
+    """Band percent of a fund's per-capita share (Sannazzaro's published rule), segments, increment, classes."""
+    totals = {"q1": 15, "q2": 35, "q3": 75, "q4": 90, "t1": 55, "t2": 80, "t3": 95, "i1": 55, "i2": 70, "i3": 100,
+              "c1": 65}
+    data = collect_json(PREMI / "modi-di-pagamento.yaml", two_items(totals), tmp_path)
+    amounts = {card: p["amount"] for x in data["payouts"] for card, p in payments(data, x["id"]).items()}
+    assert amounts == {"q1": "0.00", "q2": "250.00", "q3": "750.00", "q4": "1000.00",
+                       "t1": "0.00", "t2": "4000.00", "t3": "5000.00",
+                       "i1": "0.00", "i2": "750.00", "i3": "1200.00", "c1": None}
+    assert payments(data, "classi")["c1"]["band"] == "Livello avanzato"
+    assert "4.000,00 € ÷ 4 × 25 % = 250,00 €" in payments(data, "quote")["q2"]["steps"]
+
+
+def test_amounts_do_not_depend_on_file_order_or_jobs(tmp_path: Path) -> None:
+    """The same returns, one file per card, read in two orders with 1 and 2 workers: the same payouts."""
+    plan = PREMI / "premio-differenziato.yaml"
+    loaded, issued = generate_plan(plan, tmp_path / "emesse")
+    layouts = plan_layouts(loaded)
+    scores = two_items({f"dip-{i:02d}": 100 - 5 * ((i * 7) % 10) for i in range(1, 11)})  # ties at the quota edge
+    returns = tmp_path / "restituite"
+    returns.mkdir()
+    names = []
+    for path in issued:
+        for layout in layouts:  # one file per card, named so that sorting reverses the plan order
+            target = returns / f"{99 - len(names):02d}-{layout.card.id}.xlsx"
+            fill_workbook(path, target, layouts, {layout.card.id: scores[layout.card.id]})
+            names.append(target)
+    outputs = []
+    for jobs, paths in (("1", sorted(names)), ("2", sorted(names, reverse=True))):
+        out = tmp_path / f"r{jobs}.json"
+        CliRunner().invoke(cli, ["collect", str(plan), *map(str, paths), "-o", str(tmp_path / f"r{jobs}.xlsx"),
+                                 "--json", str(out), "--jobs", jobs])
+        outputs.append(json.loads(out.read_text(encoding="utf-8"))["payouts"])
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0]["fund"]["paid"] == "10000.00"
