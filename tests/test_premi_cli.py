@@ -162,3 +162,26 @@ def test_amounts_do_not_depend_on_file_order_or_jobs(tmp_path: Path) -> None:
         outputs.append(json.loads(out.read_text(encoding="utf-8"))["payouts"])
     assert outputs[0] == outputs[1]
     assert outputs[0][0]["fund"]["paid"] == "10000.00"
+
+
+def test_audit_explains_every_amount(tmp_path: Path) -> None:
+    """audit --plan --hr: the same amounts as collect, each with its steps, in JSON, HTML and the workbook."""
+    import openpyxl
+
+    scores = {card: {"valutazione.1": 10, "valutazione.2": 9 if card.endswith("finanziari") else 10}
+              for card in ("panzini-finanziari", "dicapua-finanziari", "piscitelli-finanziari", "piscitelli-suap",
+                           "piscitelli-sviluppo", "dicapua-pm")}
+    plan, hr = PREMI / "terlizzi-2020-dirigenti.yaml", PREMI / "terlizzi-2020-personale.csv"
+    collected = collect_json(plan, scores, tmp_path, "--hr", str(hr))
+    out = tmp_path / "audit.json"
+    for report in ("audit.html", "audit.xlsx"):
+        done = CliRunner().invoke(cli, ["audit", str(tmp_path / "restituite"), "--plan", str(plan), "--hr", str(hr),
+                                        "--json", str(out), "-o", str(tmp_path / report), "--force"])
+        assert done.exit_code in (0, 1), done.output
+    audited = json.loads(out.read_text(encoding="utf-8"))["payouts"]
+    assert audited == collected["payouts"]
+    html = (tmp_path / "audit.html").read_text(encoding="utf-8")
+    assert "3.912,34 € × 97,5/100 × 85 % × 20/365 × 51 % = 90,61 €" in html
+    sheet = openpyxl.load_workbook(tmp_path / "audit.xlsx")["Premi"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("= 557,59 €" in t for t in texts)

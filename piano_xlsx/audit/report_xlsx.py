@@ -15,6 +15,7 @@ from typing import Any
 import xlsxwriter
 
 from piano_xlsx.atomic import write_bytes
+from piano_xlsx.audit import premi
 from piano_xlsx.audit.present import (
     SEVERITY_WORDS,
     other_findings,
@@ -44,6 +45,8 @@ def render(result: AuditResult) -> bytes:
     _formulas_sheet(_Sheet(wb, formats, "Formule"), result)
     _findings_sheet(_Sheet(wb, formats, "Rilievi"), result)
     _hidden_sheet(_Sheet(wb, formats, "Fogli nascosti"), result)
+    if result.payouts:
+        _premi_sheet(_Sheet(wb, formats, "Premi"), result)
     wb.close()
     return buffer.getvalue()
 
@@ -196,6 +199,13 @@ def _findings_sheet(s: _Sheet, result: AuditResult) -> None:
             s.add([audit.path, SEVERITY_WORDS[found.severity.value], found.code, found.sheet, found.cell,
                    found.message, found.hint, explained.get((found.sheet or "", found.cell or ""), "")],
                   {1: "fill_" + found.severity.value})
+    s.finish()
+
+
+def _premi_sheet(s: _Sheet, result: AuditResult) -> None:
+    s.headings(premi.COLUMNS)
+    for row in premi.rows(result.payouts):
+        s.add(row)
     s.finish()
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from piano_xlsx.money.compute import Payment, PayoutResult
-from piano_xlsx.money.numbers import number, to_decimal
+from piano_xlsx.money.numbers import to_decimal
 
 if TYPE_CHECKING:
     from piano_xlsx.collect import CollectResult
@@ -48,8 +48,6 @@ def premi_rows(result: CollectResult) -> list[dict[str, Any]]:
                 "Lordo": _cents(pay.gross), "Premio differenziato": _cents(pay.bonus) if pay.bonus else None,
                 "Arrotondamento": _cents(pay.rounding) if pay.amount is not None else None,
                 "Importo dovuto": pay.amount,
-                "Comuni": "; ".join(f"{p.comune}: {number(p.share * 100, 4)} % = {p.amount}" for p in pay.parts)
-                or None,
                 "Calcolo": "\n".join(pay.steps) or None,
             })
     return rows
@@ -113,38 +111,45 @@ def write_premi_sheet(wb: Any, result: CollectResult, fmt: dict[str, Any]) -> No
     ws = wb.add_worksheet(SHEET)
     money = wb.add_format({"num_format": '#,##0.00 "€"', "valign": "top"})
     plain = wb.add_format({"num_format": "0.##", "valign": "top"})
+    fmt = {**fmt, "text": wb.add_format({"text_wrap": True, "valign": "top"})}
     ws.write_string(0, 0, "Premi: dal punteggio all'importo", fmt["title"])
     source = result.premi.hr_source
     ws.write_string(1, 0, "Dati del personale: " + (source or "nessuno") + ". Gli importi provvisori cambiano "
                     "finché tutte le schede del gruppo non sono restituite e corrette.", fmt["muted"])
-    widths = {"Regola": 26, "Scheda": 18, "Valutato": 24, "Stato": 22, "Fascia": 16, "Coefficiente o %": 14,
-              "Fattori": 34, "Comuni": 36, "Calcolo": 80, "Fondo": 30, "Regola del resto": 40, "Comune": 30}
+    widths = {"Regola": 24, "Scheda": 16, "Valutato": 24, "Stato": 22, "Fascia": 16, "Coefficiente o %": 12,
+              "Fattori": 30, "Calcolo": 70}
     row = 3
-    for title, rows in (("Importi per persona", premi_rows(result)), ("Fondi", fund_rows(result)),
-                        ("Convenzioni: la quota di ogni comune", convention_rows(result))):
+    tables = [("Importi per persona", premi_rows(result)), ("Fondi", fund_rows(result)),
+              ("Convenzioni: la quota di ogni comune", convention_rows(result))]
+    span = len(tables[0][1][0]) if tables[0][1] else 1  # later tables stretch their last column to this width
+    for title, rows in tables:
         if not rows:
             continue
         ws.write_string(row, 0, title, fmt["title"])
         row += 1
         columns = list(rows[0])
         for c, heading in enumerate(columns):
-            ws.write_string(row, c, heading, fmt["header"])
+            _cell(ws, row, c, heading, fmt["header"], last=c == len(columns) - 1, span=span)
             if title.startswith("Importi"):
                 ws.set_column(c, c, widths.get(heading, 13))
+        ws.set_row(row, 30)  # two-line headings (Premio differenziato, Arrotondamento)
         for values in rows:
             row += 1
             lines = 1
             for c, heading in enumerate(columns):
                 value = values[heading]
-                if value is None or value == "":
-                    continue
+                last = c == len(columns) - 1
                 if isinstance(value, Decimal):
-                    ws.write_number(row, c, float(value), money)
+                    _cell(ws, row, c, float(value), money, last=last, span=span)
                 elif is_number(value):
-                    ws.write_number(row, c, float(value), plain)
+                    _cell(ws, row, c, float(value), plain, last=last, span=span)
+                elif value is None or value == "":
+                    _cell(ws, row, c, None, fmt["text"], last=last, span=span)
                 else:
-                    ws.write_string(row, c, str(value), fmt["text"])
-                    lines = max(lines, str(value).count("\n") + 1 + len(str(value)) // 110)
+                    _cell(ws, row, c, str(value), fmt["text"], last=last, span=span)
+                    width = widths.get(columns[c] if title.startswith("Importi") else heading, 13)
+                    lines = max(lines, sum(1 + len(part) // max(1, int(width * 1.1))
+                                           for part in str(value).split("\n")))
             if lines > 1:
                 ws.set_row(row, 15 * lines + 2)
         row += 3
@@ -162,7 +167,20 @@ def write_premi_sheet(wb: Any, result: CollectResult, fmt: dict[str, Any]) -> No
         chart.set_title({"name": "Importo dovuto per persona"})
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})
+        chart.set_x_axis({"min": 0, "num_format": '#,##0 "€"'})
         ws.insert_chart(first + len(people) + 2, 0, chart, {"x_scale": 1.6, "y_scale": 1.0 + len(people) / 30})
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+
+
+def _cell(ws: Any, row: int, col: int, value: Any, style: Any, *, last: bool, span: int) -> None:
+    """One cell; a table's last cell is merged up to column `span` so its text has the width of a full row."""
+    if last and col < span - 1:
+        ws.merge_range(row, col, row, span - 1, None, style)
+    if value is None:
+        ws.write_blank(row, col, None, style)
+    elif isinstance(value, float):
+        ws.write_number(row, col, value, style)
+    else:
+        ws.write_string(row, col, value, style)  # never a formula, whatever it starts with

@@ -20,9 +20,11 @@ REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
 @click.option("--json", "json_out", metavar="FILE", help="Also write JSON ('-' for standard output).")
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False),
               help="The plan, for a third opinion: its Python model recomputes every card formula.")
+@click.option("--hr", "hr_path", type=click.Path(dir_okay=False, exists=True),
+              help="HR data (CSV or xlsx) for the amounts, with --plan.")
 @click.option("--force", is_flag=True, help="Overwrite existing outputs.")
 def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | None, json_out: str | None,
-          plan_path: str | None, force: bool) -> None:
+          plan_path: str | None, force: bool, hr_path: str | None = None) -> None:
     """Re-check every formula of returned workbooks (files or folders) without trusting them.
 
     For every formula cell: the formula issued (from the signed manifest), the
@@ -62,6 +64,18 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
 
     quiet = json_out == "-"
     result = run_audit(paths, public_key=public_key, loaded=loaded)
+    if loaded is not None and result.files:
+        from piano_xlsx.audit.premi import explain_payouts
+
+        hr = None
+        if hr_path:
+            from piano_xlsx.hr.read import HrFileError, merge_hr, read_hr_file
+
+            try:
+                hr = merge_hr(loaded.plan.hr, read_hr_file(hr_path)[0])
+            except HrFileError as exc:
+                raise click.UsageError(str(exc)) from None
+        result.payouts = explain_payouts(loaded, paths, public_key=public_key, hr=hr, hr_source=hr_path or "")
     if not result.files:
         raise click.UsageError("nessun file da esaminare nei percorsi indicati")
     if report:
