@@ -160,7 +160,7 @@ def to_json(result: CollectResult) -> dict[str, Any]:
         "cards": [_json_card(result, s) for s in result.consolidated.statuses if s.status != st.MISSING],
         "missing": list(result.consolidated.missing),
         "findings": [f.to_json() for f in result.findings],
-        "payouts": payouts_json(result),
+        **({"payouts": payouts_json(result)} if result.premi.results else {}),  # only where the plan pays
     }
 
 

@@ -69,7 +69,7 @@ def read_hr_file(path: str | Path) -> tuple[list[HrRecord], list[Finding]]:
         sheet, rows = None, _csv_rows(raw, path)
     if not rows:
         raise HrFileError(f"{path}: nessuna riga d'intestazione nei dati del personale")
-    return _records(str(path), sheet, rows)
+    return records_from_rows(str(path), sheet, rows)
 
 
 def _csv_rows(raw: bytes, path: Path) -> list[list[Any]]:
@@ -94,7 +94,8 @@ def _xlsx_rows(path: Path) -> tuple[str, list[list[Any]]]:
     return ws.title, rows
 
 
-def _records(file: str, sheet: str | None, rows: list[list[Any]]) -> tuple[list[HrRecord], list[Finding]]:
+def records_from_rows(file: str, sheet: str | None, rows: list[list[Any]]) -> tuple[list[HrRecord], list[Finding]]:
+    """Rows (the first one the headers) as HR records, merging the rows of one person."""
     from openpyxl.utils import get_column_letter
 
     header = rows[0]
