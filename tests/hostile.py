@@ -511,6 +511,13 @@ def _weight_and_hash(path: Path, base: Base, *, resign_with: Any = None) -> None
     write_manifest(base.filled, path, manifest, signature=signature, key=key, edit=edit)
 
 
+def _rows_inserted(path: Path, base: Base) -> None:
+    """Two rows inserted above the card's objectives: the table no longer sits where it was issued."""
+    wb = openpyxl.load_workbook(base.filled)
+    wb[base.weight_sheet].insert_rows(int(base.score_cell[1:]), 2)
+    wb.save(path)
+
+
 def cases() -> list[Case]:
     """Every hostile case with the finding codes it must give."""
     empty_zip = raw_zip([])
@@ -593,6 +600,7 @@ def cases() -> list[Case]:
         Case("resigned-same-key-id", _resigned_same_id, {"SIGNATURE_INVALID"}),
         Case("manifest-transplanted", _transplanted, {"SHEET_MISSING"}),
         Case("manifest-transplanted-renamed", _transplanted_renamed, {"LOCKED_CHANGED"}),
+        Case("rows-inserted", _rows_inserted, {"ROWS_SHIFTED"}),
         Case("weight-and-hash", _weight_and_hash, {"SIGNATURE_INVALID", "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"}),
         Case("weight-and-hash-resigned", lambda path, base: _weight_and_hash(path, base,
                                                                              resign_with=base.attacker_key),

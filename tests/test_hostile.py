@@ -37,12 +37,12 @@ from hypothesis import strategies as st
 from support import EXAMPLE_PLAN
 
 from piano_xlsx.collect import collect
-from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import CATALOGUE, Severity
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.signing import load_public_key
+from piano_xlsx.verify.expected import Expected
 
 ROOT = Path(__file__).resolve().parent.parent
 TIME_LIMIT = 10.0  # seconds per file (SPEC §5, issue 7)
