@@ -41,17 +41,17 @@ def validate_hr(plan: Plan, records: list[HrRecord], place: Place) -> list[Findi
                                         **place(index, "conventions")))
     for payout in plan.payouts:
         for card in covered_cards(plan, payout):
-            index = by_person.get(card.evaluatee)
-            record = records[index] if index is not None else None
-            if record is not None:
-                days = service_days(record, payout.day_count or "365", plan.plan.year)
+            found = by_person.get(card.evaluatee)
+            hr_record = records[found] if found is not None else None
+            if hr_record is not None:
+                days = service_days(hr_record, payout.day_count or "365", plan.plan.year)
                 limit = year_days(payout.day_count or "365", plan.plan.year)
                 if days is not None and days > limit:
-                    findings.append(finding("HR_DAYS_BEYOND_YEAR", person=record.evaluatee, days=days,
-                                            year_days=limit, **place(index, "days")))
-            if needs_base(payout) and payout.base != "fixed" and not (record and record.excluded):
+                    findings.append(finding("HR_DAYS_BEYOND_YEAR", person=hr_record.evaluatee, days=days,
+                                            year_days=limit, **place(found, "days")))
+            if needs_base(payout) and payout.base != "fixed" and not (hr_record and hr_record.excluded):
                 plan_base = getattr(evaluatees.get(card.evaluatee), "base", None)
-                if (record is None or record.base is None) and plan_base is None:
+                if (hr_record is None or hr_record.base is None) and plan_base is None:
                     findings.append(finding("HR_BASE_MISSING", person=card.evaluatee, payout=payout.id,
-                                            **place(index, "base")))
+                                            **place(found, "base")))
     return findings

@@ -74,7 +74,7 @@ def score_terms(payout: Payout, score: Fraction, maximum: Fraction, band: str | 
         capped = inc.cap is not None and value > exact(inc.cap)
         value = min(value, exact(inc.cap)) if inc.cap is not None else value
         label = (f"{euro(exact(inc.amount))} + {euro(exact(inc.per_point))} × ({shown} − {number(start)}) punti"
-                 + (f", al massimo {euro(exact(inc.cap))}" if capped else ""))
+                 + (f", al massimo {euro(exact(inc.cap))}" if capped and inc.cap is not None else ""))
         return [Term(value, euro(value), label)]
     return None
 

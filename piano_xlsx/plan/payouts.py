@@ -142,7 +142,7 @@ class Payout(_Strict):
     day_count: DayCount | None = Field(
         None, description="Giorni di servizio: «365» su 365, «actual» su 365 o 366 negli anni bisestili, «360» "
                           "anno commerciale (mesi di 30 giorni).")
-    rounding: MoneyRounding = Field(default_factory=MoneyRounding)
+    rounding: MoneyRounding = Field(default_factory=MoneyRounding)  # type: ignore[arg-type]
     differentiated: Differentiated | None = None
     caps: list[BandCap] = Field(default_factory=list)
     source: MoneySource | None = None
