@@ -185,3 +185,13 @@ def test_audit_explains_every_amount(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(tmp_path / "audit.xlsx")["Premi"]
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("= 557,59 €" in t for t in texts)
+
+
+def test_a_band_cap_exceeded_is_an_error(tmp_path: Path) -> None:
+    plan = tmp_path / "limite.yaml"
+    plan.write_text((PREMI / "premio-differenziato.yaml").read_text(encoding="utf-8").replace(
+        "    differentiated:\n", "    caps: [{band: Valutazione positiva, max_percent: 50}]\n    differentiated:\n"),
+        encoding="utf-8")
+    data = collect_json(plan, two_items({f"dip-{i:02d}": 100 - 5 * (i - 1) for i in range(1, 11)}), tmp_path)
+    [cap] = [f for f in data["findings"] if f["code"] == "PAYOUT_CAP_EXCEEDED"]
+    assert cap["severity"] == "error" and "10 persone, oltre il limite di 5" in cap["message"]
