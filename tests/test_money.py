@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from piano_xlsx.money.compute import Person, compute_payout
 from piano_xlsx.money.numbers import euro, exact, number, percent
-from piano_xlsx.money.prorata import days_360, factors, service_days
+from piano_xlsx.money.prorata import factors
 from piano_xlsx.money.rounding import round_money, split
+from piano_xlsx.plan.daycount import days_360, service_days
 from piano_xlsx.plan.payouts import (
     Convention,
     Differentiated,

@@ -123,3 +123,21 @@ def test_hr_file_in_italian_formats(tmp_path: Path) -> None:
     wb.save(book)
     records, findings = read_hr_file(book)
     assert findings == [] and str(records[0].part_time) == "50.0" and records[0].days == 300
+
+
+def test_a_card_paid_twice_and_a_person_given_twice() -> None:
+    found = codes("""
+payouts:
+  - {id: r, mode: band_percent, bands: f, base: salary}
+  - {id: s, mode: classification, cards: [ca]}
+hr: [{evaluatee: a, base: 1}, {evaluatee: a, base: 2}, {evaluatee: b, base: 3}]
+""")
+    assert ("PAYOUT_CARD_TWICE", "payouts") in found
+    assert ("HR_DUPLICATE", "hr[1].evaluatee") in found
+
+
+def test_hr_file_with_two_values_for_one_field(tmp_path: Path) -> None:
+    csv_file = tmp_path / "dati.csv"
+    csv_file.write_text("valutato,base\na,100\na,200\n", encoding="utf-8")
+    _, findings = read_hr_file(csv_file)
+    assert [(f.code, f.cell) for f in findings] == [("HR_DUPLICATE", "A3")]

@@ -1,37 +1,17 @@
-"""Money in the audit: with the plan (`audit --plan`, and `--hr`), every amount the files lead to, as its steps.
-
-The amounts are computed as `collect` computes them, from the same files read
-in the same isolated workers, so an auditor re-derives each euro from the scores
-and the HR data without trusting a spreadsheet.
-"""
+"""Money in the audit report: with the plan (`audit --plan`, and `--hr`), every amount the files lead to, as its
+steps. The command computes them as `collect` does, from the same files read in the same isolated workers, so an
+auditor re-derives each euro from the scores and the HR data without trusting a spreadsheet."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from html import escape
-from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from piano_xlsx.money.numbers import euro
-from piano_xlsx.plan.loader import LoadedPlan
-from piano_xlsx.plan.payouts import HrRecord
 
 COLUMNS = [("Regola", 22), ("Scheda", 16), ("Valutato", 24), ("Stato", 16), ("Importo dovuto", 12),
            ("Calcolo", 90)]
-
-
-def explain_payouts(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None,
-                    hr: list[HrRecord] | None = None, hr_source: str = "") -> list[dict[str, Any]]:
-    """The payouts as `collect --json` gives them (an empty list for a plan without payouts)."""
-    if not loaded.plan.payouts:
-        return []
-    from piano_xlsx.collect import collect
-    from piano_xlsx.collect.premi_report import payouts_json
-
-    return payouts_json(collect(loaded, paths, public_key=public_key, hr=hr, hr_source=hr_source))
 
 
 def rows(payouts: list[dict[str, Any]]) -> list[list[Any]]:

@@ -14,9 +14,9 @@ from piano_xlsx.collect import status as st
 from piano_xlsx.collect.consolidate import Consolidated
 from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.findings import Finding, finding
-from piano_xlsx.hr.validate import validate_hr
 from piano_xlsx.money.compute import CardState, PayoutResult, Person, compute_payout
 from piano_xlsx.money.numbers import euro, from_float
+from piano_xlsx.plan.hrcheck import validate_hr
 from piano_xlsx.plan.paygroups import covered_cards
 from piano_xlsx.plan.payouts import HrRecord
 from piano_xlsx.verify.expected import Expected

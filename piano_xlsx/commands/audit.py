@@ -64,8 +64,9 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
 
     quiet = json_out == "-"
     result = run_audit(paths, public_key=public_key, loaded=loaded)
-    if loaded is not None and result.files:
-        from piano_xlsx.audit.premi import explain_payouts
+    if loaded is not None and result.files and loaded.plan.payouts:
+        from piano_xlsx.collect import collect
+        from piano_xlsx.collect.premi_report import payouts_json
 
         hr = None
         if hr_path:
@@ -75,7 +76,7 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
                 hr = merge_hr(loaded.plan.hr, read_hr_file(hr_path)[0])
             except HrFileError as exc:
                 raise click.UsageError(str(exc)) from None
-        result.payouts = explain_payouts(loaded, paths, public_key=public_key, hr=hr, hr_source=hr_path or "")
+        result.payouts = payouts_json(collect(loaded, paths, public_key=public_key, hr=hr, hr_source=hr_path or ""))
     if not result.files:
         raise click.UsageError("nessun file da esaminare nei percorsi indicati")
     if report:

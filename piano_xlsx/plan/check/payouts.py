@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from piano_xlsx.findings import Finding, finding
-from piano_xlsx.hr.validate import validate_hr
+from piano_xlsx.plan.hrcheck import validate_hr
 from piano_xlsx.plan.paygroups import covered_cards
 from piano_xlsx.plan.payouts import Payout, Segment
 

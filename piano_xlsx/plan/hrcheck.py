@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from piano_xlsx.findings import Finding, finding
-from piano_xlsx.money.prorata import service_days, year_days
+from piano_xlsx.plan.daycount import service_days, year_days
 from piano_xlsx.plan.model import Plan
 from piano_xlsx.plan.paygroups import covered_cards, needs_base
 from piano_xlsx.plan.payouts import HrRecord
