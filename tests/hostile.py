@@ -596,7 +596,7 @@ def cases() -> list[Case]:
         # --- the manifest ---
         Case("manifest-not-json", _manifest_not_json, {"MANIFEST_INVALID"}),
         Case("manifest-removed", _manifest_removed, {"MANIFEST_MISSING"}),
-        Case("resigned-other-key", _resigned, {"SIGNATURE_INVALID"}),
+        Case("resigned-other-key", _resigned, {"SIGNATURE_OTHER_KEY"}),
         Case("resigned-same-key-id", _resigned_same_id, {"SIGNATURE_INVALID"}),
         Case("manifest-transplanted", _transplanted, {"SHEET_MISSING"}),
         Case("manifest-transplanted-renamed", _transplanted_renamed, {"LOCKED_CHANGED"}),
@@ -604,7 +604,7 @@ def cases() -> list[Case]:
         Case("weight-and-hash", _weight_and_hash, {"SIGNATURE_INVALID", "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"}),
         Case("weight-and-hash-resigned", lambda path, base: _weight_and_hash(path, base,
                                                                              resign_with=base.attacker_key),
-             {"SIGNATURE_INVALID", "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"}),
+             {"SIGNATURE_OTHER_KEY", "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"}),
     ]
 
 

@@ -29,9 +29,13 @@ def soffice() -> str:
     return found
 
 
-def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xlsx") -> list[Path]:
-    """Open, recalculate and save each file with LibreOffice headless (one process for all files)."""
-    return office.libreoffice_convert(files, out_dir, target, binary=soffice())
+def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xlsx",
+                        infilter: str | None = None) -> list[Path]:
+    """Open, recalculate and save each file with LibreOffice headless (one process for all files).
+
+    `infilter`: how LibreOffice reads the files, e.g. "CSV:59,34,76,1,,1040" (CSV with the given options).
+    """
+    return office.libreoffice_convert(files, out_dir, target, binary=soffice(), infilter=infilter)
 
 
 def ssconvert() -> str:

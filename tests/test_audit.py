@@ -413,7 +413,7 @@ def test_signature_states(returns: dict[str, Path], tmp_path: Path) -> None:
     _, other_public = keygen(tmp_path / "other")
     wrong = audit_file(path, public_key=load_public_key(other_public))
     assert wrong.signature == "invalid"
-    assert "SIGNATURE_INVALID" in {code for code, _, _ in _errors(wrong)}
+    assert "SIGNATURE_OTHER_KEY" in {code for code, _, _ in _errors(wrong)}
 
 
 # --- the same verdicts as collect ---

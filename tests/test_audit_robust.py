@@ -26,7 +26,7 @@ CASES = {case.name: case for case in cases() if not case.heavy}
 # codes that say what a file is, or that its manifest cannot be trusted: the audit must give the same ones
 FILE_LEVEL = {"FILE_UNREADABLE", "FILE_NOT_SPREADSHEET", "FILE_ENCRYPTED", "FILE_XLS", "FILE_ODS", "FILE_XLSB",
               "FILE_MACROS", "FILE_TOO_LARGE", "FILE_XML_UNSAFE", "FILE_STRICT_OOXML", "MANIFEST_MISSING",
-              "MANIFEST_INVALID", "SIGNATURE_INVALID"}
+              "MANIFEST_INVALID", "SIGNATURE_INVALID", "SIGNATURE_OTHER_KEY"}
 TIME_LIMIT = 30.0  # seconds per file, engine included
 MEMORY_LIMIT_MB = 768
 

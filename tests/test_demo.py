@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from support import ROOT, soffice
 
+from piano_xlsx.atomic import OutputExists
 from piano_xlsx.cli import cli
 from piano_xlsx.demo import DemoError, run_demo
 
@@ -190,6 +191,10 @@ def test_the_output_folder_is_replaced_only_when_it_is_a_demos(tmp_path):
     assert refused.exit_code == 2 and "altri file" in refused.output
 
 
-def test_a_second_run_replaces_the_first(python_run):
-    again = run_demo(python_run.out_dir, use_libreoffice=False)
+def test_a_second_run_replaces_the_first_only_with_force(python_run):
+    report = python_run.collect_report.read_bytes()
+    with pytest.raises(OutputExists):
+        run_demo(python_run.out_dir, use_libreoffice=False)
+    assert python_run.collect_report.read_bytes() == report
+    again = run_demo(python_run.out_dir, use_libreoffice=False, force=True)
     assert Counter(f.code for f in again.collect.findings) == Counter(f.code for f in python_run.collect.findings)

@@ -11,7 +11,13 @@ from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import WorkbookData
 from piano_xlsx.verify import Add
-from piano_xlsx.workbook.manifest import ManifestError, content_hash, manifest_from_sheet, signature_state
+from piano_xlsx.workbook.manifest import (
+    ManifestError,
+    content_hash,
+    manifest_from_sheet,
+    signature_code,
+    signature_state,
+)
 
 
 @dataclass
@@ -54,7 +60,7 @@ def check_signature(manifest: dict[str, Any], signature: str, key: str, signed: 
     """
     state, why = signature_state(manifest, signature, key, signed, public_key)
     if state == "invalid" or (state == "absent" and public_key is not None):
-        add(finding("SIGNATURE_INVALID", file=name, sheet=MANIFEST_SHEET, detail=why))
+        add(finding(signature_code(key, public_key), file=name, sheet=MANIFEST_SHEET, detail=why))
     return state
 
 
