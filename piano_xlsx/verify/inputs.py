@@ -11,6 +11,7 @@ from piano_xlsx.plan.resolve import NEUTRALISED
 from piano_xlsx.reader.xlsx import CellData, SheetData
 from piano_xlsx.verify import Add
 from piano_xlsx.workbook.computation import Value, excel_equal, is_number, item_status
+from piano_xlsx.workbook.content import scale_text
 from piano_xlsx.workbook.layout import STATUS_GATE_FAILED, STATUS_INVALID, STATUS_MISSING, CardLayout
 
 TITLE_SHOWN = 50  # characters of an objective's title named in a finding
@@ -50,7 +51,7 @@ def read_inputs(sheet: SheetData, layout: CardLayout, name: str, add: Add) -> Ca
         add(finding("DATE_MISSING", file=name, sheet=sheet.name, cell=layout.header_cell("date"), detail=detail))
     scores = read_scores(sheet, layout)
     notes = {item.item.id: text(cells.get(item.cell("note"))) for item in layout.items}
-    scale = "/".join(f"{v:g}" for v in layout.card.scale.numbers())
+    scale = scale_text(layout.card.scale.numbers())
     for item in layout.items:
         value = scores[item.item.id]
         status = item_status(layout, item, value)

@@ -7,7 +7,9 @@ its cached results (LibreOffice does not recalculate on load), `collect`
 recomputes totals with them, and tests check that LibreOffice agrees.
 
 Only functions every engine computes the same way are used: SUM, SUMIF,
-COUNTIF, IF, AND, ISBLANK, ISNUMBER, MATCH on a literal array, CHOOSE, ROUND.
+COUNTIF, IF, AND, ISBLANK, ISNUMBER, MATCH (on a literal array or a range of
+the list sheet), SUMPRODUCT and INDEX (the band tables of the list sheet),
+ROUND.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from piano_xlsx.plan.model import Band
 from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
 from piano_xlsx.plan.rounding import excel_round
 from piano_xlsx.workbook.layout import (
@@ -29,11 +30,11 @@ from piano_xlsx.workbook.layout import (
     ItemRows,
     col,
 )
+from piano_xlsx.workbook.lists import BAND_OUTSIDE, BandRanges, BandTable, ListSheet, band_table
 
 Value = float | int | str | bool | dt.datetime | None
 
 BAND_EXCLUDED = "Esclusa: condizione non raggiunta"
-BAND_OUTSIDE = "Fuori fascia"
 
 
 def _num(value: float) -> str:
@@ -45,14 +46,16 @@ def _text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def scale_array(layout: CardLayout) -> str:
-    return "{" + ",".join(_num(v) for v in layout.card.scale.numbers()) + "}"
+def scale_values(layout: CardLayout, lists: ListSheet) -> str:
+    """The scale as MATCH reads it: its range on the list sheet, or a literal array for a short scale."""
+    scale = layout.card.scale
+    return lists.scale_range(scale, False) or "{" + ",".join(_num(v) for v in scale.numbers()) + "}"
 
 
 # ---------------------------------------------------------------- formulas
 
 
-def status_formula(layout: CardLayout, item: ItemRows) -> str:
+def status_formula(layout: CardLayout, item: ItemRows, lists: ListSheet) -> str:
     score = item.cell("score")
     if item.item.gate:
         inner = (f'IF({score}={_text(GATE_PASSED)},"{STATUS_OK}",'
@@ -60,7 +63,7 @@ def status_formula(layout: CardLayout, item: ItemRows) -> str:
     else:
         text_case = (f'IF({score}={_text(NEUTRALISED)},"{STATUS_NEUTRALISED}","{STATUS_INVALID}")'
                      if item.item.neutralisable else f'"{STATUS_INVALID}"')
-        inner = (f'IF(ISNUMBER({score}),IF(ISNUMBER(MATCH({score},{scale_array(layout)},0)),'
+        inner = (f'IF(ISNUMBER({score}),IF(ISNUMBER(MATCH({score},{scale_values(layout, lists)},0)),'
                  f'"{STATUS_OK}","{STATUS_INVALID}"),{text_case})')
     return f'IF(ISBLANK({score}),"{STATUS_MISSING}",{inner})'
 
@@ -87,30 +90,33 @@ def _factor_formula(weight_total: str, weight_range: str, status_range: str) -> 
     return f"IF({weight_total}-{neutralised}<=0,0,{weight_total}/({weight_total}-{neutralised}))"
 
 
-def band_index_expr(bands: list[Band], ref: str) -> str:
-    """Nested IF giving the 1-based band of `ref`, 0 when no band holds it."""
-    expr = "0"
-    for index in range(len(bands), 0, -1):
-        band = bands[index - 1]
-        conditions = []
-        if band.min is not None:
-            conditions.append(f"{ref}{'>=' if band.min_inclusive else '>'}{_num(band.min)}")
-        if band.max is not None:
-            conditions.append(f"{ref}{'<=' if band.max_inclusive else '<'}{_num(band.max)}")
-        test = f"AND({','.join(conditions)})" if conditions else "TRUE"
-        expr = f"IF({test},{index},{expr})"
-    return expr
+def band_region_expr(table: BandRanges, ref: str) -> str:
+    """The 0-based region of `ref` in a band table (lists.BandTable): edges below it plus edges at or below it."""
+    return f"SUMPRODUCT(({table.edges}<{ref})+({table.edges}<={ref}))"
 
 
-def card_formulas(layout: CardLayout) -> dict[str, str]:
-    """Every computed cell of the card sheet and its formula (without the leading '=')."""
+def band_region(table: BandTable, value: float) -> int:
+    """`band_region_expr` in Python."""
+    return sum(1 for p in table.edges if p < value) + sum(1 for p in table.edges if p <= value)
+
+
+def band_formulas(table: BandRanges, ref: str) -> tuple[str, str]:
+    """The band label of `ref` and its percentage ("" outside every band: the table's cell is empty there)."""
+    region = band_region_expr(table, ref)
+    percent = f"INDEX({table.percents},{region}+1)"
+    return f"INDEX({table.labels},{region}+1)", f'IF(ISNUMBER({percent}),{percent},"")'
+
+
+def card_formulas(layout: CardLayout, lists: ListSheet) -> dict[str, str]:
+    """Every computed cell of the card sheet and its formula (without the leading '='); `lists` is the plan's
+    list sheet, which the band lookup and a long scale's status formulas read."""
     card = layout.card
     out: dict[str, str] = {}
     status_range = layout.column_range("status")
     weight_range = layout.column_range("weight")
     for section in layout.sections:
         for item in section.items:
-            out[item.cell("status")] = status_formula(layout, item)
+            out[item.cell("status")] = status_formula(layout, item, lists)
             if not item.item.gate:
                 out[item.cell("points")] = points_formula(layout, item)
         first, last = section.first_item_row, section.last_item_row
@@ -143,14 +149,10 @@ def card_formulas(layout: CardLayout) -> dict[str, str]:
         return f"IF({t('gates_failed')}>0,{when_failed},{otherwise})"
 
     if "band" in layout.totals:
-        bands = card.bands
-        index = band_index_expr(bands, t("rounded") if "rounded" in layout.totals else t("total"))
-        labels = ",".join(_text(b.label) for b in bands)
-        percents = ",".join(_num(b.percent / 100) for b in bands)
-        band = unless_gate_failed(_text(BAND_EXCLUDED), f"CHOOSE({index}+1,{_text(BAND_OUTSIDE)},{labels})")
-        out[t("band")] = f'IF({incomplete},"",{band})'
-        percent = unless_gate_failed("0", f'CHOOSE({index}+1,"",{percents})')
-        out[t("percent")] = f'IF({incomplete},"",{percent})'
+        table = lists.bands[card.bandset.id]  # type: ignore[union-attr]
+        label, percent = band_formulas(table, t("rounded") if "rounded" in layout.totals else t("total"))
+        out[t("band")] = f'IF({incomplete},"",{unless_gate_failed(_text(BAND_EXCLUDED), label)})'
+        out[t("percent")] = f'IF({incomplete},"",{unless_gate_failed("0", percent)})'
     if "bonus" in layout.totals:
         out[t("bonus")] = f'IF({t("percent")}="","",{t("base")}*{t("percent")})'
     m, i = t("missing"), t("invalid")
@@ -220,11 +222,6 @@ def item_status(layout: CardLayout, item: ItemRows, score: Value) -> str:
     return STATUS_INVALID
 
 
-def band_index(bands: list[Band], value: float) -> int:
-    for index, band in enumerate(bands, start=1):
-        if band.contains(value):
-            return index
-    return 0
 
 
 def _factor(weight_total: float, neutralised: float) -> float:
@@ -296,7 +293,8 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
     bonus: float | None = None
     if "band" in layout.totals:
         bands = card.bands
-        index = band_index(bands, rounded if rounded is not None else total)
+        table = band_table(bands)  # as the formula: the value's region, then the band the table gives it
+        index = table.band_at[band_region(table, rounded if rounded is not None else total)]
         if missing + invalid > 0:
             band, cells[t("band")], cells[t("percent")] = "", "", ""
         elif gates_failed:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from piano_xlsx.plan.model import Plan
 from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
-from piano_xlsx.workbook.computation import card_formulas
+from piano_xlsx.workbook.computation import card_formulas, is_number
 from piano_xlsx.workbook.layout import (
     COLUMNS,
     FIRST_HEADER_ROW,
@@ -28,6 +28,7 @@ from piano_xlsx.workbook.layout import (
     indicators_text,
     summary_row,
 )
+from piano_xlsx.workbook.lists import describe, list_sheet, show
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
     cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
-    for address, formula in card_formulas(layout).items():
+    for address, formula in card_formulas(layout, list_sheet(plan)).items():
         cells[address] = Cell("f", formula, formula_style(layout, address))
     return cells
 
@@ -124,8 +125,16 @@ def _evaluatee(card) -> str:  # type: ignore[no-untyped-def]
     return card.evaluatee.name + role
 
 
+SCALE_WORDS = 60  # characters of a scale named in a sentence: longer scales are described ("da 0 a 100 …")
+
+
+def scale_text(values: list[float]) -> str:
+    """A scale named in a sentence: 4/6/8/10, or a description of a long one."""
+    return describe(values, SCALE_WORDS, sep="/")[0]
+
+
 def scale_words(layout: CardLayout) -> str:
-    words = "/".join(f"{v:g}" for v in layout.card.scale.numbers())
+    words = scale_text(layout.card.scale.numbers())
     if any(i.item.neutralisable for i in layout.items):
         words += f"; «{NEUTRALISED}» se non valutabile"
     if any(i.item.gate for i in layout.items):
@@ -162,6 +171,10 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+LINES_PER_SCALE = 12  # values of a scale without labels listed one per line; more are said in one line
+VALUES_LINE = 600  # characters of that line
+
+
 def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, str]]:
     """(style, text) lines of the instructions sheet."""
     info = plan.plan
@@ -182,11 +195,15 @@ def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, 
         if scale.id in seen:
             continue
         seen.add(scale.id)
-        title = scale.title or "Scala " + "/".join(f"{v:g}" for v in scale.numbers())
+        title = scale.title or "Scala " + scale_text(scale.numbers())
         lines.append(("text", f"{title}:"))
-        for value in scale.numbers():
-            label = scale.label(value)
-            lines.append(("text", f"   {value:g}" + (f" — {label}" if label else "")))
+        values = scale.numbers()
+        if len(values) > LINES_PER_SCALE and not any(scale.label(v) for v in values):  # one line, not a page
+            lines.append(("text", "   Valori ammessi: " + describe(values, VALUES_LINE)[0] + "."))
+        else:
+            for value in values:
+                label = scale.label(value)
+                lines.append(("text", f"   {show(value)}" + (f" — {label}" if label else "")))
         lines.append(("text", f"Punti dell'obiettivo = peso × valutazione ÷ {scale.maximum:g}."))
     if any(i.item.neutralisable for layout in layouts for i in layout.items):
         lines.append(("text", f"«{NEUTRALISED}»: obiettivo non valutabile; il suo peso è ridistribuito come "
@@ -219,3 +236,9 @@ def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, 
 def instruction_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
     return {f"A{row}": Cell("t", text, style)
             for row, (style, text) in enumerate(instruction_lines(plan, layouts), start=1) if text}
+
+
+def list_cells(plan: Plan) -> dict[str, Cell]:
+    """The list sheet (workbook/lists.py): numbers as numbers, so a picked value is a number in any locale."""
+    return {address: Cell("n" if is_number(value) else "t", value, style)
+            for address, (value, style) in list_sheet(plan).entries.items()}

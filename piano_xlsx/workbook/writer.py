@@ -9,15 +9,14 @@ from typing import Any
 
 import xlsxwriter
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from piano_xlsx.findings import finding
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.plan.resolve import (
-    GATE_FAILED,
-    GATE_PASSED,
     INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
     MANIFEST_SHEET,
-    NEUTRALISED,
     SUMMARY_SHEET,
 )
 from piano_xlsx.signing import key_id, sign
@@ -39,6 +38,7 @@ from piano_xlsx.workbook.layout import (
     item_row_heights,
     summary_row,
 )
+from piano_xlsx.workbook.lists import ListSheet, dropdown_messages, inline_list, item_options, list_sheet
 from piano_xlsx.workbook.manifest import manifest_and_text, manifest_rows
 from piano_xlsx.workbook.textmetrics import EXCEL_MAX_ROW_HEIGHT, column_pixels, lines_height, text_lines, whole_pixels
 
@@ -76,6 +76,7 @@ _STYLES: dict[str, dict[str, Any]] = {
     "money": {"bold": True, "num_format": "#,##0.00 [$€-410]"},
     "text": {"text_wrap": True, "valign": "top"},
     "heading": {"bold": True, "font_size": 12, "valign": "bottom"},
+    "list_value": {"valign": "top"},  # General: a number shows as the locale writes it, and is picked as a number
     "input": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top"},
     "input_wrap": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top", "text_wrap": True},
     "input_score": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top", "align": "center"},
@@ -158,6 +159,9 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     for layout in layouts:
         issued_cells[layout.sheet] = c.card_cells(plan, layout)
     issued_cells[SUMMARY_SHEET] = c.summary_cells(plan, layouts)
+    lists = list_sheet(plan)
+    if lists.entries:
+        issued_cells[LISTS_SHEET] = c.list_cells(plan)
     _refuse_long_texts(issued_cells)
 
     buffer = io.BytesIO()
@@ -167,7 +171,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
                        "comments": "Generato da piano-xlsx"})
-    percents = [float(b.percent) for lay in layouts for b in lay.card.bands]
+    percents = [float(b.percent) for bandset in plan.bands for b in bandset.bands]  # the list sheet has them all
     formats = _Formats(wb, "0%" if all(p.is_integer() for p in percents) else "0.0#%")
     empty = wb.add_format({"bg_color": EMPTY_FILL})
     invalid = wb.add_format({"bg_color": INVALID_FILL, "font_color": "#9C0006", "bold": True})
@@ -185,7 +189,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         result = evaluate(layout, {})
         results[layout.card.id] = result
         _write_card(ws, layout, issued_cells[layout.sheet], formats, result.cells)
-        validations[layout.sheet] = _write_inputs(ws, layout, formats, empty, invalid)
+        validations[layout.sheet] = _write_inputs(ws, layout, formats, empty, invalid, lists)
         _finish_sheet(ws, plan, password, last_row=layout.last_row, last_col=col("note"),
                       repeat_row=TABLE_HEADER_ROW)
 
@@ -194,12 +198,18 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     _finish_sheet(summary, plan, password, last_row=summary_row(len(layouts) - 1), last_col=SUMMARY_COLUMNS[-1][0],
                   repeat_row=SUMMARY_HEADER_ROW)
 
+    sheets: list[dict[str, Any]] = [
+        {"name": INSTRUCTIONS_SHEET, "role": "instructions", "card": None},
+        *({"name": lay.sheet, "role": "card", "card": lay.card.id} for lay in layouts),
+        {"name": SUMMARY_SHEET, "role": "summary", "card": None}]
+    if LISTS_SHEET in issued_cells:
+        _write_lists(wb.add_worksheet(LISTS_SHEET), plan, lists, issued_cells[LISTS_SHEET], formats, password)
+        sheets.append({"name": LISTS_SHEET, "role": "lists", "card": None})
+
     manifest, text = manifest_and_text(
         plan_info={"id": plan.plan.id, "version": plan.plan.version, "hash": plan_hash or loaded.hash,
                    "ente": plan.plan.ente, "title": plan.plan.title},
-        sheets=[{"name": INSTRUCTIONS_SHEET, "role": "instructions", "card": None},
-                *({"name": lay.sheet, "role": "card", "card": lay.card.id} for lay in layouts),
-                {"name": SUMMARY_SHEET, "role": "summary", "card": None}],
+        sheets=sheets,
         cards=[_card_entry(lay) for lay in layouts],
         cells=issued_cells,
         validations=validations,
@@ -350,13 +360,18 @@ def _item_formats(ws: Any, item: ItemRows, cells: dict[str, c.Cell], formats: _F
     return out
 
 
-def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, invalid: Any) -> list[list[str]]:
-    """Input cells unlocked, with dropdowns, date validation and highlights; returns the validations issued."""
+def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, invalid: Any,
+                  lists: ListSheet) -> list[list[str]]:
+    """Input cells unlocked, with dropdowns, date validation and highlights; returns the validations issued.
+
+    A dropdown lists its values inline when that is safe (`inline_list`), else reads them from the list sheet;
+    the manifest records the inline text, or the range after an '='.
+    """
     issued: list[list[str]] = []
     evaluator, date = layout.header_cell("evaluator"), layout.header_cell("date")
     ws.write_blank(evaluator, None, formats["input"])
     ws.write_blank(date, None, formats["input_date"])
-    ws.data_validation(date, {
+    _validate(ws, date, {
         "validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX,
         "input_title": "Data della valutazione", "input_message": "Inserire la data nel formato gg/mm/aaaa.",
         "error_type": "stop", "error_title": "Data non valida",
@@ -364,27 +379,51 @@ def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, in
     issued.append([date, "date", f"{DATE_MIN.isoformat()}..{DATE_MAX.isoformat()}"])
     for cell in (evaluator, date):
         ws.conditional_format(cell, {"type": "formula", "criteria": f"=ISBLANK({cell})", "format": empty})
-    scale = [f"{v:g}" for v in layout.card.scale.numbers()]
+    scale = layout.card.scale
     for section in layout.sections:
         for item in section.items:
-            options = [GATE_PASSED, GATE_FAILED] if item.item.gate else scale + (
-                [NEUTRALISED] if item.item.neutralisable else [])
             score = item.cell("score")
+            options = item_options(scale, item.item)
+            listed = None if item.item.gate else lists.scale_range(scale, item.item.neutralisable)
+            inline = None if listed else inline_list(options)
+            if listed is None and inline is None:  # `listed(scale)` puts every such scale on the list sheet
+                raise ValueError(f"no list for the dropdown of {score}")
+            source = "=" + listed if listed else str(inline)
             ws.write_blank(score, None, formats["input_score"])
             ws.write_blank(item.cell("note"), None, formats["input_wrap"])
-            ws.data_validation(score, {
-                "validate": "list", "source": options,
+            input_message, error_message, _ = dropdown_messages(options)
+            _validate(ws, score, {
+                "validate": "list", "source": source if listed else source.split(","),
                 "input_title": f"Valutazione obiettivo {item.item.number}"[:32],
-                "input_message": "Scegliere un valore dall'elenco: " + ", ".join(options) + ".",
+                "input_message": input_message,
                 "error_type": "stop", "error_title": "Valore non ammesso",
-                "error_message": "Sono ammessi solo i valori dell'elenco: " + ", ".join(options) + "."})
-            issued.append([score, "list", ",".join(options)])
+                "error_message": error_message})
+            issued.append([score, "list", source])
         first, last = section.first_item_row, section.last_item_row
         scores = f"{col('score')}{first}:{col('score')}{last}"
         status = f"${col('status')}{first}"
         ws.conditional_format(scores, {"type": "formula", "criteria": f'={status}="Manca"', "format": empty})
         ws.conditional_format(scores, {"type": "formula", "criteria": f'={status}="Non ammesso"', "format": invalid})
     return issued
+
+
+def _validate(ws: Any, cell: str, options: dict[str, Any]) -> None:
+    """A data validation, never dropped: XlsxWriter only warns about one past Excel's limits and leaves it out."""
+    if ws.data_validation(cell, options) != 0:
+        raise ValueError(f"data validation of {cell} refused by XlsxWriter")
+
+
+def _write_lists(ws: Any, plan: Any, lists: ListSheet, cells: dict[str, c.Cell], formats: _Formats,
+                 password: str) -> None:
+    """The list sheet: hidden, protected and printable like the others; its cells are locked content."""
+    for letter, width in lists.widths.items():
+        ws.set_column(f"{letter}:{letter}", width)
+    for address, cell in cells.items():
+        _write_cell(ws, address, cell, formats[cell.style], {})
+    places = [coordinate_from_string(address) for address in cells]
+    last_col = get_column_letter(max(column_index_from_string(letter) for letter, _ in places))
+    _finish_sheet(ws, plan, password, last_row=max(row for _, row in places), last_col=last_col, repeat_row=2)
+    ws.hide()
 
 
 # ---------------------------------------------------------------- instructions and summary

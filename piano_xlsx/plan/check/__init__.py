@@ -17,6 +17,7 @@ from piano_xlsx.plan.check import (
     choices,
     content,
     levels,
+    limits,
     numbering,
     payouts,
     period,
@@ -49,6 +50,7 @@ CHECKS: list[Check] = [
     sheets.check_sheet_names,
     choices.check_choices,
     period.check_period,
+    limits.check_limits,
     payouts.check_payouts,
 ]
 
