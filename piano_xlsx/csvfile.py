@@ -11,6 +11,7 @@ returned cell held them (a number, a text, a truth value, an amount), each writt
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -56,6 +57,8 @@ def _cell(value: Any, fmt: CsvFormat) -> str:
         return ("VERO" if value else "FALSO") if fmt.decimal == "," else ("TRUE" if value else "FALSE")
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, dt.datetime):  # as each format's readers write a date: 01/12/2026 08:58:05, or ISO 8601
+        return value.strftime("%d/%m/%Y %H:%M:%S" if fmt.decimal == "," else "%Y-%m-%d %H:%M:%S")
     if isinstance(value, Decimal):  # money: its exact decimal text
         return f"{value:f}".replace(".", fmt.decimal)
     if isinstance(value, float):
@@ -79,7 +82,7 @@ def _prepared(data: pd.DataFrame, fmt: CsvFormat) -> pd.DataFrame:
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     return pd.DataFrame({name: column if is_numeric_dtype(column) and not is_bool_dtype(column) else
-                         column.astype(object).map(lambda v: "" if v is pd.NA else _cell(v, fmt))
+                         column.astype(object).map(lambda v: "" if v is pd.NA or v is pd.NaT else _cell(v, fmt))
                          for name, column in data.items()}, columns=data.columns)
 
 

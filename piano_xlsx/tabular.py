@@ -96,6 +96,8 @@ def to_rows(data: pd.DataFrame) -> list[dict[str, Any]]:
     def plain(value: Any) -> Any:
         if value is None or (not isinstance(value, (str, tuple, list)) and bool(pd.isna(value))):
             return None
+        if isinstance(value, pd.Timestamp):
+            return value.to_pydatetime()
         return value.item() if isinstance(value, np.generic) else value
 
     columns = list(data.columns)
