@@ -3,7 +3,7 @@
     from piano_xlsx.frames import cards_frame
     cards = cards_frame(collect(plan, ["restituite/"]))
 
-`cards_frame`, `items_frame` take `collect`'s result; `formulas_frame` `audit`'s; `files_frame` and
+`cards_frame`, `items_frame`, `payments_frame` take `collect`'s result; `formulas_frame` `audit`'s; `files_frame` and
 `findings_frame` either; `plan_cards_frame`, `plan_items_frame` the plan itself.
 """
 
@@ -15,14 +15,14 @@ from piano_xlsx.audit.frames import audit_files_frame, audit_findings_frame, for
 from piano_xlsx.audit.result import AuditResult
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect import frames as collect_frames
-from piano_xlsx.collect.frames import cards_frame, items_frame
+from piano_xlsx.collect.frames import cards_frame, items_frame, payments_frame
 from piano_xlsx.plan.frames import plan_cards_frame, plan_items_frame
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["cards_frame", "files_frame", "findings_frame", "formulas_frame", "items_frame", "plan_cards_frame",
-           "plan_items_frame"]
+__all__ = ["cards_frame", "files_frame", "findings_frame", "formulas_frame", "items_frame", "payments_frame",
+           "plan_cards_frame", "plan_items_frame"]
 
 
 def files_frame(result: CollectResult | AuditResult) -> pd.DataFrame:

@@ -19,7 +19,7 @@ def run(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_every_example_is_tested():
-    tested = {"generate_workbooks.py", "collect_folder.py", "audit_file.py"}
+    tested = {"generate_workbooks.py", "collect_folder.py", "audit_file.py", "differenziazione.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
 
@@ -51,3 +51,29 @@ def test_generate_collect_audit(tmp_path):
     assert audited.returncode == 0, audited.stdout + audited.stderr
     assert "signature valid" in audited.stdout and "formulas as issued" in audited.stdout
     assert (tmp_path / "audit.html").is_file()
+
+
+def test_differentiation_by_sector(tmp_path):
+    """The analysis example on the demo's returns: the two cards that count, their sectors and bands, and a
+    histogram whose bars are drawn."""
+    from PIL import Image
+
+    from piano_xlsx.demo import run_demo
+
+    demo = run_demo(tmp_path / "demo", use_libreoffice=False)
+    done = run("differenziazione.py", str(demo.out_dir / "piano-esempio.yaml"), str(demo.out_dir / "restituite"),
+               "--public-key", str(demo.public_key), "-o", "istogramma.png", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Schede che valgono: 2 di 5 (le altre: incomplete, errors, missing)"
+    first = lines[[line.strip() for line in lines].index("sector") + 1:]  # the first table: count, mean, std, min, max
+    by_sector = {line.split("  ")[0]: line.split()[-5:] for line in first[:2]}
+    assert by_sector["Settore I Amministrativo"] == ["1", "80.0", "<NA>", "80.0", "80.0"]
+    assert by_sector["Settore II Finanziario"] == ["1", "91.6", "<NA>", "91.6", "91.6"]
+    overall = lines[lines.index("Quota di schede per fascia, in tutto l'ente:") + 2:]
+    assert [" ".join(line.split()) for line in overall[3:5]] == ["Da 71 a 85 50.0", "Da 86 a 100 50.0"]
+    with Image.open(tmp_path / "istogramma.png") as image:
+        assert image.format == "PNG" and image.size == (700, 400)
+        colours = dict((colour, n) for n, colour in image.convert("RGB").getcolors(maxcolors=1 << 20))
+    bars = colours.get((0x1F, 0x4E, 0x78), 0)
+    assert bars > 1000  # two bars of one card each, in the chart's colour

@@ -25,7 +25,7 @@ from piano_xlsx.audit.frames import AUDIT_FILE_COLUMNS, FORMULA_COLUMNS
 from piano_xlsx.cli import cli
 from piano_xlsx.collect import collect
 from piano_xlsx.collect import status as st
-from piano_xlsx.collect.frames import CARD_COLUMNS, FILE_COLUMNS, ITEM_COLUMNS
+from piano_xlsx.collect.frames import CARD_COLUMNS, FILE_COLUMNS, ITEM_COLUMNS, PAYMENT_COLUMNS
 from piano_xlsx.demo import run_demo
 from piano_xlsx.frames import (
     cards_frame,
@@ -33,6 +33,7 @@ from piano_xlsx.frames import (
     findings_frame,
     formulas_frame,
     items_frame,
+    payments_frame,
     plan_cards_frame,
     plan_items_frame,
 )
@@ -40,6 +41,8 @@ from piano_xlsx.plan.frames import PLAN_CARD_COLUMNS, PLAN_ITEM_COLUMNS
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.signing import load_public_key
 from piano_xlsx.tabular import FINDING_COLUMNS, MONEY, Column, frame, to_rows
+from piano_xlsx.workbook.computation import BAND_EXCLUDED
+from piano_xlsx.workbook.lists import BAND_OUTSIDE
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +101,32 @@ def test_cards_are_the_json_cards_and_missing(demo):
         if exact is not None:
             assert isinstance(exact, Decimal) and float(exact) == pytest.approx(json_bonus, abs=1e-9)
             assert exact == exact.quantize(Decimal("0.01"))  # the demo's bases and percentages give whole cents
+
+
+def money(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def test_payments_are_the_json_payouts(demo):
+    """The amounts, exact: the JSON's decimal strings are the frame's Decimals, and each card's amount is the sum
+    of its payments."""
+    pays, cards, data = payments_frame(demo["collected"]), cards_frame(demo["collected"]), demo["collect_json"]
+    amounts = ("base", "gross", "bonus", "rounding", "amount")
+    want = [{"payout": payout["id"], "payout_title": payout["title"], "mode": payout["mode"], "card": p["card"],
+             "evaluatee_id": p["evaluatee"], "evaluatee": p["name"], "state": p["state"], "score": p["score"],
+             "band": p["band"], "coefficient_or_percent": p["coefficient_or_percent"],
+             **{key: money(p[key]) for key in amounts},
+             "factors": "; ".join(f"{t['text']} = {t['label']}" for t in p["factors"]) or None,
+             "provisional": p["provisional"], "excluded": p["excluded"], "reason": p["reason"],
+             "steps": "\n".join(p["steps"]) or None}
+            for payout in data["payouts"] for p in payout["payments"]]
+    assert rows(pays, same(list(want[0]))) == want
+    assert pays["amount"].notna().sum() >= 2 and all(isinstance(v, Decimal) for v in pays["amount"].dropna())
+    due = pays.groupby("card")["amount"].sum(min_count=1)
+    assert {k: v for k, v in zip(cards["card"], cards["amount"], strict=True) if v is not None} == {
+        k: v for k, v in due.items() if not pd.isna(v)}
+    assert list(cards["provisional"].dropna()) == [bool(pays.loc[pays["card"] == c, "provisional"].any())
+                                                   for c in cards.loc[cards["provisional"].notna(), "card"]]
 
 
 def test_items_are_the_json_items(demo):
@@ -168,7 +197,8 @@ def test_every_frame_has_its_declared_columns_and_dtypes(demo):
     for data, columns in [(cards_frame(collected), CARD_COLUMNS), (items_frame(collected), ITEM_COLUMNS),
                           (files_frame(collected), FILE_COLUMNS), (findings_frame(collected), FINDING_COLUMNS),
                           (findings_frame(audited), FINDING_COLUMNS), (formulas_frame(audited), FORMULA_COLUMNS),
-                          (files_frame(audited), AUDIT_FILE_COLUMNS), (plan_cards_frame(loaded), PLAN_CARD_COLUMNS),
+                          (files_frame(audited), AUDIT_FILE_COLUMNS), (payments_frame(collected), PAYMENT_COLUMNS),
+                          (plan_cards_frame(loaded), PLAN_CARD_COLUMNS),
                           (plan_items_frame(loaded), PLAN_ITEM_COLUMNS)]:
         assert list(data.columns) == [c.name for c in columns]
         for column in columns:
@@ -178,7 +208,8 @@ def test_every_frame_has_its_declared_columns_and_dtypes(demo):
             if column.kind == MONEY:  # money is never a binary float
                 assert all(v is None or isinstance(v, Decimal) for v in data[column.name]), column.name
     bands = cards_frame(collected)["band"]
-    assert list(bands.cat.categories)[:4] == [b.label for b in loaded.plan.bands[0].bands]
+    labels = [b.label for b in loaded.plan.bands[0].bands]
+    assert list(bands.cat.categories) == [*labels, BAND_EXCLUDED, BAND_OUTSIDE]
 
 
 def test_amounts_add_up_to_the_cent():
@@ -204,7 +235,8 @@ def test_reading_files_does_not_import_pandas():
     assert done.stdout.strip() == "False"
 
 
-DOCUMENTED = {"`cards_frame`": CARD_COLUMNS, "`items_frame`": ITEM_COLUMNS, "`files_frame` di `collect`": FILE_COLUMNS,
+DOCUMENTED = {"`cards_frame`": CARD_COLUMNS, "`items_frame`": ITEM_COLUMNS, "`payments_frame`": PAYMENT_COLUMNS,
+              "`files_frame` di `collect`": FILE_COLUMNS,
               "`files_frame` di `audit`": AUDIT_FILE_COLUMNS, "`findings_frame`": FINDING_COLUMNS,
               "`formulas_frame`": FORMULA_COLUMNS, "`plan_cards_frame`": PLAN_CARD_COLUMNS,
               "`plan_items_frame`": PLAN_ITEM_COLUMNS}

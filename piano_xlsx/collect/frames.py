@@ -6,12 +6,16 @@ made from them (collect/report.py). They are built only when asked: `collect` it
 
 from __future__ import annotations
 
+import typing
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect import status as st
 from piano_xlsx.files.container import KINDS
+from piano_xlsx.money.numbers import amount
 from piano_xlsx.plan.frames import PLAN_CARD_COLUMNS, card_row
+from piano_xlsx.plan.payouts import PayoutMode
 from piano_xlsx.tabular import (
     BOOL,
     CATEGORY,
@@ -60,6 +64,31 @@ CARD_COLUMNS = (
     Column("files", OBJECT),  # tuple of paths: every file that bears the card, the one that counts first
     Column("evaluator", TEXT),
     Column("date", TEXT),
+    Column("amount", MONEY),  # every amount due to the card's evaluatee (payments_frame), where the plan pays
+    Column("provisional", BOOL),  # some of those amounts may still change (cards of the group not all in)
+)
+
+PAYMENT_COLUMNS = (
+    Column("payout", TEXT),
+    Column("payout_title", TEXT),
+    Column("mode", CATEGORY, typing.get_args(PayoutMode)),
+    Column("card", TEXT),
+    Column("evaluatee_id", TEXT),
+    Column("evaluatee", TEXT),
+    Column("state", TEXT),
+    Column("score", FLOAT),
+    Column("band", CATEGORY),
+    Column("coefficient_or_percent", TEXT),
+    Column("base", MONEY),
+    Column("factors", TEXT),
+    Column("gross", MONEY),
+    Column("bonus", MONEY),
+    Column("rounding", MONEY),
+    Column("amount", MONEY),
+    Column("provisional", BOOL),
+    Column("excluded", TEXT),
+    Column("reason", TEXT),
+    Column("steps", TEXT),
 )
 
 ITEM_COLUMNS = (
@@ -122,6 +151,7 @@ def cards_frame(result: CollectResult) -> pd.DataFrame:
     return that counts, whatever its status.
     """
     rows = []
+    amounts = _amounts(result)
     for status in result.consolidated.statuses:
         layout = result.expected.layouts[status.card_id]
         plan = card_row(layout.card)
@@ -135,8 +165,43 @@ def cards_frame(result: CollectResult) -> pd.DataFrame:
                      "complete": r.complete if r else False, "errors": status.errors, "warnings": status.warnings,
                      "file": card.file if card else None, "sheet": card.sheet if card else None,
                      "files": tuple(status.files), "evaluator": card.evaluator if card else None,
-                     "date": card.date if card else None})
+                     "date": card.date if card else None, **amounts.get(status.card_id, _NO_AMOUNT)})
     return frame(CARD_COLUMNS, rows, categories={"band": band_labels(result)})
+
+
+_NO_AMOUNT: dict[str, Any] = {"amount": None, "provisional": None}
+
+
+def _amounts(result: CollectResult) -> dict[str, dict[str, Any]]:
+    """Card id -> the sum of the amounts due over every payout rule that covers it, and whether any may change."""
+    out: dict[str, dict[str, Any]] = {}
+    for pay in result.premi.payments():
+        entry = out.setdefault(pay.person.card_id, {"amount": None, "provisional": False})
+        if pay.amount is not None:
+            entry["amount"] = (entry["amount"] or Decimal(0)) + pay.amount
+        entry["provisional"] = entry["provisional"] or pay.provisional
+    return out
+
+
+def payments_frame(result: CollectResult) -> pd.DataFrame:
+    """One row per amount (a person under a payout rule), in the plan's order of rules and cards: each step from
+    the base to the amount due, exact to the cent (money/: Decimal and fractions, never a float)."""
+    rows = []
+    for outcome in result.premi.results:
+        for pay in outcome.payments:
+            person = pay.person
+            rows.append({
+                "payout": outcome.payout.id, "payout_title": outcome.payout.title or None,
+                "mode": outcome.payout.mode, "card": person.card_id, "evaluatee_id": person.evaluatee,
+                "evaluatee": person.name, "state": pay.state,
+                "score": float(person.score) if person.score is not None else None, "band": person.band,
+                "coefficient_or_percent": pay.coefficient_or_percent or None,
+                "base": amount(pay.base.value) if pay.base and pay.base.text else None,
+                "factors": "; ".join(t.legend() for t in pay.factors) or None, "gross": amount(pay.gross),
+                "bonus": amount(pay.bonus), "rounding": amount(pay.rounding), "amount": amount(pay.amount),
+                "provisional": pay.provisional, "excluded": pay.excluded, "reason": pay.reason,
+                "steps": "\n".join(pay.steps) or None})
+    return frame(PAYMENT_COLUMNS, rows, categories={"band": band_labels(result)})
 
 
 def items_frame(result: CollectResult) -> pd.DataFrame:

@@ -6,8 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from piano_xlsx.money.compute import Payment, PayoutResult
-from piano_xlsx.money.numbers import to_decimal
+import pandas as pd
+
+from piano_xlsx.collect.frames import payments_frame
+from piano_xlsx.money.compute import PayoutResult
+from piano_xlsx.money.numbers import amount
+from piano_xlsx.tabular import to_rows
 
 if TYPE_CHECKING:
     from piano_xlsx.collect import CollectResult
@@ -20,37 +24,17 @@ MONEY_COLUMNS = ("Base", "Lordo", "Premio differenziato", "Arrotondamento", "Imp
                  "Resto")
 
 
-def _cents(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    return value if isinstance(value, Decimal) else to_decimal(value, 4)
-
-
-def state_text(pay: Payment) -> str:
-    if pay.excluded:
-        return "Escluso"
-    if pay.amount is None:
-        return "Nessun importo: " + (pay.reason or "")
-    return "Provvisorio" if pay.provisional else "Definitivo"
-
-
 def premi_rows(result: CollectResult) -> list[dict[str, Any]]:
-    rows = []
-    for outcome in result.premi.results:
-        for pay in outcome.payments:
-            person = pay.person
-            rows.append({
-                "Regola": outcome.payout.title or outcome.payout.id, "Scheda": person.card_id, "Valutato": person.name,
-                "Stato": state_text(pay), "Punteggio": float(person.score) if person.score is not None else None,
-                "Fascia": person.band, "Coefficiente o %": pay.coefficient_or_percent or None,
-                "Base": _cents(pay.base.value) if pay.base and pay.base.text else None,
-                "Fattori": "; ".join(t.legend() for t in pay.factors) or None,
-                "Lordo": _cents(pay.gross), "Premio differenziato": _cents(pay.bonus) if pay.bonus else None,
-                "Arrotondamento": _cents(pay.rounding) if pay.amount is not None else None,
-                "Importo dovuto": pay.amount,
-                "Calcolo": "\n".join(pay.steps) or None,
-            })
-    return rows
+    """The people's amounts, one row per payment, from the payments frame (collect/frames.py)."""
+    pays = payments_frame(result)
+    table = pd.DataFrame({
+        "Regola": pays["payout_title"].fillna(pays["payout"]), "Scheda": pays["card"], "Valutato": pays["evaluatee"],
+        "Stato": pays["state"], "Punteggio": pays["score"], "Fascia": pays["band"],
+        "Coefficiente o %": pays["coefficient_or_percent"], "Base": pays["base"], "Fattori": pays["factors"],
+        "Lordo": pays["gross"], "Premio differenziato": pays["bonus"].where(pays["bonus"].map(bool), None),
+        "Arrotondamento": pays["rounding"].where(pays["amount"].notna(), None), "Importo dovuto": pays["amount"],
+        "Calcolo": pays["steps"]})
+    return to_rows(table)
 
 
 def fund_rows(result: CollectResult) -> list[dict[str, Any]]:
@@ -68,11 +52,8 @@ def convention_rows(result: CollectResult) -> list[dict[str, Any]]:
 
 def _json_money(value: Any) -> str | None:
     """At the cent where the value is a whole number of cents, else with up to four decimals."""
-    amount = _cents(value)
-    if amount is None:
-        return None
-    cents = amount.quantize(Decimal("0.01"))
-    return f"{cents if cents == amount else amount:f}"
+    value = amount(value)
+    return None if value is None else f"{value:f}"
 
 
 def payouts_json(result: CollectResult) -> list[dict[str, Any]]:
@@ -90,7 +71,7 @@ def _payout_json(outcome: PayoutResult) -> dict[str, Any]:
                                            "leftover": _json_money(fund.leftover), "rule": fund.rule},
         "payments": [{
             "card": p.person.card_id, "evaluatee": p.person.evaluatee, "name": p.person.name,
-            "state": state_text(p), "score": None if p.person.score is None else float(p.person.score),
+            "state": p.state, "score": None if p.person.score is None else float(p.person.score),
             "band": p.person.band, "coefficient_or_percent": p.coefficient_or_percent or None,
             "base": _json_money(p.base.value) if p.base and p.base.text else None,
             "factors": [{"text": t.text, "label": t.label} for t in p.factors],

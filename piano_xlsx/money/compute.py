@@ -73,6 +73,15 @@ class Payment:
     def coefficient_or_percent(self) -> str:
         return "; ".join(t.text for t in self.score_terms)
 
+    @property
+    def state(self) -> str:
+        """In a word (Italian), as the report's «Stato» says it: excluded, no amount and why, provisional, final."""
+        if self.excluded:
+            return "Escluso"
+        if self.amount is None:
+            return "Nessun importo: " + (self.reason or "")
+        return "Provvisorio" if self.provisional else "Definitivo"
+
 
 @dataclass
 class FundOutcome:

@@ -26,6 +26,16 @@ def to_decimal(value: Fraction, places: int = 10) -> Decimal:
     return (Decimal(scaled).scaleb(-places)).normalize()
 
 
+def amount(value: Decimal | Fraction | None) -> Decimal | None:
+    """An amount as reports and JSON give it: at the cent where it is a whole number of cents, else to four
+    decimals (a Decimal is exact already and kept as it is, but for the cent's zeros)."""
+    if value is None:
+        return None
+    exact_value = value if isinstance(value, Decimal) else to_decimal(value, 4)
+    cents = exact_value.quantize(Decimal("0.01"))
+    return cents if cents == exact_value else exact_value
+
+
 def _italian(text: str) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
