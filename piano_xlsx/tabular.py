@@ -90,19 +90,15 @@ def _series(column: Column, values: list[Any], categories: Sequence[str] | None)
 
 def to_rows(data: pd.DataFrame) -> list[dict[str, Any]]:
     """A frame's rows as plain dictionaries of Python values, None for every missing one (for writers of rows)."""
-    import numpy as np
     import pandas as pd
+    from pandas.api.types import is_datetime64_any_dtype
 
-    def plain(value: Any) -> Any:
-        if value is None or (not isinstance(value, (str, tuple, list)) and bool(pd.isna(value))):
-            return None
-        if isinstance(value, pd.Timestamp):
-            return value.to_pydatetime()
-        return value.item() if isinstance(value, np.generic) else value
-
-    columns = list(data.columns)
-    return [{name: plain(value) for name, value in zip(columns, row, strict=True)}
-            for row in data.itertuples(index=False, name=None)]
+    plain = data.astype(object).where(data.notna(), None)  # nullable numbers become Python ints and floats
+    for name in data.columns:
+        if is_datetime64_any_dtype(data[name]):
+            plain[name] = pd.Series([None if v is None else v.to_pydatetime() for v in plain[name]], dtype=object,
+                                    index=plain.index)
+    return plain.to_dict("records")
 
 
 def exact(value: float | int | None) -> Decimal | None:
