@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from piano_xlsx.findings import CATALOGUE, Finding
 
@@ -85,7 +85,7 @@ def _series(column: Column, values: list[Any], categories: Sequence[str] | None)
                          dtype=TIME, name=column.name)
     if column.kind in (OBJECT, MONEY):
         return pd.Series(values, dtype=object, name=column.name)
-    return pd.Series(pd.array(values, dtype=column.kind), name=column.name)
+    return pd.Series(pd.array(values, dtype=cast(Any, column.kind)), name=column.name)
 
 
 def to_rows(data: pd.DataFrame) -> list[dict[str, Any]]:
@@ -98,7 +98,7 @@ def to_rows(data: pd.DataFrame) -> list[dict[str, Any]]:
         if is_datetime64_any_dtype(data[name]):
             plain[name] = pd.Series([None if v is None else v.to_pydatetime() for v in plain[name]], dtype=object,
                                     index=plain.index)
-    return plain.to_dict("records")
+    return cast(list[dict[str, Any]], plain.to_dict("records"))
 
 
 def exact(value: float | int | None) -> Decimal | None:

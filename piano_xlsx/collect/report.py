@@ -29,7 +29,7 @@ from piano_xlsx.collect.premi_report import (
     premi_rows,
     write_premi_sheet,
 )
-from piano_xlsx.csvfile import DEFAULT_FORMAT, from_dicts, neutralise, write_tables
+from piano_xlsx.csvfile import DEFAULT_FORMAT, Tabular, from_dicts, neutralise, write_tables
 from piano_xlsx.findings import Severity, count
 from piano_xlsx.italian import SEVERITY_LABELS, SEVERITY_WORDS
 from piano_xlsx.plan.frames import card_row
@@ -180,7 +180,7 @@ def write_csv(result: CollectResult, directory: str | Path, *, format_name: str 
               force: bool = False) -> list[Path]:
     """The report's four tables as CSV (csvfile.FORMATS: Italian Excel by default)."""
     t = Tables.of(result)
-    tables = dict(zip(CSV_NAMES, (t.summary, t.scores, t.findings, t.receipts), strict=True))
+    tables: dict[str, Tabular] = dict(zip(CSV_NAMES, (t.summary, t.scores, t.findings, t.receipts), strict=True))
     if result.premi.results:  # the money, where the plan pays
         tables |= dict(zip(MONEY_CSV_NAMES, map(from_dicts, (premi_rows(result), fund_rows(result),
                                                              convention_rows(result))), strict=True))
