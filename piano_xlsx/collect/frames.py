@@ -1,4 +1,4 @@
-"""`collect`'s result as DataFrames: cards, items, files, findings (columns and dtypes in docs/analisi.md).
+"""`collect`'s result as DataFrames: cards, items, payments, files, findings (columns and dtypes in docs/analisi.md).
 
 They hold what `collect --json` says, row for row and value for value, and the report's sheets and CSV are
 made from them (collect/report.py). They are built only when asked: `collect` itself does not build them.
