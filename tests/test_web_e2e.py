@@ -201,6 +201,7 @@ def test_the_whole_job_in_a_browser(tmp_path: Path) -> None:
                                                                                         name="Audit").click()
             assert "Audit delle formule" in page.inner_text("h1")
             assert "settore-2.xlsx" in page.inner_text("body")
+            assert "200/365 × 60 %" in page.inner_text("section#premi")  # its amount, with the HR file in force
             shot("web-audit")
             page.get_by_role("link", name="Torna alle restituzioni").click()
 

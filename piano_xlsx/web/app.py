@@ -339,6 +339,7 @@ def _overview(consolidation: Consolidation) -> dict[str, Any]:
     scored = [(f"{row['title']} — {row['evaluatee']}", row["card"].result.total, row["maximum"], row["status"].kind)
               for row in cards if row["card"] is not None]
     by_severity = Counter(f.severity.value for f in result.findings)
+    amounts = money.chart_rows(result)
     return {
         "cards": cards, "counts": counts, "bonus": bonus, "provisional": provisional, "by_severity": by_severity,
         "chart_status": charts.columns([(k, counts.get(k, 0)) for k in KINDS], "Schede per stato", charts.COLOURS),
@@ -347,6 +348,7 @@ def _overview(consolidation: Consolidation) -> dict[str, Any]:
         "chart_bands": charts.columns([(b, band_counts.get(b, 0)) for b in dict.fromkeys(bands)],
                                       "Schede per fascia") if bands else None,
         "top_findings": sorted(result.findings, key=lambda f: SEVERITY_ORDER[f.severity])[:5],
+        "chart_amounts": charts.amounts(amounts, "Importo dovuto a ogni persona") if amounts else None,
         "pays": bool(result.premi.results), "funds": [o for o in result.premi.results if o.fund is not None],
         "csv_names": CSV_NAMES + (MONEY_CSV_NAMES if result.premi.results else ()),
         "due_final": sum((d.amount for d in dues.values() if d.amount is not None and not d.provisional),

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 from piano_xlsx.audit import audit
 from piano_xlsx.audit.report_html import render as render_audit
 from piano_xlsx.collect import CollectResult, collect
+from piano_xlsx.collect.premi_report import payouts_json
 from piano_xlsx.collect.report import write_csv, write_json, write_report
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import Finding, Severity, count, finding, sort_findings
@@ -187,6 +188,11 @@ class Campaigns:
         row = self.store.current_hr(campaign_id)
         return (row, self._read(row["sha256"], row["name"])) if row else (None, None)
 
+    def _usable_hr(self, campaign_id: int) -> tuple[str | None, HrData | None]:
+        """The HR file in force and what it holds, where it can be read (else the plan's own HR data counts)."""
+        row, data = self.hr(campaign_id)
+        return (row["sha256"], data) if row and data and data.records is not None else (None, None)
+
     def _read(self, sha256: str, name: str) -> HrData:
         with self._lock:
             if (sha256, name) not in self._hr:
@@ -272,17 +278,13 @@ class Campaigns:
         receipts = self.store.receipts(campaign_id)
         names = self.report_names(receipts)
         counted = [r for r in receipts if r["id"] in names and not r["excluded"]]
-        hr_row, hr = self.hr(campaign_id)
-        usable = hr if hr is not None and hr.records is not None else None  # else the plan's own HR data
-        key = (campaign_id, row["sha256"], tuple((r["id"], r["sha256"], names[r["id"]]) for r in counted),
-               hr_row["sha256"] if usable and hr_row else None)
+        hr_sha, usable = self._usable_hr(campaign_id)
+        key = (campaign_id, row["sha256"], tuple((r["id"], r["sha256"], names[r["id"]]) for r in counted), hr_sha)
         if key in self._consolidations:
             return self._consolidations[key]
         paths = {str(self.store.blobs.path(r["sha256"])): r for r in counted}
         result = collect(checked.loaded, list(paths), public_key=self.store.public_key(), jobs=self.jobs,
-                         names={p: names[r["id"]] for p, r in paths.items()},
-                         hr=merge_hr(checked.loaded.plan.hr, usable.records or []) if usable else None,
-                         hr_source=usable.name if usable else "")
+                         names={p: names[r["id"]] for p, r in paths.items()}, **_hr_arguments(checked.loaded, usable))
         if usable and usable.findings:  # the values the reader could not read, as `collect --hr` reports them
             result.findings = sort_findings(result.findings + usable.findings)
         by_name = {names[r["id"]]: r["id"] for r in counted}
@@ -351,8 +353,12 @@ class Campaigns:
         name = self.report_names(self.store.receipts(campaign_id)).get(source["id"], receipt["name"])
         _, checked = self.plan(campaign_id)
         path = str(self.store.blobs.path(source["sha256"]))
-        result = audit([path], public_key=self.store.public_key(), loaded=checked.loaded if checked else None,
-                       names={path: name})
+        loaded = checked.loaded if checked else None
+        result = audit([path], public_key=self.store.public_key(), loaded=loaded, names={path: name})
+        if loaded is not None and result.files and loaded.plan.payouts:  # every amount, as `audit --hr` shows it
+            _, usable = self._usable_hr(campaign_id)
+            result.payouts = payouts_json(collect(loaded, [path], public_key=self.store.public_key(),
+                                                  names={path: name}, **_hr_arguments(loaded, usable)))
         file = result.files[0]
         sha = self.store.blobs.put(render_audit(result).encode("utf-8"))
         with self.store.begin() as conn:
@@ -365,6 +371,13 @@ class Campaigns:
     def audits(self, campaign_id: int) -> list[dict[str, Any]]:
         return self.store.rows(select(t.audits, t.receipts.c.name).join(t.receipts)
                                .where(t.receipts.c.campaign_id == campaign_id).order_by(t.audits.c.id.desc()))
+
+
+def _hr_arguments(loaded: LoadedPlan, hr: HrData | None) -> dict[str, Any]:
+    """collect's `hr` and `hr_source` for an HR file, as `collect --hr` passes them (none: the plan's own)."""
+    if hr is None:
+        return {}
+    return {"hr": merge_hr(loaded.plan.hr, hr.records or []), "hr_source": hr.name}
 
 
 def final_amounts(result: CollectResult) -> dict[str, str]:

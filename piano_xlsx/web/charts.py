@@ -22,7 +22,7 @@ def bars(rows: list[tuple[str, float, float, str]], title: str) -> Markup:
     label_w, bar_w, row_h, top = 260, 360, 24, 46
     height = top + row_h * len(rows) + 10
     parts = [f'<svg role="img" viewBox="0 0 {label_w + bar_w + 90} {height}" '
-             f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>',
+             f'class="chart wide" aria-label="{escape(title)}"><title>{escape(title)}</title>',
              f'<text x="0" y="18" class="chart-title">{escape(title)}</text>']
     for tick in (0, 50, 100):
         x = label_w + bar_w * tick / 100
@@ -69,11 +69,11 @@ def amounts(rows: list[tuple[str, Decimal, bool]], title: str) -> Markup:
     height = top + row_h * len(rows) + 30
     largest = max((amount for _, amount, _ in rows), default=Decimal(0)) or Decimal(1)
     parts = [f'<svg role="img" viewBox="0 0 {label_w + bar_w + 110} {height}" '
-             f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>',
+             f'class="chart wide" aria-label="{escape(title)}"><title>{escape(title)}</title>',
              f'<text x="0" y="18" class="chart-title">{escape(title)}</text>']
     if any(provisional for _, _, provisional in rows):
         parts.append(f'<rect x="{label_w}" y="{height - 18}" width="10" height="10" fill="{COLOURS["da verificare"]}"/>'
-                     f'<text x="{label_w + 16}" y="{height - 9}" class="tick">provvisorio</text>')
+                     f'<text x="{label_w + 16}" y="{height - 9}" class="tick start">provvisorio</text>')
     for i, (label, amount, provisional) in enumerate(rows):
         y = top + i * row_h
         width = bar_w * float(amount / largest)
