@@ -320,7 +320,7 @@ def _overview(consolidation: Consolidation) -> dict[str, Any]:
     result = consolidation.result
     statuses = consolidation.statuses
     counted = {c.card_id: c for c in result.consolidated.cards}
-    cards = []
+    cards: list[dict[str, Any]] = []
     for card_id, layout in result.expected.layouts.items():
         resolved = layout.card
         cards.append({"id": card_id, "title": resolved.card.title, "status": statuses[card_id],
