@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from piano_xlsx.collect.exclusions import apply_exclusions
 from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import CardReturn, FileReport
 from piano_xlsx.findings import Finding, finding
@@ -43,6 +44,7 @@ def consolidate(expected: Expected, files: list[FileReport]) -> Consolidated:
         else:
             out.missing.append(card_id)
     out.findings += _shared_consistency(expected, out.cards)
+    out.findings += apply_exclusions(expected, out.cards, out.missing)
     return out
 
 

@@ -15,15 +15,16 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from piano_xlsx.collect.expected import Expected
+from piano_xlsx.collect.scores import invalid_score
 from piano_xlsx.files.container import ContainerError, receive, refusal, sniff
 from piano_xlsx.findings import Finding, Severity, finding
-from piano_xlsx.plan.resolve import MANIFEST_SHEET, NEUTRALISED
+from piano_xlsx.plan.model import Exclusion
+from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import CellData, SheetData, WorkbookData, read_workbook, split_address
 from piano_xlsx.workbook.computation import (
     CardResult,
     Value,
     evaluate,
-    excel_equal,
     is_number,
     item_status,
     values_equal,
@@ -52,6 +53,7 @@ class CardReturn:
     result: CardResult
     errors: int = 0
     warnings: int = 0
+    excluded: Exclusion | None = None  # set by collect when the HR office excluded the evaluatee
 
     def fingerprint(self) -> str:
         """What the office filled in: equal fingerprints mean the same return."""
@@ -439,7 +441,6 @@ def _read_card(sheet: SheetData, layout: CardLayout, name: str, add: Any) -> Car
         add(finding("DATE_MISSING", file=name, sheet=sheet.name, cell=layout.header_cell("date"), detail=detail))
     scores: dict[str, Value] = {}
     notes: dict[str, str | None] = {}
-    scale = "/".join(f"{v:g}" for v in layout.card.scale.numbers())
     for item in layout.items:
         cell = cells.get(item.cell("score"))
         value = cell.value if cell is not None else None
@@ -454,25 +455,12 @@ def _read_card(sheet: SheetData, layout: CardLayout, name: str, add: Any) -> Car
         if status == STATUS_MISSING:
             add(finding("SCORE_MISSING", item=label, **where))
         elif status == STATUS_INVALID:
-            stripped = str(value).strip().replace(",", ".")
-            if isinstance(value, str) and _is_scale_number(stripped, layout):
-                add(finding("SCORE_AS_TEXT", item=label, value=value, number=stripped, **where))
-            elif excel_equal(value, NEUTRALISED) and not item.item.gate:
-                add(finding("NEUTRALISED_NOT_ALLOWED", item=label, **where))
-            else:
-                add(finding("SCORE_OUT_OF_SCALE", item=label, value=_show_value(value), scale=scale, **where))
+            add(invalid_score(item.item, value, label, **where))
         elif status == STATUS_GATE_FAILED:
             add(finding("GATE_FAILED", item=label, **where))
     result = evaluate(layout, scores, notes)
     _compare_cached(sheet, result, name, add, [layout.total_cell(key) for key in layout.totals])
     return CardReturn(layout.card.id, sheet.name, name, evaluator, date, scores, notes, result)
-
-
-def _is_scale_number(text: str, layout: CardLayout) -> bool:
-    try:
-        return float(text) in {float(v) for v in layout.card.scale.numbers()}
-    except ValueError:
-        return False
 
 
 def _show_value(value: Value) -> str:

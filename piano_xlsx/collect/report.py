@@ -18,11 +18,15 @@ import xlsxwriter
 
 from piano_xlsx.atomic import atomic_path, write_text
 from piano_xlsx.collect import CollectResult
+from piano_xlsx.collect.exclusions import exclusions_by_card, reason_text
 from piano_xlsx.collect.inspect import CardReturn
+from piano_xlsx.collect.notes import note_rows
+from piano_xlsx.collect.scores import show
 from piano_xlsx.findings import Severity, count
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
 from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, wrapped_lines
+from piano_xlsx.workbook.wording import source_text
 
 SEVERITY_IT = {Severity.ERROR: "Errore", Severity.WARNING: "Avviso", Severity.INFO: "Nota"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -46,6 +50,7 @@ def _evaluatee(result: CollectResult, card_id: str) -> tuple[str, str]:
 
 def summary_rows(result: CollectResult) -> list[dict[str, Any]]:
     returned = {c.card_id: c for c in result.consolidated.cards}
+    excluded_cards = exclusions_by_card(result.expected)
     rows = []
     for card_id, layout in result.expected.layouts.items():
         name, sector = _evaluatee(result, card_id)
@@ -53,12 +58,17 @@ def summary_rows(result: CollectResult) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"Scheda": layout.card.card.title, "Valutato": name, "Settore": sector,
                                "Massimo": layout.card.maximum}
         if card is None:
-            row |= {"Punteggio": None, "Fascia": None, "Percentuale": None, "Premio": None,
-                    "Stato": "Non restituita", "Errori": None, "Avvisi": None, "File": "", "Foglio": ""}
+            excluded = excluded_cards.get(card_id)
+            state = "Non restituita" + (f"; esclusa dal premio: {reason_text(excluded)}" if excluded else "")
+            row |= {"Punteggio": None, "Fascia": None, "Percentuale": None, "Premio": None, "Stato": state,
+                    "Errori": None, "Avvisi": None, "File": "", "Foglio": ""}
         else:
             r = card.result
+            state = "Completa" if r.complete else f"Incompleta: {r.status}"
+            if card.excluded:
+                state = f"Esclusa dal premio: {reason_text(card.excluded)}" + ("" if r.complete else f" ({state})")
             row |= {"Punteggio": r.total, "Fascia": r.band or None, "Percentuale": r.percent,
-                    "Premio": r.bonus, "Stato": "Completa" if r.complete else f"Incompleta: {r.status}",
+                    "Premio": r.bonus, "Stato": state,
                     "Errori": card.errors, "Avvisi": card.warnings, "File": card.file, "Foglio": card.sheet}
         rows.append(row)
     return rows
@@ -74,7 +84,9 @@ def score_rows(result: CollectResult) -> list[dict[str, Any]]:
             resolved = by_id[item.id].item
             rows.append({"Scheda": layout.card.card.title, "Valutato": name, "Obiettivo": item.id,
                          "N.": resolved.number, "Titolo": resolved.title,
-                         "Peso": None if resolved.gate else item.weight, "Valutazione": item.score,
+                         "Peso": None if resolved.gate else item.weight,
+                         "Valutazione": show(resolved, item.score) if resolved.scale.kind == "percent" and
+                         is_number(item.score) and not resolved.gate else item.score,
                          "Punti": item.points, "Esito": item.status, "Note": item.note or ""})
     return rows
 
@@ -97,14 +109,18 @@ def receipt_rows(result: CollectResult) -> list[dict[str, Any]]:
 
 def _json_card(result: CollectResult, card: CardReturn) -> dict[str, Any]:
     layout = result.expected.layouts[card.card_id]
+    kinds = {i.item.id: "gate" if i.item.gate else i.item.scale.kind for i in layout.items}
     r = card.result
     return {
         "card": card.card_id, "title": layout.card.card.title, "evaluatee": _evaluatee(result, card.card_id)[0],
         "file": card.file, "sheet": card.sheet, "total": r.total, "max": r.maximum, "band": r.band or None,
         "percent": r.percent, "bonus": r.bonus, "complete": r.complete,
+        "excluded": card.excluded is not None,
+        "exclusion_reason": card.excluded.reason if card.excluded else None,
+        "exclusion_source": source_text(card.excluded.source) if card.excluded and card.excluded.source else None,
         "evaluator": card.evaluator, "date": card.date,
-        "items": [{"id": i.id, "weight": i.weight, "score": i.score, "points": i.points, "status": i.status,
-                   "note": i.note} for i in r.items],
+        "items": [{"id": i.id, "input": kinds[i.id], "weight": i.weight, "score": i.score,
+                   "points": i.points, "status": i.status, "note": i.note} for i in r.items],
     }
 
 
@@ -116,8 +132,20 @@ def to_json(result: CollectResult) -> dict[str, Any]:
                   for r in result.files],
         "cards": [_json_card(result, c) for c in result.consolidated.cards],
         "missing": list(result.consolidated.missing),
+        "excluded": excluded_json(result),
         "findings": [f.to_json() for f in result.findings],
     }
+
+
+def excluded_json(result: CollectResult) -> list[dict[str, Any]]:
+    """Every evaluatee the HR office excluded, with reason and source, whether their card came back or not."""
+    returned = {c.card_id for c in result.consolidated.cards}
+    out = []
+    for card_id, exclusion in exclusions_by_card(result.expected).items():
+        out.append({"card": card_id, "evaluatee": _evaluatee(result, card_id)[0], "reason": exclusion.reason,
+                    "source": source_text(exclusion.source) if exclusion.source else None,
+                    "returned": card_id in returned})
+    return out
 
 
 def write_json(result: CollectResult, target: str, *, force: bool = True) -> str:
@@ -147,7 +175,8 @@ def write_csv(result: CollectResult, directory: str | Path, *, force: bool = Tru
 
 _NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Punti": "0.00", "Premio": "#,##0.00",
                    "Percentuale": '0.##"%"', "Valutazione": "General"}
-_WIDTHS = {"Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 30, "File": 36, "Foglio": 24, "Titolo": 50,
+_WIDTHS = {"Argomento": 40, "Nota": 110,
+           "Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 30, "File": 36, "Foglio": 24, "Titolo": 50,
            "Note": 40, "Messaggio": 70, "Cosa fare": 55, "SHA-256": 66, "Schede": 30, "Obiettivo": 18, "Esito": 14,
            "Fascia": 18, "Codice": 24, "Formato": 16}
 
@@ -193,6 +222,7 @@ def _write_workbook(result: CollectResult, path: str) -> None:
                                      fmt["error" if f.severity == Severity.ERROR else "warning"])
     _table(wb, "Ricevute", "File ricevuti", subtitle, receipt_rows(result), fmt, numbers)
     _charts(wb, result, summary, fmt)
+    _table(wb, "Note", "Regole applicate, fonti ed esclusioni", subtitle, note_rows(result), fmt, numbers)
     wb.close()
 
 
@@ -241,9 +271,11 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
     for i, row in enumerate(returned, start=3):
         ws.write_string(i, 0, row["Scheda"])
         ws.write_number(i, 1, row["Punteggio"])
-    scale_values = sorted({v for lay in result.expected.layouts.values() for v in lay.card.scale.numbers()})
+    listed = {(lay.card.id, i.item.id): i.item.scale for lay in result.expected.layouts.values() for i in lay.items
+              if i.item.scale.kind == "list" and not i.item.gate}  # percentages and points are not a distribution
+    scale_values = sorted({v for scale in listed.values() for v in scale.numbers()})
     scores = Counter(float(i.score) for c in result.consolidated.cards for i in c.result.items  # type: ignore[arg-type]
-                     if is_number(i.score) and i.status == "OK")
+                     if (c.card_id, i.id) in listed and is_number(i.score) and i.status == "OK")
     ws.write_row(2, 3, ["Valutazione", "Numero"], fmt["header"])
     for i, value in enumerate(scale_values, start=3):
         ws.write_number(i, 3, value)
@@ -271,12 +303,13 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
         chart.set_x_axis({"min": 0})
         chart.set_y_axis({"reverse": True})  # cards top to bottom in plan order
         ws.insert_chart(top, 0, chart, {"x_scale": 1.5, "y_scale": 1.0 + len(returned) / 40})
-    chart = wb.add_chart({"type": "column"})
-    chart.add_series({"name": "Valutazioni", "categories": ["Grafici", 3, 3, 2 + len(scale_values), 3],
-                      "values": ["Grafici", 3, 4, 2 + len(scale_values), 4], "data_labels": {"value": True}})
-    chart.set_title({"name": "Distribuzione delle valutazioni"})
-    chart.set_legend({"none": True})
-    ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
+    if scale_values:
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"name": "Valutazioni", "categories": ["Grafici", 3, 3, 2 + len(scale_values), 3],
+                          "values": ["Grafici", 3, 4, 2 + len(scale_values), 4], "data_labels": {"value": True}})
+        chart.set_title({"name": "Distribuzione delle valutazioni"})
+        chart.set_legend({"none": True})
+        ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
     if band_labels or extra:
         chart = wb.add_chart({"type": "column"})
         chart.add_series({"name": "Schede", "categories": ["Grafici", 3, 6, 2 + len(band_labels + extra), 6],

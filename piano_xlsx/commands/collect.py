@@ -37,7 +37,7 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
     """
     from piano_xlsx.cli import CannotRun, open_plan
     from piano_xlsx.collect import collect as run_collect
-    from piano_xlsx.collect.report import write_csv, write_json, write_report
+    from piano_xlsx.collect.report import excluded_json, write_csv, write_json, write_report
     from piano_xlsx.signing import KeyFileError, load_public_key
 
     loaded = open_plan(plan)
@@ -79,6 +79,13 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
                f"{len(result.expected.layouts)}, errori: {count(findings, Severity.ERROR)}, avvisi: "
                f"{count(findings, Severity.WARNING)}, non restituite: {len(result.consolidated.missing)}")
     err = json_out == "-"
+    excluded = excluded_json(result)
+    if excluded:
+        summary += f", esclusi dal premio: {len(excluded)}"
     click.echo(summary, err=err)
+    for entry in excluded:
+        source = f" (fonte: {entry['source']})" if entry["source"] else ""
+        click.echo(f"Escluso dal premio: {entry['evaluatee']} (scheda {entry['card']}) — {entry['reason']}{source}",
+                   err=err)
     click.echo(f"Rapporto: {report}", err=err)
     raise SystemExit(exit_status(findings))

@@ -57,8 +57,13 @@ def format_path(path: KeyPath) -> str:
 
 
 def plan_hash(plan: Plan) -> str:
-    """SHA-256 of the plan's canonical JSON: the same plan gives the same hash whatever its source form."""
+    """SHA-256 of the plan's canonical JSON: the same plan gives the same hash whatever its source form.
+
+    Exclusions are HR data that `collect` applies; they never reach the workbooks, so the HR office may record
+    them after the workbooks went out without making the returns another plan's.
+    """
     data = plan.model_dump(mode="json", exclude_defaults=True)
+    data.pop("exclusions", None)
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -13,16 +13,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from piano_xlsx.findings import finding
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.plan.resolve import (
+    ACHIEVED,
     GATE_FAILED,
     GATE_PASSED,
     INSTRUCTIONS_SHEET,
     MANIFEST_SHEET,
     NEUTRALISED,
+    NOT_ACHIEVED,
     SUMMARY_SHEET,
 )
 from piano_xlsx.signing import key_id, sign
 from piano_xlsx.workbook import content as c
-from piano_xlsx.workbook.computation import CardResult, Value, evaluate
+from piano_xlsx.workbook.computation import CardResult, Value, evaluate, percent_range
 from piano_xlsx.workbook.layout import (
     COLUMNS,
     FIRST_HEADER_ROW,
@@ -167,7 +169,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
                        "comments": "Generato da piano-xlsx"})
-    percents = [float(b.percent) for lay in layouts for b in lay.card.bands]
+    percents = [float(b.percent) for lay in layouts for b in lay.card.bands if b.percent is not None]
     formats = _Formats(wb, "0%" if all(p.is_integer() for p in percents) else "0.0#%")
     empty = wb.add_format({"bg_color": EMPTY_FILL})
     invalid = wb.add_format({"bg_color": INVALID_FILL, "font_color": "#9C0006", "bold": True})
@@ -364,27 +366,80 @@ def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, in
     issued.append([date, "date", f"{DATE_MIN.isoformat()}..{DATE_MAX.isoformat()}"])
     for cell in (evaluator, date):
         ws.conditional_format(cell, {"type": "formula", "criteria": f"=ISBLANK({cell})", "format": empty})
-    scale = [f"{v:g}" for v in layout.card.scale.numbers()]
     for section in layout.sections:
         for item in section.items:
-            options = [GATE_PASSED, GATE_FAILED] if item.item.gate else scale + (
-                [NEUTRALISED] if item.item.neutralisable else [])
             score = item.cell("score")
-            ws.write_blank(score, None, formats["input_score"])
+            ws.write_blank(score, None, formats.get("input_score", **_score_format(item)))
             ws.write_blank(item.cell("note"), None, formats["input_wrap"])
-            ws.data_validation(score, {
-                "validate": "list", "source": options,
-                "input_title": f"Valutazione obiettivo {item.item.number}"[:32],
-                "input_message": "Scegliere un valore dall'elenco: " + ", ".join(options) + ".",
-                "error_type": "stop", "error_title": "Valore non ammesso",
-                "error_message": "Sono ammessi solo i valori dell'elenco: " + ", ".join(options) + "."})
-            issued.append([score, "list", ",".join(options)])
+            validation, entry = score_validation(item)
+            ws.data_validation(score, validation)
+            issued.append([score, *entry])
         first, last = section.first_item_row, section.last_item_row
         scores = f"{col('score')}{first}:{col('score')}{last}"
         status = f"${col('status')}{first}"
         ws.conditional_format(scores, {"type": "formula", "criteria": f'={status}="Manca"', "format": empty})
         ws.conditional_format(scores, {"type": "formula", "criteria": f'={status}="Non ammesso"', "format": invalid})
     return issued
+
+
+def _options(item: ItemRows) -> list[str]:
+    """The values of a list dropdown: the scale's, the two gate answers, or achieved / not achieved."""
+    if item.item.gate:
+        return [GATE_PASSED, GATE_FAILED]
+    scale = item.item.scale
+    options = [ACHIEVED, NOT_ACHIEVED] if scale.kind == "achieved" else [f"{v:g}" for v in scale.numbers()]
+    return options + ([NEUTRALISED] if item.item.neutralisable else [])
+
+
+def _score_format(item: ItemRows) -> dict[str, Any]:
+    """How a score shows: a percentage with its declared decimals, points with theirs, else as typed."""
+    scale = item.item.scale
+    if item.item.gate or scale.kind not in ("percent", "points"):
+        return {}
+    digits = "0" + ("." + "0" * scale.decimals if scale.decimals else "")
+    return {"num_format": digits + ("%" if scale.kind == "percent" else "")}
+
+
+def _share(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def score_validation(item: ItemRows) -> tuple[dict[str, Any], list[str]]:
+    """The data validation of a score cell (with Italian input and error messages), and its manifest entry.
+
+    A list for list scales, gates and achieved / not achieved; a decimal range for percentages and points
+    (a custom rule when N.V. must pass too, since a decimal validation refuses any text).
+    """
+    number = item.item.number
+    title = f"Valutazione obiettivo {number}"[:32]
+    scale = item.item.scale
+    if item.item.gate or scale.kind in ("list", "achieved"):
+        options = _options(item)
+        return {"validate": "list", "source": options, "input_title": title,
+                "input_message": "Scegliere un valore dall'elenco: " + ", ".join(options) + ".",
+                "error_type": "stop", "error_title": "Valore non ammesso",
+                "error_message": "Sono ammessi solo i valori dell'elenco: " + ", ".join(options) + "."
+                }, ["list", ",".join(options)]
+    if scale.kind == "percent":
+        low, high = percent_range(scale)
+        words = f"tra {_share(low * 100)}% e {_share(high * 100)}%"
+        message = f"Digitare la percentuale di raggiungimento {words}, con il simbolo % (es. 85%)."
+    else:
+        low, high = 0.0, item.item.weight
+        words = f"da 0 a {_share(high)}"
+        message = f"Inserire i punti dell'obiettivo {words} (il peso)."
+    if scale.decimals:
+        message += " Al massimo " + ("1 decimale." if scale.decimals == 1 else f"{scale.decimals} decimali.")
+    error = f"Sono ammessi solo valori {words}" + (f", o «{NEUTRALISED}»." if item.item.neutralisable else ".")
+    spec: dict[str, Any] = {"input_title": title, "error_type": "stop", "error_title": "Valore non ammesso",
+                            "error_message": error}
+    if item.item.neutralisable:
+        message += f" «{NEUTRALISED}» se non valutabile."
+        score = item.cell("score")
+        rule = f'=OR({score}="{NEUTRALISED}",AND(ISNUMBER({score}),{score}>={low!r},{score}<={high!r}))'
+        return {**spec, "validate": "custom", "value": rule, "input_message": message}, ["custom", rule[1:]]
+    return {**spec, "validate": "decimal", "criteria": "between", "minimum": low, "maximum": high,
+            "input_message": message}, ["decimal", f"{low!r}..{high!r}"]
 
 
 # ---------------------------------------------------------------- instructions and summary

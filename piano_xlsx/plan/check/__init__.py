@@ -34,6 +34,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
 from piano_xlsx.findings import Finding, Severity, finding, sort_findings
+from piano_xlsx.plan import scoring
+from piano_xlsx.plan.check import schemes, staff
+from piano_xlsx.plan.check.expand import expand
 from piano_xlsx.plan.loader import KeyPath, LoadedPlan, format_path
 from piano_xlsx.plan.model import (
     Band,
@@ -67,11 +70,12 @@ def check_plan(loaded: LoadedPlan) -> list[Finding]:
     Returns:
         The findings, sorted by `sort_findings` (errors first).
     """
-    ctx = _Context.build(loaded)
+    expanded = expand(loaded)  # cards made from templates are checked like the others
+    ctx = _Context.build(expanded.loaded)
     findings: list[Finding] = []
     for check in CHECKS:
         findings.extend(check(ctx))
-    return sort_findings(findings)
+    return sort_findings(schemes.outside_outcomes(ctx.plan, expanded.translate(findings)))
 
 
 # --------------------------------------------------------------------------- context
@@ -440,6 +444,8 @@ def check_content(ctx: _Context) -> Iterator[Finding]:
 def check_scales(ctx: _Context) -> Iterator[Finding]:
     """Scales empty, unsorted, repeating a value or without a positive maximum; cards with no scale."""
     for index, scale in enumerate(ctx.plan.scales):
+        if scale.kind != "list":
+            continue  # percentages, points and achieved / not achieved have no values: see check/schemes.py
         values = scale.numbers()
         path = ("scales", index, "values")
         problem = None
@@ -456,7 +462,8 @@ def check_scales(ctx: _Context) -> Iterator[Finding]:
             yield finding("SCALE_INVALID", **ctx.at(path), scale=scale.id, detail=problem)
     if ctx.plan.default_scale is None:
         for ci, card in enumerate(ctx.plan.cards):
-            if card.scale is None:
+            every_item_has_one = all(s.scale or all(i.scale for i in s.items) for s in card.sections)
+            if card.scale is None and not every_item_has_one:
                 yield finding("SCALE_UNDECIDED", **ctx.at(("cards", ci, "scale")), card=card.title)
 
 
@@ -586,16 +593,17 @@ class _Reachable:
 
     def __init__(self, card: ResolvedCard, rounding: Rounding | None):
         self.rounding = rounding
-        values = [float(v) for v in card.scale.numbers()]
-        top = max(values)
         # gates carry no points; neutralised items are assumed scored (their weight is redistributed)
-        contributions = [sorted({round(item.weight * v / top, DIGITS) for v in values})
-                         for item in card.items if not item.gate and item.weight and top > 0]
-        self.low = excel_round(round(sum(c[0] for c in contributions), DIGITS), rounding)
-        self.high = excel_round(round(sum(c[-1] for c in contributions), DIGITS), rounding)
+        scored = [item for item in card.items if not item.gate and item.weight and item.scale.maximum > 0]
+        contributions = [scoring.point_options(item) for item in scored]
+        ranges = [scoring.point_range(item) for item in scored]
+        self.low = excel_round(round(sum(r[0] for r in ranges), DIGITS), rounding)
+        self.high = excel_round(round(sum(r[1] for r in ranges), DIGITS), rounding)
         totals: set[float] | None = {0.0}
         for options in contributions:
-            assert totals is not None
+            if totals is None or options is None:  # an item with a continuous range: the totals are a range
+                totals = None
+                break
             if len(totals) * len(options) > 4 * MAX_REACHABLE:
                 totals = None
                 break
@@ -647,8 +655,8 @@ def check_band_coverage(ctx: _Context) -> Iterator[Finding]:
             if resolved.bandset is not bandset:
                 continue
             card = ctx.plan.cards[ci]
-            signature = (tuple(sorted(round(i.weight, DIGITS) for i in resolved.items if not i.gate)),
-                         tuple(resolved.scale.numbers()))
+            signature = tuple(sorted((round(i.weight, DIGITS), i.scale.id, i.rule.id if i.rule else "")
+                                     for i in resolved.items if not i.gate))
             if signature not in known:
                 known[signature] = _Reachable(resolved, bandset.rounding)
             reachable = known[signature]
@@ -793,4 +801,12 @@ CHECKS: list[Callable[[_Context], Iterator[Finding]]] = [
     check_sheet_names,
     check_choices,
     check_period,
+    schemes.check_scheme_references,
+    schemes.check_scales_of_kind,
+    schemes.check_rules,
+    schemes.check_rules_where_used,
+    schemes.check_band_percents,
+    staff.check_templates,
+    staff.check_staff,
+    staff.check_exclusions,
 ]
