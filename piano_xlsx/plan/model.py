@@ -103,9 +103,9 @@ class Step(_Strict):
     """One step of a steps rule: a range of the score and the share of the item's points it gives."""
 
     min: Number | None = Field(None, description="Estremo inferiore della valutazione; vuoto = nessun limite.")
-    min_inclusive: bool = True
+    min_inclusive: bool = Field(True, description="Se una valutazione uguale all'estremo inferiore è nel gradino.")
     max: Number | None = Field(None, description="Estremo superiore della valutazione; vuoto = nessun limite.")
-    max_inclusive: bool = True
+    max_inclusive: bool = Field(True, description="Se una valutazione uguale all'estremo superiore è nel gradino.")
     share: Number = Field(description="Percentuale dei punti dell'obiettivo che il gradino attribuisce "
                                       "(es. 50 per metà dei punti).")
     printed: str | None = Field(None, description="Il gradino come lo stampa il documento di origine.")
@@ -121,7 +121,7 @@ class Step(_Strict):
 class Rule(_Strict):
     """How a score becomes points: proportional, thresholds, or steps."""
 
-    id: str
+    id: str = Field(description="Identificativo della regola, richiamato da schede, sezioni, obiettivi e modelli.")
     kind: Literal["proportional", "thresholds", "steps"] = Field(
         description="«proportional»: punti = peso × valutazione ÷ massimo della scala; «thresholds»: nessun punto "
                     "sotto una soglia, punti pieni da un'altra, in mezzo come dice «between»; «steps»: una tabella "
@@ -293,7 +293,8 @@ class Card(_Strict):
 class TemplateSection(Section):
     """A section of a card template: its items, or the shared objectives of the evaluatee's unit."""
 
-    items: list[Item] = Field(default_factory=list)  # type: ignore[assignment]
+    items: list[Item] = Field(default_factory=list, description="Gli obiettivi della sezione; in una sezione con "  # type: ignore[assignment]
+                              "«unit_objectives» si aggiungono a quelli dell'unità.")
     unit_objectives: bool = Field(False, description="Sì: la sezione contiene gli obiettivi condivisi dell'unità "
                                                      "(settore) del valutato, con il loro peso.")
 
@@ -301,19 +302,20 @@ class TemplateSection(Section):
 class CardTemplate(_Strict):
     """A card written once for a role or category, instantiated for every member of the staff list who uses it."""
 
-    id: str
+    id: str = Field(description="Identificativo del modello, richiamato dalle persone dell'elenco (staff).")
     title: str = Field(description="Titolo delle schede; ogni scheda aggiunge il nome della persona.")
     evaluator: str | None = Field(None, description="Chi valuta (es. «Responsabile di Settore»).")
-    scale: str | None = None
-    bands: str | None = None
+    scale: str | None = Field(None, description="La scala delle schede (predefinita: quella del piano).")
+    bands: str | None = Field(None, description="Le fasce delle schede (predefinite: quelle del piano).")
     rule: str | None = Field(None, description="La regola di attribuzione dei punti (predefinita: proporzionale).")
     total: Number | None = Field(None, description="Punteggio massimo dichiarato (es. 100).")
-    redistribution: Literal["section", "card"] | None = None
-    year: int | None = None
+    redistribution: Literal["section", "card"] | None = Field(
+        None, description="Dove va il peso di un obiettivo non valutabile: nella sua sezione o nell'intera scheda.")
+    year: int | None = Field(None, description="Anno a cui si riferiscono le schede, se diverso da quello del piano.")
     part_weights: dict[str, dict[str, Number]] = Field(
         default_factory=dict, description="Pesi delle parti per categoria: categoria → {sezione: punti} "
                                           "(es. C: {org: 30, unita: 10, ind: 60}); danno il totale di ogni sezione.")
-    sections: list[TemplateSection] = Field(min_length=1)
+    sections: list[TemplateSection] = Field(min_length=1, description="Le sezioni delle schede, nell'ordine.")
     source: Source | None = Field(None, description="Dove il sistema di valutazione stabilisce la scheda.")
 
 
