@@ -80,6 +80,11 @@ class Expanded:
                 out.append(f)
                 continue
             f.where, f.line = format_path(moved), self.original.line(moved)
+            if path[0] == "cards":  # name the template the person's card comes from
+                instance = self.instances[int(path[1]) - self.cards]
+                template = self.original.plan.templates[instance.template]
+                named = f"«{template.title}» (modello «{template.id}»)"
+                f.message = f.message.replace(f"«{instance.card.title}»", named)
             if (f.code, f.where) not in seen:
                 seen.add((f.code, f.where))
                 out.append(f)
