@@ -46,7 +46,7 @@ evaluatees:
   - {id: rossi, name: Anna Rossi, sector: rag}
 shared_objectives:
   - {id: pag, sector: rag, weight: 1, number: 1, title: Pagamenti, indicators: [x], target: "30", deadline: 31.12.2025}
-  - {id: ris, sector: trib, weight: 1, number: 1, title: Riscossione, indicators: [x], target: "8", deadline: 31.12.2025}
+  - {id: ris, sector: trib, weight: 1, number: 1, title: Incassi, indicators: [x], target: "8", deadline: 31.12.2025}
 cards:
   - id: c1
     title: Scheda Rossi
