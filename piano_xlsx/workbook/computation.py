@@ -59,7 +59,16 @@ def scale_array(scale: Scale) -> str:
     return "{" + ",".join(_num(v) for v in scale.numbers()) + "}"
 
 
-DECIMALS_TOLERANCE = "1E-9"
+def _hundredths(value: float) -> str:
+    """value ÷ 100 as a formula literal, or as the division itself when the quotient has more than 15 significant
+    digits (LibreOffice writes numbers with 15, so 33.3 ÷ 100 = 0.33299999999999996 would not survive a save)."""
+    fraction = float(value) / 100
+    return _num(fraction) if float(f"{fraction:.15g}") == fraction else f"{_num(value)}/100"
+
+
+def plan_value(scale: Scale, value: float) -> str:
+    """A value of the plan (threshold, step edge, range) as a formula literal in the cell's units."""
+    return _hundredths(value) if scale.kind == "percent" else _num(value)
 
 
 def cell_units(scale: Scale, value: float) -> float:
@@ -70,6 +79,9 @@ def cell_units(scale: Scale, value: float) -> float:
 def percent_range(scale: Scale) -> tuple[float, float]:
     """The lowest and highest fraction a percentage score may take (0 and 1 unless the scale says otherwise)."""
     return cell_units(scale, scale.minimum), cell_units(scale, scale.maximum)
+
+
+ROUNDED_ALIKE = 9  # a score has at most d decimals when ROUND(x, d) = ROUND(x, 9): no tolerance literal needed
 
 
 def cell_decimals(scale: Scale) -> int:
@@ -102,10 +114,12 @@ def admitted_test(item: ItemRows) -> str:
     score, scale = item.cell("score"), item.item.scale
     if scale.kind == "list":
         return f"ISNUMBER(MATCH({score},{scale_array(scale)},0))"
-    low, high = (0.0, item.cell("weight")) if scale.kind == "points" else percent_range(scale)
-    high_text = high if isinstance(high, str) else _num(high)
-    decimals = f"ABS({score}-ROUND({score},{cell_decimals(scale)}))<{DECIMALS_TOLERANCE}"
-    return f"AND({score}>={_num(low)},{score}<={high_text},{decimals})"
+    if scale.kind == "points":
+        low, high = "0", item.cell("weight")
+    else:
+        low, high = plan_value(scale, scale.minimum), plan_value(scale, scale.maximum)
+    decimals = f"ROUND({score},{cell_decimals(scale)})=ROUND({score},{ROUNDED_ALIKE})"
+    return f"AND({score}>={low},{score}<={high},{decimals})"
 
 
 def share_formula(item: ResolvedItem, score: str) -> str:
@@ -114,7 +128,7 @@ def share_formula(item: ResolvedItem, score: str) -> str:
     if scale.kind == "achieved":
         return f"IF({score}={_text(ACHIEVED)},1,0)"
     top = cell_units(scale, scale.maximum)
-    proportional = score if top == 1 else f"{score}/{_num(top)}"
+    proportional = score if top == 1 else f"{score}/{plan_value(scale, scale.maximum)}"
     if rule is None or rule.kind == "proportional":
         return proportional
     if rule.kind == "steps":
@@ -122,18 +136,21 @@ def share_formula(item: ResolvedItem, score: str) -> str:
         for step in reversed(rule.steps or []):
             conditions = []
             if step.min is not None:
-                conditions.append(f"{score}{'>=' if step.min_inclusive else '>'}{_num(cell_units(scale, step.min))}")
+                conditions.append(f"{score}{'>=' if step.min_inclusive else '>'}{plan_value(scale, step.min)}")
             if step.max is not None:
-                conditions.append(f"{score}{'<=' if step.max_inclusive else '<'}{_num(cell_units(scale, step.max))}")
+                conditions.append(f"{score}{'<=' if step.max_inclusive else '<'}{plan_value(scale, step.max)}")
             test = f"AND({','.join(conditions)})" if conditions else "TRUE"
-            expr = f"IF({test},{_num(float(step.share) / 100)},{expr})"
+            expr = f"IF({test},{_hundredths(step.share)},{expr})"
         return expr
     low, high, span = threshold_values(item)
-    expr = proportional if rule.between != "linear" or span is None else f"({score}-{_num(low)})/{_num(span)}"
+    low_text = None if rule.zero_below is None else plan_value(scale, rule.zero_below)
+    high_text = None if rule.full_from is None else plan_value(scale, rule.full_from)
+    expr = proportional if rule.between != "linear" or span is None else \
+        f"({score}-{low_text})/({high_text}-{low_text})"
     if high is not None:
-        expr = f"IF({score}>={_num(high)},1,{expr})"
+        expr = f"IF({score}>={high_text},1,{expr})"
     if low is not None:
-        expr = f"IF({score}<{_num(low)},0,{expr})"
+        expr = f"IF({score}<{low_text},0,{expr})"
     return expr
 
 
@@ -180,15 +197,8 @@ def outside_label(bandset: BandSet) -> str:
     return bandset.outside.label if bandset.outside else BAND_OUTSIDE
 
 
-def outside_fraction(bandset: BandSet) -> float | None:
-    """The fraction of the base a total in no band pays, when the author chose one."""
-    if bandset.outside is None or bandset.outside.percent is None:
-        return None
-    return float(bandset.outside.percent) / 100
-
-
 def _fraction_text(percent: float | None) -> str:
-    return '""' if percent is None else _num(float(percent) / 100)
+    return '""' if percent is None else _hundredths(percent)
 
 
 def band_index_expr(bands: list[Band], ref: str) -> str:
@@ -254,9 +264,9 @@ def card_formulas(layout: CardLayout) -> dict[str, str]:
         band = unless_gate_failed(_text(BAND_EXCLUDED), f"CHOOSE({index}+1,{outside},{labels})")
         out[t("band")] = f'IF({incomplete},"",{band})'
     if "percent" in layout.totals:
-        outside_percent = outside_fraction(card.bandset)  # type: ignore[arg-type]
+        outside = card.bandset.outside  # type: ignore[union-attr]
         percents = ",".join(_fraction_text(b.percent) for b in card.bands)
-        first = '""' if outside_percent is None else _num(outside_percent)
+        first = _fraction_text(outside.percent if outside else None)
         percent = unless_gate_failed("0", f"CHOOSE({index}+1,{first},{percents})")
         out[t("percent")] = f'IF({incomplete},"",{percent})'
     if "bonus" in layout.totals:
@@ -338,8 +348,8 @@ def admitted(item: ResolvedItem, value: float) -> bool:
     if scale.kind == "list":
         return value in {float(v) for v in scale.numbers()}
     low, high = (0.0, item.weight) if scale.kind == "points" else percent_range(scale)
-    rounded = excel_round(value, cell_decimals(scale), "round")
-    return low <= value <= high and abs(value - rounded) < 1e-9
+    return low <= value <= high and \
+        excel_round(value, cell_decimals(scale), "round") == excel_round(value, ROUNDED_ALIKE, "round")
 
 
 def share(item: ResolvedItem, score: Value) -> float:
