@@ -22,8 +22,9 @@ from common import describe, large_plan, peak_rss_mb, print_machine, ratio, run_
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from replay import Recorder, replay
 
-from piano_xlsx.generate import generate, plan_layouts, protection_password, slug
+from piano_xlsx.generate import generate, plan_layouts, protection_password
 from piano_xlsx.plan.check import check_plan
+from piano_xlsx.workbook.naming import workbook_name
 from piano_xlsx.workbook.writer import write_workbook
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # fixed: the same files every run
@@ -33,9 +34,9 @@ def record_all(loaded: Any, per_sector: bool) -> list[tuple[str, Any, bytes]]:
     """The XlsxWriter calls of every workbook `generate` writes (name, recording, bytes)."""
     layouts = plan_layouts(loaded)
     password = protection_password(loaded, KEY)
-    base = slug(loaded.plan.plan.id)
-    groups = [(f"{base}-{slug(lay.card.id)}.xlsx", [lay]) for lay in layouts] if per_sector else [
-        (f"{base}.xlsx", layouts)]
+    plan_id = loaded.plan.plan.id
+    groups = [(workbook_name(plan_id, lay.card.id), [lay]) for lay in layouts] if per_sector else [
+        (workbook_name(plan_id), layouts)]
     recorder = Recorder()
     out = []
     for name, group in groups:

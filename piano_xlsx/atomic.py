@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from piano_xlsx.errors import UserError
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-class OutputExists(Exception):
+class OutputExists(UserError):
     """The output exists and overwriting was not asked for."""
 
 

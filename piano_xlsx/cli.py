@@ -180,8 +180,9 @@ def _register() -> None:
     from piano_xlsx.commands.collect import collect
     from piano_xlsx.commands.demo import demo
     from piano_xlsx.commands.plan import plan
+    from piano_xlsx.commands.serve import serve
 
-    for command in (collect, audit, plan, demo):
+    for command in (collect, audit, plan, demo, serve):
         cli.add_command(command)
 
 

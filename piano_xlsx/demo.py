@@ -2,44 +2,40 @@
 
 keygen -> plan workbook -> generate (one workbook per card) -> offices fill
 and return them, some clean and some with the typical mistakes -> collect ->
-audit. The offices are emulated the way Excel saves a file: the inputs are
-written into the sheet XML and every formula gets the value the spreadsheet
-would cache, everything else (protection, validations, the signed manifest)
-left as issued. The cached values come from LibreOffice when it is installed
-(it recalculates the filled files as an office would), else from the Python
-model of the formulas; either way no LibreOffice is needed.
+audit. The offices type their inputs with openpyxl (piano_xlsx.office); where
+LibreOffice is installed it then opens, recalculates and saves every return,
+as an office using it would. Without LibreOffice the returns carry no cached
+values (openpyxl drops them): collect says so with a note on each card
+(NO_CACHED_VALUES) and counts the totals it recomputes, as it always does.
 
 The planted mistakes, one per file so each is easy to find in the reports:
 
 * a card returned with one score left empty, then sent again complete (a duplicate);
 * a 7 pasted into a score cell of a 4/6/8/10 scale;
-* a weight raised after removing the sheet protection;
+* a weight raised after removing the sheet protection (the total the file shows then differs from the
+  recomputed one, once a spreadsheet has recalculated it);
 * a card never returned.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import io
 import json
-import os
-import re
 import shutil
-import subprocess
 import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
+from piano_xlsx.errors import UserError
+from piano_xlsx.office import OfficeError, fill_workbook, libreoffice, libreoffice_convert
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
-from piano_xlsx.plan.resolve import GATE_PASSED, NEUTRALISED, SUMMARY_SHEET
-from piano_xlsx.workbook.computation import Value, evaluate
-from piano_xlsx.workbook.layout import SUMMARY_COLUMNS, CardLayout, summary_row
+from piano_xlsx.plan.resolve import GATE_PASSED, NEUTRALISED
+from piano_xlsx.workbook.computation import Value
+from piano_xlsx.workbook.layout import CardLayout
+from piano_xlsx.workbook.naming import workbook_name
 
 MARKER = ".piano-xlsx-demo"  # a folder holding this file was written by the demo and may be written again
 SCORE_CYCLE = (8, 10, 6, 8, 10)
@@ -47,7 +43,7 @@ SHARED_SCORES = (8, 10)  # shared objectives: the same score on every card, as t
 EVALUATION_DATE = dt.date(2026, 3, 16)
 
 
-class DemoError(Exception):
+class DemoError(UserError):
     """The demo cannot run here (e.g. the output folder holds other files)."""
 
 
@@ -72,6 +68,7 @@ class Return:
     evaluator: str = "Nucleo di Valutazione"
     date: dt.date = EVALUATION_DATE
     mistakes: tuple[str, ...] = ()  # finding codes this return should raise in collect
+    recalculated_mistakes: tuple[str, ...] = ()  # and those it raises once a spreadsheet has recalculated it
 
 
 def _individual(layout: CardLayout, position: int = 0) -> Any:
@@ -135,192 +132,38 @@ def plan_returns(layouts: list[CardLayout], file_name: Callable[[str], str]) -> 
     returns.append(Return(fiddler.card.id, file_name(fiddler.card.id), _clean_scores(fiddler, 3),
                           f"tolta la protezione del foglio e alzato il peso dell'obiettivo {raised.item.number} "
                           f"da {raised.item.weight:g} a {weight:g}",
-                          weights={raised.item.id: weight},
-                          mistakes=("PROTECTION_REMOVED", "LOCKED_CHANGED", "CACHED_MISMATCH")))
+                          weights={raised.item.id: weight}, mistakes=("PROTECTION_REMOVED", "LOCKED_CHANGED"),
+                          recalculated_mistakes=("CACHED_MISMATCH",)))
     return returns, [silent.card.id, *(lay.card.id for lay in layouts[5:])]
 
 
-# ---------------------------------------------------------------- filling a workbook as Excel saves it
+# ---------------------------------------------------------------- filling and saving as the offices do
 
 
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*?)>(<f(?:\s[^>]*)?>.*?</f>|<f[^>]*/>)(?:<v>.*?</v>|<v/>)?</c>',
-                           re.S)
-_STYLE = re.compile(r'\ss="\d+"')
+def fill_returns(returns: list[Return], issued: dict[str, Path], layouts: dict[str, CardLayout], out_dir: Path,
+                 *, binary: str | None) -> list[Path]:
+    """Each office types its inputs into the workbook of its card; LibreOffice (`binary`) then saves them all.
 
-
-def _cell_pattern(address: str) -> re.Pattern[str]:
-    return re.compile(rf'<c r="{address}"(?=[\s/>])([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-
-
-def _style(attrs: str) -> str:
-    found = _STYLE.search(attrs)
-    return found.group(0) if found else ""
-
-
-def _value_xml(address: str, style: str, value: Value, formula: str = "") -> str:
-    """A cell holding `value` (and a formula, whose cached value it then is)."""
-    if value is None and not formula:
-        return f'<c r="{address}"{style}/>'
-    if isinstance(value, bool):
-        return f'<c r="{address}"{style} t="b">{formula}<v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
-        text = str(value) if isinstance(value, int) else repr(float(value))
-        return f'<c r="{address}"{style}>{formula}<v>{text}</v></c>'
-    if isinstance(value, dt.date):
-        serial = (value - dt.date(1899, 12, 30)).days
-        return f'<c r="{address}"{style}><v>{serial}</v></c>'
-    text = escape("" if value is None else str(value))
-    if formula:
-        return f'<c r="{address}"{style} t="str">{formula}<v>{text}</v></c>'
-    return f'<c r="{address}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-
-
-def set_cell(xml: str, address: str, value: Value) -> str:
-    """Type `value` into an existing cell, keeping its style (and so its protection and format)."""
-    pattern = _cell_pattern(address)
-    found = pattern.search(xml)
-    if found is None:
-        raise DemoError(f"cella {address} non trovata")
-    return xml[:found.start()] + _value_xml(address, _style(found.group(1)), value) + xml[found.end():]
-
-
-def strip_cached(xml: str) -> tuple[str, list[str]]:
-    """Remove the cached value of every formula, as a file saved without recalculating; returns the addresses."""
-    addresses: list[str] = []
-
-    def drop(m: re.Match[str]) -> str:
-        addresses.append(m.group(1))
-        return f'<c r="{m.group(1)}"{_style(m.group(2))}>{m.group(3)}</c>'
-
-    return _FORMULA_CELL.sub(drop, xml), addresses
-
-
-def set_cached(xml: str, values: dict[str, Value]) -> str:
-    """Give each formula cell its cached value."""
-    def put(m: re.Match[str]) -> str:
-        address = m.group(1)
-        if address not in values:
-            return m.group(0)
-        value = values[address]
-        return _value_xml(address, _style(m.group(2)), "" if value is None else value, formula=m.group(3))
-
-    return _FORMULA_CELL.sub(put, xml)
-
-
-@dataclass
-class Workbook:
-    """An xlsx package in memory: its parts in order, and where each sheet's XML is."""
-
-    infos: list[zipfile.ZipInfo]
-    parts: dict[str, bytes]
-    sheets: dict[str, str]  # sheet name -> part name
-
-    @classmethod
-    def read(cls, data: bytes) -> Workbook:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            parts = {info.filename: zf.read(info) for info in infos}
-        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
-        targets = {m.group(1): m.group(2) for m in re.finditer(r'<Relationship Id="([^"]+)"[^>]*?Target="([^"]+)"',
-                                                                rels)}
-        targets |= {m.group(2): m.group(1) for m in re.finditer(r'<Relationship Target="([^"]+)"[^>]*?Id="([^"]+)"',
-                                                                 rels)}
-        workbook = parts["xl/workbook.xml"].decode("utf-8")
-        sheets = {}
-        for m in re.finditer(r'<sheet name="([^"]*)"[^>]*?r:id="([^"]+)"', workbook):
-            target = targets[m.group(2)].lstrip("/")
-            sheets[_unescape(m.group(1))] = target if target.startswith("xl/") else f"xl/{target}"
-        return cls(infos, parts, sheets)
-
-    def xml(self, sheet: str) -> str:
-        return self.parts[self.sheets[sheet]].decode("utf-8")
-
-    def put(self, sheet: str, xml: str) -> None:
-        self.parts[self.sheets[sheet]] = xml.encode("utf-8")
-
-    def bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            for info in self.infos:
-                zf.writestr(info, self.parts[info.filename], compress_type=zipfile.ZIP_DEFLATED)
-        return buffer.getvalue()
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
-        "&amp;", "&")
-
-
-def enter(issued: bytes, ret: Return, layout: CardLayout) -> tuple[Workbook, dict[str, list[str]]]:
-    """The office types its inputs; returns the workbook (cached values removed) and its formula cells by sheet."""
-    book = Workbook.read(issued)
-    xml = book.xml(layout.sheet)
-    xml = set_cell(xml, layout.header_cell("evaluator"), ret.evaluator)
-    xml = set_cell(xml, layout.header_cell("date"), ret.date)
-    for row in layout.items:
-        score = ret.scores.get(row.item.id)
-        if score is not None:
-            xml = set_cell(xml, row.cell("score"), score)
-        if row.item.id in ret.notes:
-            xml = set_cell(xml, row.cell("note"), ret.notes[row.item.id])
-        if row.item.id in ret.weights:  # Revisione > Rimuovi protezione foglio, then type over the weight
-            xml = re.sub(r"<sheetProtection\b[^>]*/>", "", xml)
-            xml = set_cell(xml, row.cell("weight"), ret.weights[row.item.id])
-    book.put(layout.sheet, xml)
-    formulas: dict[str, list[str]] = {}
-    for sheet in (layout.sheet, SUMMARY_SHEET):
-        stripped, addresses = strip_cached(book.xml(sheet))
-        book.put(sheet, stripped)
-        formulas[sheet] = addresses
-    return book, formulas
-
-
-def python_values(ret: Return, layout: CardLayout) -> dict[str, dict[str, Value]]:
-    """What a spreadsheet caches after the office's input, from the Python model of the formulas."""
-    typed = layout
-    if ret.weights:  # the sheet now computes with the weight typed over the issued one
-        typed = copy.deepcopy(layout)
-        for row in typed.items:
-            if row.item.id in ret.weights:
-                row.item.weight = float(ret.weights[row.item.id])
-    result = evaluate(typed, ret.scores, ret.notes)
-    summary: dict[str, Value] = {}
-    for letter, _, key, _ in SUMMARY_COLUMNS:
-        if key and key in layout.totals:
-            summary[f"{letter}{summary_row(0)}"] = result.cells.get(layout.total_cell(key), layout.card.maximum)
-    return {layout.sheet: dict(result.cells), SUMMARY_SHEET: summary}
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def libreoffice_values(books: list[tuple[Workbook, dict[str, list[str]]]], binary: str
-                       ) -> list[dict[str, dict[str, Value]]]:
-    """Let LibreOffice open, recalculate and save every filled file (one process), and read what it computed."""
-    import openpyxl
-
-    work = Path(tempfile.mkdtemp(prefix="piano-xlsx-demo-"))
-    profile = work / "profile"
+    Returns the files written in `out_dir`, in the order of `returns`.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="piano-xlsx-demo-")) if binary else out_dir
     try:
-        sources = []
-        for index, (book, _) in enumerate(books):
-            path = work / f"ritorno-{index}.xlsx"
-            path.write_bytes(book.bytes())
-            sources.append(path)
-        out = work / "ricalcolati"
-        subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                        "--convert-to", "xlsx", "--outdir", str(out), *map(str, sources)],
-                       check=True, capture_output=True, timeout=600, env={**os.environ, "HOME": str(profile)})
-        values = []
-        for path, (_, formulas) in zip(sources, books, strict=True):
-            wb = openpyxl.load_workbook(out / path.name, data_only=True)
-            values.append({sheet: {address: wb[sheet][address].value for address in addresses}
-                           for sheet, addresses in formulas.items()})
-            wb.close()
-        return values
+        typed = []
+        for ret in returns:
+            layout = layouts[ret.card]
+            typed.append(fill_workbook(issued[ret.card], staging / ret.name, [layout], {ret.card: ret.scores},
+                                       evaluator=ret.evaluator, date=ret.date, notes={ret.card: ret.notes},
+                                       weights={ret.card: ret.weights}))
+        if not binary:
+            return typed
+        try:
+            return libreoffice_convert(typed, out_dir, binary=binary)
+        except OfficeError as exc:
+            raise DemoError(str(exc)) from None
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if binary:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- the whole job
@@ -371,7 +214,8 @@ def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | Non
 
     Args:
         out_dir: the folder for everything the demo writes (new, empty, or a previous demo's).
-        use_libreoffice: recalculate the filled returns with LibreOffice (None: when it is installed).
+        use_libreoffice: let LibreOffice recalculate and save the filled returns (None: when it is installed;
+            without it the returns carry no cached values).
         say: called with a line of text (Italian) for each step done.
     """
     from piano_xlsx.atomic import write_text
@@ -379,8 +223,8 @@ def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | Non
     from piano_xlsx.audit.report_html import write_html
     from piano_xlsx.audit.report_xlsx import write_xlsx
     from piano_xlsx.collect import collect
-    from piano_xlsx.collect.report import write_csv, write_json, write_report
-    from piano_xlsx.generate import generate, plan_layouts, slug
+    from piano_xlsx.collect.report import summary_text, write_csv, write_json, write_report
+    from piano_xlsx.generate import generate, plan_layouts
     from piano_xlsx.planbook import export_plan
     from piano_xlsx.signing import keygen, load_private_key, load_public_key
 
@@ -404,30 +248,20 @@ def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | Non
 
     layouts = {lay.card.id: lay for lay in plan_layouts(loaded)}
     issued = {path.name: path for path in generated.files}
-    by_card = {card_id: f"{slug(info.id)}-{slug(card_id)}.xlsx" for card_id in layouts}  # generate's names
-    returns, not_returned = plan_returns(list(layouts.values()), lambda card_id: by_card[card_id])
-    entered = [enter(issued[by_card[ret.card]].read_bytes(), ret, layouts[ret.card]) for ret in returns]
+    issued_by_card = {card_id: issued[workbook_name(info.id, card_id)] for card_id in layouts}
+    returns, not_returned = plan_returns(list(layouts.values()), lambda card_id: workbook_name(info.id, card_id))
 
-    binary = soffice() if use_libreoffice is not False else None
+    binary = libreoffice() if use_libreoffice is not False else None
     if use_libreoffice and binary is None:
         raise DemoError("LibreOffice (soffice) non trovato")
-    recalculated_by = "modello Python delle formule (LibreOffice non installato)" if use_libreoffice is None else \
-        "modello Python delle formule"
-    values: list[dict[str, dict[str, Value]]]
     if binary:
-        values = libreoffice_values(entered, binary)
         recalculated_by = "LibreOffice"
     else:
-        values = [python_values(ret, layouts[ret.card]) for ret in returns]
+        why = "LibreOffice non installato" if use_libreoffice is None else "senza LibreOffice"
+        recalculated_by = f"nessuno ({why}): i file non contengono valori calcolati, la raccolta ricalcola i totali"
     returned_dir = out / "restituite"
-    returned_dir.mkdir()
-    written = []
-    for ret, (book, _), computed in zip(returns, entered, values, strict=True):
-        for sheet, cells in computed.items():
-            book.put(sheet, set_cached(book.xml(sheet), cells))
-        path = returned_dir / ret.name
-        path.write_bytes(book.bytes())
-        written.append((path, ret))
+    paths = fill_returns(returns, issued_by_card, layouts, returned_dir, binary=binary)
+    written = list(zip(paths, returns, strict=True))
     say(f"4. Gli uffici compilano e restituiscono {len(written)} file in {returned_dir} "
         f"(ricalcolo: {recalculated_by}):")
     for path, ret in written:
@@ -441,8 +275,9 @@ def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | Non
     collect_json = out / "rapporto-consolidato.json"
     write_json(result, str(collect_json), force=True)
     write_csv(result, out / "csv", force=True)
-    say(f"5. Raccolta: {len(result.files)} file, {len(result.consolidated.cards)} schede valide su {len(layouts)}, "
-        f"{_count(result.findings)}")
+    say(f"5. Raccolta: {summary_text(result)}; schede una per una:")
+    for status in result.consolidated.statuses:
+        say(f"     {layouts[status.card_id].card.card.title}: {status.text}")
 
     audited = audit([returned_dir], public_key=public_key, loaded=loaded)
     audit_report, audit_workbook, audit_json = out / "audit.html", out / "audit.xlsx", out / "audit.json"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from piano_xlsx.findings import Severity
 from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.workbook.layout import CardLayout, plan_layouts
+from piano_xlsx.workbook.naming import workbook_name
 from piano_xlsx.workbook.writer import write_workbook
 
 DELIVERY_NOTE = "consegna.txt"
@@ -30,10 +30,6 @@ class Generated:
     password: str = ""
     signed: bool = False
     note: Path | None = None
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "piano"
 
 
 def protection_password(loaded: LoadedPlan, private_key: Ed25519PrivateKey | None,
@@ -105,10 +101,10 @@ def generate(loaded: LoadedPlan, out_dir: str | Path, *, private_key: Ed25519Pri
     layouts = plan_layouts(loaded)
     plan_hash = loaded.hash
     password = password or protection_password(loaded, private_key, plan_hash)
-    base = slug(loaded.plan.plan.id)
+    plan_id = loaded.plan.plan.id
     groups: list[tuple[str, list[int]]] = (
-        [(f"{base}-{slug(lay.card.id)}.xlsx", [i]) for i, lay in enumerate(layouts)] if per_sector
-        else [(f"{base}.xlsx", list(range(len(layouts))))])
+        [(workbook_name(plan_id, lay.card.id), [i]) for i, lay in enumerate(layouts)] if per_sector
+        else [(workbook_name(plan_id), list(range(len(layouts))))])
     result = Generated(password=password, signed=private_key is not None)
     jobs = max(1, min(jobs or default_jobs(), len(groups)))
     if jobs == 1:

@@ -12,12 +12,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from piano_xlsx.atomic import write_bytes
+from piano_xlsx.errors import UserError
 
 PRIVATE_NAME = "piano-xlsx-privata.pem"
 PUBLIC_NAME = "piano-xlsx-pubblica.pem"
 
 
-class KeyFileError(Exception):
+class KeyFileError(UserError):
     """A key file cannot be read or is not an Ed25519 key."""
 
 

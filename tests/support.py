@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
+from piano_xlsx import office
 from piano_xlsx.generate import generate, plan_layouts
+from piano_xlsx.office import fill_workbook  # as an office fills a workbook (openpyxl)
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
 from piano_xlsx.signing import keygen, load_private_key
 from piano_xlsx.workbook.layout import CardLayout
@@ -26,28 +24,14 @@ EXAMPLE_PLAN = ROOT / "piano_xlsx" / "data" / "esempio.yaml"
 
 def soffice() -> str:
     """The LibreOffice binary. Tests that need it fail, never skip, when it is missing."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
+    found = office.libreoffice()
     assert found, "LibreOffice Calc is required (Debian package libreoffice-calc-nogui)"
     return found
 
 
 def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xlsx") -> list[Path]:
     """Open, recalculate and save each file with LibreOffice headless (one process for all files)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    profile = Path(tempfile.gettempdir()) / f"piano-xlsx-lo-{uuid.uuid4().hex}"
-    try:
-        filter_name = target
-        cmd = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", filter_name, "--outdir", str(out_dir), *map(str, files)]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=600,
-                       env={**os.environ, "HOME": str(profile)})
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    suffix = "." + target.split(":")[0]
-    results = [out_dir / (Path(f).stem + suffix) for f in files]
-    missing = [p for p in results if not p.exists()]
-    assert not missing, f"LibreOffice did not write {missing}"
-    return results
+    return office.libreoffice_convert(files, out_dir, target, binary=soffice())
 
 
 def ssconvert() -> str:
@@ -83,31 +67,6 @@ def generate_plan(plan_path: Path, out_dir: Path, *, key: Path | None = None, pe
     loaded = load_plan(plan_path)
     result = generate(loaded, out_dir, private_key=load_private_key(key) if key else None, per_sector=per_sector)
     return loaded, result.files
-
-
-def fill_workbook(source: Path, target: Path, layouts: list[CardLayout], scores: dict[str, dict[str, Any]],
-                  *, evaluator: str = "Nucleo di Valutazione", date: dt.date | None = dt.date(2026, 3, 15),
-                  notes: dict[str, dict[str, str]] | None = None) -> Path:
-    """Fill a generated workbook as an office would (openpyxl; scores: card id -> item id -> value)."""
-    wb = openpyxl.load_workbook(source)
-    for layout in layouts:
-        if layout.sheet not in wb.sheetnames:
-            continue
-        ws = wb[layout.sheet]
-        ws[layout.header_cell("evaluator")] = evaluator
-        if date is not None:
-            ws[layout.header_cell("date")] = date
-        card_scores = scores.get(layout.card.id, {})
-        card_notes = (notes or {}).get(layout.card.id, {})
-        for item in layout.items:
-            if item.item.id in card_scores and card_scores[item.item.id] is not None:
-                ws[item.cell("score")] = card_scores[item.item.id]
-            if item.item.id in card_notes:
-                cell = ws[item.cell("note")]
-                cell.value = card_notes[item.item.id]
-                cell.data_type = "s"  # a note is text even when it starts with '='
-    wb.save(target)
-    return target
 
 
 def full_scores(layouts: list[CardLayout], value: Any = 8) -> dict[str, dict[str, Any]]:

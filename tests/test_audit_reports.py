@@ -179,7 +179,8 @@ def test_command_writes_reports_and_json_per_spec(folder: Path, keys: tuple[Path
     assert run.exit_code == 1, run.output  # the tampered file has errors
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     document = json.loads(data.read_text(encoding="utf-8"))
-    assert set(document) == {"files"}
+    assert set(document) == {"files", "ignored"}  # SPEC §7's key, and the files left out (none here)
+    assert document["ignored"] == []
     for file in document["files"]:
         assert {"path", "signature", "formulas", "findings"} <= set(file)
         assert file["signature"] == "valid"

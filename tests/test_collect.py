@@ -273,12 +273,16 @@ def test_same_card_in_two_files(world):
     different = _filled_copy(world, "doppione-diverso.xlsx", "settore-2", lambda wb, lay: wb[lay.sheet].__setitem__(
         lay.items[0].cell("score"), 4))
     same = run(world, world["returned"]["settore-2"], copy)
-    assert [f.code for f in same.findings if f.code == "DUPLICATE_RETURN"] == ["DUPLICATE_RETURN"]
+    assert [(f.code, f.severity.value) for f in same.findings if f.code.startswith("DUPLICATE")] == [
+        ("DUPLICATE_COPY", "info")]  # an identical copy is noted, not an error
     assert [c.card_id for c in same.consolidated.cards] == ["settore-2"]  # identical copies: one counts
     differ = run(world, world["returned"]["settore-2"], different)
     duplicate = next(f for f in differ.findings if f.code == "DUPLICATE_RETURN")
     assert duplicate.severity.value == "error" and "Settore II Finanziario" in duplicate.message
-    assert "settore-2" in differ.consolidated.missing  # different content: nobody wins until the office says
+    # different content: nobody wins until the office says, but the card did come back (no reminder)
+    assert "settore-2" not in differ.consolidated.missing and "settore-2" not in [
+        c.card_id for c in differ.consolidated.cards]
+    assert next(s for s in differ.consolidated.statuses if s.card_id == "settore-2").status == "duplicate"
 
 
 def test_card_not_returned(world):

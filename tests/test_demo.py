@@ -17,72 +17,106 @@ from support import ROOT, soffice
 from piano_xlsx.cli import cli
 from piano_xlsx.demo import DemoError, run_demo
 
-# what each returned file must raise in collect, and nothing else
+# what each returned file must raise in collect (errors and warnings), and nothing else
 PLANTED = {
     "comune-esempio-2025-settore-1.xlsx": set(),
     "comune-esempio-2025-settore-2.xlsx": {"SCORE_MISSING"},
     "comune-esempio-2025-settore-2 (corretta).xlsx": {"DUPLICATE_RETURN"},
     "comune-esempio-2025-settore-3.xlsx": {"SCORE_OUT_OF_SCALE"},
-    "comune-esempio-2025-settore-4.xlsx": {"PROTECTION_REMOVED", "LOCKED_CHANGED", "CACHED_MISMATCH"},
+    "comune-esempio-2025-settore-4.xlsx": {"PROTECTION_REMOVED", "LOCKED_CHANGED"},
 }
+RECALCULATED = {"comune-esempio-2025-settore-4.xlsx": {"CACHED_MISMATCH"}}  # once a spreadsheet recalculated it
+# the note every return carries: openpyxl saves no cached values; LibreOffice does not keep the structure protection
+NOTES = {"python_run": "NO_CACHED_VALUES", "libreoffice_run": "PROTECTION_REMOVED"}
+STATUSES = {"settore-1": "clean", "settore-2": "duplicate", "settore-3": "incomplete", "settore-4": "errors",
+            "settore-5": "missing"}
+RUNS = ["python_run", "libreoffice_run"]
 
 
 @pytest.fixture(scope="module")
 def python_run(tmp_path_factory):
-    """The demo as on a machine without LibreOffice: the Python model recalculates the returns."""
+    """The demo as on a machine without LibreOffice: the returns are saved by openpyxl, without cached values."""
     return run_demo(tmp_path_factory.mktemp("demo") / "out", use_libreoffice=False)
 
 
 @pytest.fixture(scope="module")
 def libreoffice_run(tmp_path_factory):
-    """The demo with LibreOffice recalculating the filled returns (fails, not skips, without LibreOffice)."""
+    """The demo with LibreOffice recalculating and saving the filled returns (fails, not skips, without it)."""
     soffice()
     return run_demo(tmp_path_factory.mktemp("demo-lo") / "out", use_libreoffice=True)
 
 
-def by_file(findings):
+def by_file(findings, *severities):
     out: dict[str | None, set[str]] = {}
     for f in findings:
-        out.setdefault(Path(f.file).name if f.file else None, set()).add(f.code)
+        if f.severity.value in severities:
+            out.setdefault(Path(f.file).name if f.file else None, set()).add(f.code)
     return out
 
 
-@pytest.mark.parametrize("run", ["python_run", "libreoffice_run"])
+@pytest.mark.parametrize("run", RUNS)
 def test_collect_reports_the_planted_mistakes_and_nothing_else(run, request):
     result = request.getfixturevalue(run)
-    found = by_file(result.collect.findings)
+    found = by_file(result.collect.findings, "error", "warning")
     assert found.pop(None) == {"CARD_MISSING"}
-    assert found == {name: codes for name, codes in PLANTED.items() if codes}
+    planted = {name: codes | (RECALCULATED.get(name, set()) if run == "libreoffice_run" else set())
+               for name, codes in PLANTED.items()}
+    assert found == {name: codes for name, codes in planted.items() if codes}
+    assert by_file(result.collect.findings, "info") == {name: {NOTES[run]} for name in PLANTED}
     missing = [f for f in result.collect.findings if f.code == "CARD_MISSING"]
     assert len(missing) == 1 and "Settore V" in missing[0].message
     # each return told its story, and the plan it planted is what the test expects
-    assert {path.name: set(ret.mistakes) - {"DUPLICATE_RETURN"} for path, ret in result.returns} == {
-        name: codes - {"DUPLICATE_RETURN"} for name, codes in PLANTED.items()}
-    # the numbers: the weight raised on settore-4 changes what the file shows, not what counts
-    raised = [f for f in result.collect.findings if f.code == "CACHED_MISMATCH"]
-    assert len(raised) == 1 and "G17" in raised[0].message  # the points of the objective whose weight was raised
+    assert {path.name: set(ret.mistakes) | set(ret.recalculated_mistakes) for path, ret in result.returns} == {
+        name: codes | RECALCULATED.get(name, set()) for name, codes in PLANTED.items()}
+    if run == "libreoffice_run":  # the weight raised on settore-4 changes what the file shows, not what counts
+        raised = [f for f in result.collect.findings if f.code == "CACHED_MISMATCH"]
+        assert len(raised) == 1 and "G22" in raised[0].cell and "(82)" in raised[0].message
     cards = {c.card_id: c for c in result.collect.consolidated.cards}
     assert set(cards) == {"settore-1", "settore-2", "settore-3", "settore-4"}
     assert Path(cards["settore-2"].file).name == "comune-esempio-2025-settore-2 (corretta).xlsx"
     assert cards["settore-1"].result.complete and not cards["settore-3"].result.complete
 
 
-def test_both_recalculations_give_the_same_reports(python_run, libreoffice_run):
+@pytest.mark.parametrize("run", RUNS)
+def test_each_card_has_the_status_of_what_happened_to_it(run, request):
+    result = request.getfixturevalue(run)
+    statuses = {s.card_id: s for s in result.collect.consolidated.statuses}
+    assert {card: s.status for card, s in statuses.items()} == STATUSES
+    tampered = statuses["settore-4"]
+    assert tampered.text.startswith("Da verificare") and not tampered.final
+    assert tampered.card is not None and tampered.card.result.total == pytest.approx(82)  # the issued weights count
+    data = json.loads(result.collect_json.read_text(encoding="utf-8"))
+    assert {c["card"]: c["status"] for c in data["cards"]} == {k: v for k, v in STATUSES.items() if v != "missing"}
+    assert data["missing"] == ["settore-5"]
+    json_cards = {c["card"]: c for c in data["cards"]}
+    assert (json_cards["settore-4"]["band"], json_cards["settore-4"]["bonus"]) == (None, None)  # not final
+    assert json_cards["settore-1"]["band"] == "Da 71 a 85" and json_cards["settore-1"]["bonus"] == 720
+    ws = openpyxl.load_workbook(result.collect_report)["Riepilogo"]
+    rows = {row[0]: row for row in ws.iter_rows(min_row=4, values_only=True)}
+    header = [c.value for c in ws[3]]
+    tampered_row = dict(zip(header, rows["Settore IV Polizia Locale"], strict=True))
+    assert tampered_row["Stato"].startswith("Da verificare") and tampered_row["Premio"] is None
+    assert tampered_row["Punteggio"] == pytest.approx(82) and tampered_row["Fascia"] is None
+    assert dict(zip(header, rows["Settore I Amministrativo"], strict=True))["Stato"] == "Completa"
+
+
+def test_both_recalculations_give_the_same_verdicts(python_run, libreoffice_run):
     def seen(result):
         return Counter((Path(f.file).name if f.file else None, f.sheet, f.cell, f.code, f.message.replace(
-            str(result.out_dir), "")) for f in result.collect.findings)
+            str(result.out_dir), "")) for f in result.collect.findings
+            if f.severity.value != "info" and f.code != "CACHED_MISMATCH")
 
     assert seen(python_run) == seen(libreoffice_run)
-    assert python_run.recalculated_by.startswith("modello Python")
+    assert python_run.recalculated_by.startswith("nessuno")
     assert libreoffice_run.recalculated_by == "LibreOffice"
 
 
-@pytest.mark.parametrize("run", ["python_run", "libreoffice_run"])
+@pytest.mark.parametrize("run", RUNS)
 def test_audit_reports_the_tampered_file_only(run, request):
     result = request.getfixturevalue(run)
     assert {f.signature for f in result.audit.files} == {"valid"}
     assert all(row.status == "ok" for f in result.audit.files for row in f.formulas)
-    found = by_file(result.audit.findings)
+    found = by_file(result.audit.findings, "error")
     assert found == {"comune-esempio-2025-settore-4.xlsx": {"PROTECTION_REMOVED", "LOCKED_CHANGED"}}
     data = json.loads(result.audit_json.read_text(encoding="utf-8"))
     assert len(data["files"]) == len(PLANTED)
@@ -102,16 +136,21 @@ def test_everything_the_demo_says_it_wrote_is_there(python_run):
     wb.close()
 
 
-def test_returns_keep_what_excel_keeps(python_run):
-    """Filled like Excel saves: protection and the signed manifest kept, inputs typed, cached values present."""
-    path = next(p for p, ret in python_run.returns if p.name == "comune-esempio-2025-settore-1.xlsx")
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Settore I Amministrativo"]
-    assert ws.protection.sheet and wb.security.lockStructure
-    assert wb["_piano_xlsx"].sheet_state == "veryHidden"
-    assert ws["C7"].value == "Nucleo di Valutazione" and ws["C8"].value.date().isoformat() == "2026-03-16"
-    values = openpyxl.load_workbook(path, data_only=True)["Riepilogo"]
-    assert values["D5"].value == pytest.approx(80) and values["I5"].value == "Completa"
+def test_returns_keep_what_the_offices_application_keeps(python_run, libreoffice_run):
+    """Typed with openpyxl: protection and the signed manifest kept, inputs typed, no cached values;
+    saved by LibreOffice: the same, with every formula's value cached."""
+    name = "comune-esempio-2025-settore-1.xlsx"
+    for run, manifest_state in ((python_run, "veryHidden"), (libreoffice_run, "hidden")):
+        path = next(p for p, ret in run.returns if p.name == name)
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Settore I Amministrativo"]
+        assert ws.protection.sheet and wb["_piano_xlsx"].sheet_state == manifest_state
+        assert ws["C7"].value == "Nucleo di Valutazione" and ws["C8"].value.date().isoformat() == "2026-03-16"
+    assert python_run.returns[0][0].parent != libreoffice_run.returns[0][0].parent
+    typed = openpyxl.load_workbook(next(p for p, _ in python_run.returns if p.name == name), data_only=True)
+    assert typed["Riepilogo"]["D5"].value is None and typed.security.lockStructure
+    saved = openpyxl.load_workbook(next(p for p, _ in libreoffice_run.returns if p.name == name), data_only=True)
+    assert saved["Riepilogo"]["D5"].value == pytest.approx(80) and saved["Riepilogo"]["I5"].value == "Completa"
 
 
 def test_the_command_runs_offline_without_libreoffice(tmp_path):
@@ -120,7 +159,12 @@ def test_the_command_runs_offline_without_libreoffice(tmp_path):
     done = subprocess.run([sys.executable, "-m", "piano_xlsx", "demo", "-o", str(tmp_path / "demo")], cwd=ROOT,
                           capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert "ricalcolo: modello Python delle formule (LibreOffice non installato)" in done.stdout
+    assert "ricalcolo: nessuno (LibreOffice non installato): i file non contengono valori calcolati" in done.stdout
+    # the summary tells each card's fate, as the report does
+    assert ("schede: 5 (complete: 1, da verificare: 1, incomplete: 1, restituite più volte: 1, non restituite: 1)"
+            in done.stdout)
+    assert "Settore IV Polizia Locale: Da verificare: 2 errori; fascia e premio dopo la verifica" in done.stdout
+    assert "Settore V Servizi alla Persona: Non restituita" in done.stdout
     assert f"Rapporto consolidato: {tmp_path / 'demo' / 'rapporto-consolidato.xlsx'}" in done.stdout
     assert f"Rapporto di audit:    {tmp_path / 'demo' / 'audit.html'}" in done.stdout
     assert "Traceback" not in done.stderr

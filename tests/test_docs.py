@@ -42,22 +42,44 @@ ALL_COMMANDS = list(commands(cli))
 
 def test_the_pages_exist():
     assert {p.name for p in DOCS.glob("*.md")} >= {"hr-office.md", "offices.md", "auditors.md", "findings.md",
-                                                    "plan-format.md"}
+                                                    "plan-format.md", "architecture.md"}
+
+
+def undocumented(path: tuple[str, ...], command: click.Command, pages: list[Path]) -> list[str]:
+    """What of a command the pages leave out: the command itself if no page names it, and every option that
+    no page naming the command mentions (an option is documented where its command is)."""
+    name = " ".join(path)
+    naming = [text for text in (p.read_text(encoding="utf-8") for p in pages) if name in text]
+    if not naming:
+        return [name]
+    return [f"{name} {param.opts[0]}" for param in command.params
+            if isinstance(param, click.Option) and not any(opt in text for opt in param.opts for text in naming)]
 
 
 @pytest.mark.parametrize("path, command", ALL_COMMANDS[1:], ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
 def test_every_command_and_option_is_documented(path, command):
-    docs = text_of(PAGES)
-    assert " ".join(path) in docs, f"{' '.join(path)} is not in README.md or docs/"
-    for param in command.params:
-        if isinstance(param, click.Option):
-            assert any(opt in docs for opt in param.opts), f"{' '.join(path)} {param.opts[0]} is not documented"
+    assert undocumented(path, command, PAGES) == [], "not in README.md or docs/ beside the command"
+
+
+def test_an_undocumented_option_is_caught(tmp_path):
+    """The check above is not vacuous: an option that no page mentions, or that only a page not naming its
+    command mentions, is reported; so is a command no page names."""
+    collect = dict(ALL_COMMANDS)[("piano-xlsx", "collect")]
+    extra = click.Option(["--sconosciuta-xyz"], is_flag=True)
+    command = click.Command("collect", params=[*collect.params, extra])
+    assert undocumented(("piano-xlsx", "collect"), command, PAGES) == ["piano-xlsx collect --sconosciuta-xyz"]
+    elsewhere = tmp_path / "altro.md"
+    elsewhere.write_text("`--sconosciuta-xyz` senza il comando a cui appartiene\n", encoding="utf-8")
+    assert undocumented(("piano-xlsx", "collect"), command, [*PAGES, elsewhere]) == [
+        "piano-xlsx collect --sconosciuta-xyz"]
+    assert undocumented(("piano-xlsx", "inesistente"), click.Command("inesistente"), PAGES) == [
+        "piano-xlsx inesistente"]
 
 
 def test_every_command_has_an_example():
     for path, command in ALL_COMMANDS[1:]:
         if not isinstance(command, click.Group):
-            assert "Example:" in (command.help or ""), " ".join(path)
+            assert re.search(r"^\s*(Esempio|Example):", command.help or "", re.M), " ".join(path)
 
 
 def test_the_finding_catalogue_is_up_to_date():
@@ -123,9 +145,18 @@ def test_the_readme_example_runs(tmp_path):
 
 
 def test_the_readme_keeps_the_quick_start():
+    """The two set-up commands, exactly as CI runs the second one (.ci/run calls `./run.sh test`)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert ("```sh\n./run.sh demo    # sets up a virtual environment and runs the whole job on a bundled example\n"
-            "./run.sh test    # installs LibreOffice Calc if missing and runs the whole test suite\n```") in readme
+    assert ("```sh\n./run.sh demo    # prepara l'ambiente Python ed esegue tutto il lavoro su un piano d'esempio\n"
+            "./run.sh test    # installa LibreOffice Calc se manca ed esegue tutti i test\n```") in readme
+    assert "./run.sh test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_readme_says_how_to_get_the_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for way in (".venv/bin/piano-xlsx", "source .venv/bin/activate", r".venv\Scripts\piano-xlsx.exe",
+                "pipx install ."):
+        assert way in readme, way
 
 
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")

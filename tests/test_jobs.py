@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from support import EXAMPLE_PLAN, TEMPLATES, fill_workbook, full_scores, plan_layouts
@@ -60,8 +62,15 @@ def test_collect_json_is_the_same_whatever_jobs_and_order(keys, tmp_path):
     scores["settore-1"]["ind.1"] = 7  # out of scale
     for path in issued.files:
         fill_workbook(path, returns / path.name, layouts, scores)
-    shutil.copy(returns / issued.files[0].name, returns / "copia.xlsx")  # a duplicate return
+    first = returns / issued.files[0].name
+    copy = shutil.copy(first, returns / "0-copia.xlsx")  # an identical copy: first by path, modified later
+    os.utime(copy, (first.stat().st_mtime + 60, first.stat().st_mtime + 60))
+    second = returns / issued.files[1].name  # settore-2 sent again with another score: a real duplicate
+    wb = openpyxl.load_workbook(second)
+    wb[layouts[1].sheet][layouts[1].items[0].cell("score")] = 4
+    wb.save(returns / "altra-versione.xlsx")
     (returns / "appunti.txt").write_text("non è una cartella di lavoro")
+    (returns / "~$appunti.xlsx").write_bytes(b"\x00" * 165)  # Excel's lock file: left out
     (returns / issued.files[-1].name).unlink()  # a card not returned
     files = sorted(returns.iterdir())
     public = load_public_key(keys[1])
@@ -75,4 +84,8 @@ def test_collect_json_is_the_same_whatever_jobs_and_order(keys, tmp_path):
     assert texts[1:] == texts[:1] * 3
     data = json.loads(texts[0])
     codes = {f["code"] for f in data["findings"]}
-    assert {"SCORE_OUT_OF_SCALE", "DUPLICATE_RETURN", "CARD_MISSING"} <= codes
+    assert {"SCORE_OUT_OF_SCALE", "DUPLICATE_COPY", "DUPLICATE_RETURN", "CARD_MISSING", "FILE_IGNORED"} <= codes
+    cards = {c["card"]: c for c in data["cards"]}
+    assert cards["settore-1"]["file"] == str(first)  # the copy modified first is kept, whatever the order
+    assert cards["settore-1"]["status"] == "incomplete" and cards["settore-2"]["status"] == "duplicate"
+    assert data["missing"] == [layouts[-1].card.id]

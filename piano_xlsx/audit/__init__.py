@@ -9,7 +9,7 @@ plain Italian explanation of what each difference means for the card's total.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.audit.core import audit_file
 from piano_xlsx.audit.result import AuditResult, FileAudit, FormulaRow
 from piano_xlsx.files.container import receive
-from piano_xlsx.files.discover import find_files
+from piano_xlsx.files.discover import discover
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import finding
 from piano_xlsx.plan.loader import LoadedPlan
@@ -32,7 +32,7 @@ AUDIT_LIMITS = Limits(seconds=120.0, memory=2048 * 1024 * 1024)
 
 def audit(paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = None,
           loaded: LoadedPlan | None = None, progress: Callable[[int, int], None] | None = None,
-          isolate: bool = True) -> AuditResult:
+          isolate: bool = True, names: Mapping[str, str] | None = None) -> AuditResult:
     """Audit every file named and every file under the folders named, in a reproducible order.
 
     Args:
@@ -42,20 +42,25 @@ def audit(paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = 
         progress: called with (done, total) after each file.
         isolate: read each file in a worker process with time and memory limits (as collect does);
             False audits in this process, for files that are trusted.
+        names: the name the reports give a file, by its path as found (default: the path itself).
     """
+    names = {str(k): v for k, v in (names or {}).items()}
     layouts = None
     if loaded is not None:
         from piano_xlsx.workbook.layout import plan_layouts
 
         layouts = plan_layouts(loaded)
-    files = [str(p) for p in find_files(paths)]
+    found = discover(paths)
+    files = [str(p) for p in found.files]
 
     def work(path: str) -> FileAudit:
-        return audit_file(path, public_key=public_key, loaded=loaded, layouts=layouts)
+        return audit_file(path, public_key=public_key, loaded=loaded, layouts=layouts, display=names.get(path))
 
-    result = AuditResult()
+    result = AuditResult(ignored=[finding("FILE_IGNORED", file=str(skipped.path), detail=skipped.reason)
+                                  for skipped in found.skipped])
     if isolate:
-        result.files = run_isolated(files, work, _failed, limits=AUDIT_LIMITS, progress=progress)
+        result.files = run_isolated(files, work, lambda path, failure: _failed(path, failure, names.get(path)),
+                                    limits=AUDIT_LIMITS, progress=progress)
         return result
     for index, path in enumerate(files):
         result.files.append(work(path))
@@ -64,10 +69,10 @@ def audit(paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = 
     return result
 
 
-def _failed(path: str, failure: Failure) -> FileAudit:
+def _failed(path: str, failure: Failure, name: str | None = None) -> FileAudit:
     """A file whose worker crashed, overran the time limit or ran out of memory."""
-    audit = FileAudit(path=path)
+    audit = FileAudit(path=name or path)
     received = receive(path)
     audit.size, audit.sha256 = received.size, received.sha256
-    audit.findings.append(finding(failure.code, file=path, detail=failure.detail))
+    audit.findings.append(finding(failure.code, file=audit.path, detail=failure.detail))
     return audit

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from piano_xlsx.errors import FileRefused
 from piano_xlsx.reader.xlsx import split_address
 
 MAX_FORMULAS = 2_000  # about 7 ms each to compile; an issued card has 20–40
@@ -46,7 +47,7 @@ _RANGE = re.compile(rf"(?<![A-Za-z0-9_.])({_COL})?({_ROW})?:({_COL})?({_ROW})?(?
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 
 
-class EngineRefused(Exception):
+class EngineRefused(FileRefused):
     """The workbook is beyond the engine's limits; the message (Italian) says which."""
 
 

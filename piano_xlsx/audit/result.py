@@ -142,11 +142,12 @@ class FileAudit:
 @dataclass
 class AuditResult:
     files: list[FileAudit] = field(default_factory=list)
+    ignored: list[Finding] = field(default_factory=list)  # files found that are not returns, left unopened
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for file in self.files for f in file.findings]
+        return [f for file in self.files for f in file.findings] + self.ignored
 
     def to_json(self) -> dict[str, Any]:
         """SPEC §7: {"files": [{"path", "signature", "formulas": [...], "findings": [...]}]} plus more keys."""
-        return {"files": [file.to_json() for file in self.files]}
+        return {"files": [file.to_json() for file in self.files], "ignored": [f.to_json() for f in self.ignored]}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.collect.consolidate import Consolidated, consolidate
 from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
-from piano_xlsx.files.discover import find_files
+from piano_xlsx.files.discover import Skipped, discover
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.files.jobs import default_jobs
 from piano_xlsx.findings import Finding, finding, sort_findings
@@ -25,6 +26,7 @@ class CollectResult:
     files: list[FileReport]
     consolidated: Consolidated
     findings: list[Finding] = field(default_factory=list)  # every finding: per file and across files
+    skipped: list[Skipped] = field(default_factory=list)  # files found that are not returns, left unopened
 
     @property
     def loaded(self) -> LoadedPlan:
@@ -34,30 +36,33 @@ class CollectResult:
 class _Inspector:
     """`inspect_file` with this run's plan and key, as a worker runs it (picklable for the ``spawn`` start)."""
 
-    def __init__(self, expected: Expected, public_key: Ed25519PublicKey | None):
+    def __init__(self, expected: Expected, public_key: Ed25519PublicKey | None, names: Mapping[str, str]):
         self.expected = expected
         self.public_key = public_key
+        self.names = dict(names)
 
     def __call__(self, path: str) -> FileReport:
-        return inspect_file(path, self.expected, self.public_key)
+        return inspect_file(path, self.expected, self.public_key, display=self.names.get(path))
 
     def __getstate__(self) -> dict[str, object]:
         from cryptography.hazmat.primitives import serialization
 
         pem = self.public_key.public_bytes(serialization.Encoding.PEM,
                                            serialization.PublicFormat.SubjectPublicKeyInfo) if self.public_key else None
-        return {"loaded": self.expected.loaded, "pem": pem}
+        return {"loaded": self.expected.loaded, "pem": pem, "names": self.names}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
         self.expected = Expected.from_plan(state["loaded"])  # type: ignore[arg-type]
         self.public_key = load_pem_public_key(state["pem"]) if state["pem"] else None  # type: ignore[assignment,arg-type]
+        self.names = state["names"]  # type: ignore[assignment]
 
 
-def _failed(path: str, failure: Failure) -> FileReport:
+def _failed(path: str, failure: Failure, name: str | None = None) -> FileReport:
     """The report of a file whose reading crashed, overran its time or ran out of memory."""
-    report = FileReport(path=path)
+    name = name or path
+    report = FileReport(path=name)
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as fh:  # read-only, in chunks: the receipt still names the file received
@@ -67,20 +72,21 @@ def _failed(path: str, failure: Failure) -> FileReport:
         report.sha256 = digest.hexdigest()
     except OSError:
         pass
-    report.findings.append(finding(failure.code, file=path, detail=failure.detail))
+    report.findings.append(finding(failure.code, file=name, detail=failure.detail))
     return report
 
 
-def _inspect_here(path: str, expected: Expected, public_key: Ed25519PublicKey | None) -> FileReport:
+def _inspect_here(path: str, expected: Expected, public_key: Ed25519PublicKey | None, name: str | None) -> FileReport:
     try:
-        return inspect_file(path, expected, public_key)
+        return inspect_file(path, expected, public_key, display=name)
     except Exception as exc:  # noqa: BLE001 - one file never stops the batch
-        return _failed(path, Failure("FILE_UNREADABLE", f"errore durante la lettura ({type(exc).__name__})"))
+        return _failed(path, Failure("FILE_UNREADABLE", f"errore durante la lettura ({type(exc).__name__})"), name)
 
 
 def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = None,
             jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
-            isolate: bool = True, limits: Limits | None = None) -> CollectResult:
+            isolate: bool = True, limits: Limits | None = None, names: Mapping[str, str] | None = None
+            ) -> CollectResult:
     """Inspect every file, then consolidate; results do not depend on `jobs` or on the order of `paths`.
 
     Args:
@@ -95,22 +101,38 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
             ``isolate=False`` files are read one after the other in this process, without limits (`jobs` is
             then ignored): only for files that are trusted.
         limits: time and memory limits per file (default 10 s, 512 MB).
+        names: the name the reports give a file, by its path as found (default: the path itself); the web app
+            keeps returns under their SHA-256 and reports them under the name they were uploaded with.
     """
+    names = {str(k): v for k, v in (names or {}).items()}
     expected = Expected.from_plan(loaded)
-    files = [str(p) for p in find_files(paths)]
+    found = discover(paths)
+    files = [str(p) for p in found.files]
     jobs = max(1, min(jobs or default_jobs(), len(files) or 1))
     reports: list[FileReport] = []
     if isolate:
-        reports = run_isolated(files, _Inspector(expected, public_key), _failed, jobs=jobs, limits=limits,
-                               progress=progress)
+        reports = run_isolated(files, _Inspector(expected, public_key, names),
+                               lambda path, failure: _failed(path, failure, names.get(path)), jobs=jobs,
+                               limits=limits, progress=progress)
     else:
         for index, path in enumerate(files):
-            reports.append(_inspect_here(path, expected, public_key))
+            reports.append(_inspect_here(path, expected, public_key, names.get(path)))
             if progress:
                 progress(index + 1, len(files))
+    for report in reports:
+        report.modified = _modified(report.path)
     consolidated = consolidate(expected, reports)
     findings = [f for r in reports for f in r.findings] + consolidated.findings
+    findings += [finding("FILE_IGNORED", file=str(s.path), detail=s.reason) for s in found.skipped]
     if public_key is None:
         findings.append(finding("SIGNATURE_ABSENT",
                                 detail="nessuna chiave pubblica indicata: le firme dei file non sono state verificate"))
-    return CollectResult(expected, reports, consolidated, sort_findings(findings))
+    return CollectResult(expected, reports, consolidated, sort_findings(findings), found.skipped)
+
+
+def _modified(path: str) -> float | None:
+    """The file's modification time (read from the folder, the file is not opened), None if it is gone."""
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from piano_xlsx.collect import status as st
 from piano_xlsx.collect.expected import Expected
-from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.model import Exclusion
 from piano_xlsx.workbook.computation import CardResult
@@ -43,11 +43,20 @@ def reason_text(exclusion: Exclusion) -> str:
     return exclusion.reason + (f" (fonte: {source_text(exclusion.source)})" if exclusion.source else "")
 
 
-def apply_exclusions(expected: Expected, cards: list[CardReturn], missing: list[str]) -> list[Finding]:
-    """Mark the excluded cards and change their outcome; one info finding per excluded evaluatee."""
+def apply_exclusions(expected: Expected, statuses: list[st.CardStatus]) -> list[Finding]:
+    """Mark the excluded cards, change their outcome and status; one info finding per excluded evaluatee."""
     excluded = exclusions_by_card(expected)
     findings = []
-    returned = {card.card_id: card for card in cards}
+    returned = {s.card.card_id: s.card for s in statuses if s.card is not None}
+    for status in statuses:
+        exclusion = excluded.get(status.card_id)
+        if exclusion is None:
+            continue
+        if status.status in (st.CLEAN, st.INCOMPLETE):
+            status.detail = reason_text(exclusion) + (f"; {status.detail}" if status.detail else "")
+            status.status = st.EXCLUDED
+        else:
+            status.detail += ("; " if status.detail else "") + f"esclusa dal premio: {reason_text(exclusion)}"
     for card_id, exclusion in excluded.items():
         layout = expected.layouts[card_id]
         name = layout.card.evaluatee.name if layout.card.evaluatee else layout.card.card.evaluatee

@@ -71,6 +71,8 @@ class FileReport:
     cards: list[CardReturn] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     other_plan: bool = False
+    claimed: list[str] = field(default_factory=list)  # cards the file holds (manifest or sheet names), read or not
+    modified: float | None = None  # the file's modification time (set by collect), for choosing among copies
 
     @property
     def status(self) -> str:
@@ -155,6 +157,7 @@ def _check_workbook(book: WorkbookData, name: str, expected: Expected, public_ke
         if unknown:  # the manifest names cards this plan does not have: it was not issued for this plan
             add(finding("CONTENT_HASH_MISMATCH", file=name, sheet=MANIFEST_SHEET))
         _check_manifest_matches_plan(manifest, expected, tuple(cards), name, add)
+    report.claimed = list(cards)
     _check_structure(book, name, manifest, add)
     issued_sheets = _issued_sheet_names(manifest, expected, cards)
     group = expected.group_sheets(tuple(cards))

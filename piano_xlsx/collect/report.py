@@ -8,6 +8,7 @@ never become a formula.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections import Counter
@@ -18,7 +19,8 @@ import xlsxwriter
 
 from piano_xlsx.atomic import atomic_path, write_text
 from piano_xlsx.collect import CollectResult
-from piano_xlsx.collect.exclusions import exclusions_by_card, reason_text
+from piano_xlsx.collect import status as st
+from piano_xlsx.collect.exclusions import exclusions_by_card
 from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.collect.notes import note_rows
 from piano_xlsx.collect.scores import show
@@ -48,35 +50,33 @@ def _evaluatee(result: CollectResult, card_id: str) -> tuple[str, str]:
     return name, card.sector.title if card.sector else ""
 
 
+def _final(status: st.CardStatus) -> dict[str, Any]:
+    """Band, percentage and bonus of the return that counts, where they may be shown as the card's (else None)."""
+    r = status.card.result if status.card is not None and status.final else None
+    return {"band": (r.band or None) if r else None, "percent": r.percent if r else None,
+            "bonus": r.bonus if r else None}
+
+
 def summary_rows(result: CollectResult) -> list[dict[str, Any]]:
-    returned = {c.card_id: c for c in result.consolidated.cards}
-    excluded_cards = exclusions_by_card(result.expected)
     rows = []
-    for card_id, layout in result.expected.layouts.items():
-        name, sector = _evaluatee(result, card_id)
-        card = returned.get(card_id)
-        row: dict[str, Any] = {"Scheda": layout.card.card.title, "Valutato": name, "Settore": sector,
-                               "Massimo": layout.card.maximum}
-        if card is None:
-            excluded = excluded_cards.get(card_id)
-            state = "Non restituita" + (f"; esclusa dal premio: {reason_text(excluded)}" if excluded else "")
-            row |= {"Punteggio": None, "Fascia": None, "Percentuale": None, "Premio": None, "Stato": state,
-                    "Errori": None, "Avvisi": None, "File": "", "Foglio": ""}
-        else:
-            r = card.result
-            state = "Completa" if r.complete else f"Incompleta: {r.status}"
-            if card.excluded:
-                state = f"Esclusa dal premio: {reason_text(card.excluded)}" + ("" if r.complete else f" ({state})")
-            row |= {"Punteggio": r.total, "Fascia": r.band or None, "Percentuale": r.percent,
-                    "Premio": r.bonus, "Stato": state,
-                    "Errori": card.errors, "Avvisi": card.warnings, "File": card.file, "Foglio": card.sheet}
-        rows.append(row)
+    for status in result.consolidated.statuses:
+        layout = result.expected.layouts[status.card_id]
+        name, sector = _evaluatee(result, status.card_id)
+        card, final = status.card, _final(status)
+        rows.append({"Scheda": layout.card.card.title, "Valutato": name, "Settore": sector,
+                     "Massimo": layout.card.maximum, "Punteggio": card.result.total if card else None,
+                     "Fascia": final["band"], "Percentuale": final["percent"], "Premio": final["bonus"],
+                     "Stato": status.text, "Errori": status.errors, "Avvisi": status.warnings,
+                     "File": "; ".join(status.files), "Foglio": card.sheet if card else ""})
     return rows
 
 
 def score_rows(result: CollectResult) -> list[dict[str, Any]]:
     rows = []
-    for card in result.consolidated.cards:
+    for status in result.consolidated.statuses:
+        card = status.card
+        if card is None:
+            continue
         layout = result.expected.layouts[card.card_id]
         name, _ = _evaluatee(result, card.card_id)
         by_id = {i.item.id: i for i in layout.items}
@@ -87,7 +87,8 @@ def score_rows(result: CollectResult) -> list[dict[str, Any]]:
                          "Peso": None if resolved.gate else item.weight,
                          "Valutazione": show(resolved, item.score) if resolved.scale.kind == "percent" and
                          is_number(item.score) and not resolved.gate else item.score,
-                         "Punti": item.points, "Esito": item.status, "Note": item.note or ""})
+                         "Punti": item.points, "Esito": item.status, "Note": item.note or "",
+                         "Stato della scheda": status.label})
     return rows
 
 
@@ -96,41 +97,76 @@ def finding_rows(result: CollectResult) -> list[dict[str, Any]]:
              "Cella": f.cell or "", "Messaggio": f.message, "Cosa fare": f.hint} for f in result.findings]
 
 
+def _modified(timestamp: float | None) -> str:
+    return dt.datetime.fromtimestamp(timestamp).strftime("%d/%m/%Y %H:%M:%S") if timestamp is not None else ""
+
+
 def receipt_rows(result: CollectResult) -> list[dict[str, Any]]:
+    """Every file found, by path: those read, and those left out unopened (no hash: they were not read)."""
     kinds = {"xlsx": "Excel .xlsx", "xlsm": "Excel con macro", "xlsb": "Excel binario", "ods": "OpenDocument",
              "xls": "Excel 97-2003", "encrypted": "Cifrato", "other": "Non riconosciuto", "": "Non letto"}
-    return [{"File": r.path, "SHA-256": r.sha256, "Dimensione (byte)": r.size, "Formato": kinds.get(r.kind, r.kind),
-             "Stato": "OK" if r.status == "ok" else "Errori", "Schede": ", ".join(c.card_id for c in r.cards)}
-            for r in result.files]
+    rows: list[dict[str, Any]] = [
+        {"File": r.path, "SHA-256": r.sha256, "Dimensione (byte)": r.size, "Modificato": _modified(r.modified),
+         "Formato": kinds.get(r.kind, r.kind), "Stato": "OK" if r.status == "ok" else "Errori",
+         "Schede": ", ".join(c.card_id for c in r.cards)} for r in result.files]
+    rows += [{"File": str(s.path), "SHA-256": "", "Dimensione (byte)": None, "Modificato": "",
+              "Formato": "Non considerato", "Stato": f"Non considerato: {s.reason}", "Schede": ""}
+             for s in result.skipped]
+    return sorted(rows, key=lambda row: row["File"])
+
+
+def summary_text(result: CollectResult) -> str:
+    """The run in one line, as the report's subtitle and the console say it."""
+    skipped = f" (non considerati: {len(result.skipped)})" if result.skipped else ""
+    return (f"file letti: {len(result.files)}{skipped}; schede: {len(result.consolidated.statuses)} "
+            f"({st.counts_text(result.consolidated.statuses)}); errori: {count(result.findings, Severity.ERROR)}, "
+            f"avvisi: {count(result.findings, Severity.WARNING)}")
 
 
 # ------------------------------------------------------------------ JSON and CSV
 
 
-def _json_card(result: CollectResult, card: CardReturn) -> dict[str, Any]:
-    layout = result.expected.layouts[card.card_id]
+def _json_card(result: CollectResult, status: st.CardStatus) -> dict[str, Any]:
+    """A card that came back in some form; band, percent and bonus are null unless final (see collect.status)."""
+    layout = result.expected.layouts[status.card_id]
     kinds = {i.item.id: "gate" if i.item.gate else i.item.scale.kind for i in layout.items}
-    r = card.result
+    card: CardReturn | None = status.card
+    r = card.result if card is not None else None
+    exclusion = exclusions_by_card(result.expected).get(status.card_id)
     return {
-        "card": card.card_id, "title": layout.card.card.title, "evaluatee": _evaluatee(result, card.card_id)[0],
-        "file": card.file, "sheet": card.sheet, "total": r.total, "max": r.maximum, "band": r.band or None,
-        "percent": r.percent, "bonus": r.bonus, "complete": r.complete,
-        "excluded": card.excluded is not None,
-        "exclusion_reason": card.excluded.reason if card.excluded else None,
-        "exclusion_source": source_text(card.excluded.source) if card.excluded and card.excluded.source else None,
-        "evaluator": card.evaluator, "date": card.date,
-        "items": [{"id": i.id, "input": kinds[i.id], "weight": i.weight, "score": i.score,
-                   "points": i.points, "status": i.status, "note": i.note} for i in r.items],
+        "card": status.card_id, "title": layout.card.card.title,
+        "evaluatee": _evaluatee(result, status.card_id)[0], "file": card.file if card else None,
+        "sheet": card.sheet if card else None, "total": r.total if r else None, "max": layout.card.maximum,
+        **_final(status), "complete": r.complete if r else False,
+        "status": status.status, "status_text": status.text, "files": list(status.files),
+        "errors": status.errors, "warnings": status.warnings,
+        "excluded": exclusion is not None, "exclusion_reason": exclusion.reason if exclusion else None,
+        "exclusion_source": source_text(exclusion.source) if exclusion and exclusion.source else None,
+        "evaluator": card.evaluator if card else None, "date": card.date if card else None,
+        "items": [{"id": i.id, "input": kinds[i.id], "weight": i.weight, "score": i.score, "points": i.points,
+                   "status": i.status, "note": i.note} for i in r.items] if r else [],
     }
 
 
+def _json_modified(timestamp: float | None) -> str | None:
+    return dt.datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds") if timestamp else None
+
+
 def to_json(result: CollectResult) -> dict[str, Any]:
-    """SPEC §7: plan, files, cards, missing, findings."""
+    """SPEC §7: plan, files, cards, missing, findings.
+
+    `cards` lists every card that came back in some form, each with its `status` (collect.status); `missing` the
+    cards with no file at all: together they are the plan's cards. `files` also lists the files left out
+    unopened (`ignored` says why; they have no hash).
+    """
+    files = [{"path": r.path, "sha256": r.sha256, "status": r.status, "cards": [c.card_id for c in r.cards],
+              "modified": _json_modified(r.modified), "ignored": None} for r in result.files]
+    files += [{"path": str(s.path), "sha256": None, "status": "ok", "cards": [], "modified": None,
+               "ignored": s.reason} for s in result.skipped]
     return {
         "plan": {"id": result.loaded.plan.plan.id, "hash": result.loaded.hash},
-        "files": [{"path": r.path, "sha256": r.sha256, "status": r.status, "cards": [c.card_id for c in r.cards]}
-                  for r in result.files],
-        "cards": [_json_card(result, c) for c in result.consolidated.cards],
+        "files": sorted(files, key=lambda f: f["path"]),
+        "cards": [_json_card(result, s) for s in result.consolidated.statuses if s.status != st.MISSING],
         "missing": list(result.consolidated.missing),
         "excluded": excluded_json(result),
         "findings": [f.to_json() for f in result.findings],
@@ -176,9 +212,9 @@ def write_csv(result: CollectResult, directory: str | Path, *, force: bool = Tru
 _NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Punti": "0.00", "Premio": "#,##0.00",
                    "Percentuale": '0.##"%"', "Valutazione": "General"}
 _WIDTHS = {"Argomento": 40, "Nota": 110,
-           "Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 30, "File": 36, "Foglio": 24, "Titolo": 50,
+           "Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 40, "File": 36, "Foglio": 24, "Titolo": 50,
            "Note": 40, "Messaggio": 70, "Cosa fare": 55, "SHA-256": 66, "Schede": 30, "Obiettivo": 18, "Esito": 14,
-           "Fascia": 18, "Codice": 24, "Formato": 16}
+           "Fascia": 18, "Codice": 24, "Formato": 16, "Modificato": 19, "Stato della scheda": 20}
 
 
 def write_report(result: CollectResult, target: str | Path, *, force: bool = False) -> Path:
@@ -201,18 +237,19 @@ def _write_workbook(result: CollectResult, path: str) -> None:
         "text": wb.add_format({"text_wrap": True, "valign": "top"}),
         "error": wb.add_format({"bg_color": "#F8CBAD", "valign": "top"}),
         "warning": wb.add_format({"bg_color": "#FFE699", "valign": "top"}),
+        "error_wrap": wb.add_format({"bg_color": "#F8CBAD", "valign": "top", "text_wrap": True}),
+        "warning_wrap": wb.add_format({"bg_color": "#FFE699", "valign": "top", "text_wrap": True}),
         "number": wb.add_format({"valign": "top"}),
         "muted": wb.add_format({"italic": True, "font_color": "#595959"}),
     }
     numbers = {name: wb.add_format({"num_format": spec, "valign": "top"}) for name, spec in _NUMBER_FORMATS.items()}
     summary = summary_rows(result)
-    subtitle = (f"{plan.plan.ente} — {plan_label(plan)} — file letti: {len(result.files)}, schede restituite: "
-                f"{len(result.consolidated.cards)} di {len(result.expected.layouts)}, errori: "
-                f"{count(result.findings, Severity.ERROR)}, avvisi: {count(result.findings, Severity.WARNING)}")
+    subtitle = f"{plan.plan.ente} — {plan_label(plan)} — {summary_text(result)}"
     ws = _table(wb, "Riepilogo", "Riepilogo della valutazione", subtitle, summary, fmt, numbers)
-    for row_index, row in enumerate(summary):
-        if row["Stato"] == "Non restituita":
-            ws.write_string(3 + row_index, list(row).index("Stato"), row["Stato"], fmt["warning"])
+    for row_index, (row, status) in enumerate(zip(summary, result.consolidated.statuses, strict=True)):
+        if status.status != st.CLEAN:  # what the office must act on stands out: red to check, yellow to chase
+            style = "error" if status.status in (st.ERRORS, st.UNREADABLE) else "warning"
+            ws.write_string(3 + row_index, list(row).index("Stato"), row["Stato"], fmt[f"{style}_wrap"])
     _table(wb, "Punteggi", "Punteggi di ogni obiettivo", subtitle, score_rows(result), fmt, numbers)
     findings_ws = _table(wb, "Anomalie", "Anomalie riscontrate (prima gli errori)", subtitle, finding_rows(result),
                          fmt, numbers)
@@ -281,7 +318,8 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
         ws.write_number(i, 3, value)
         ws.write_number(i, 4, scores.get(float(value), 0))
     band_labels = list(dict.fromkeys(b.label for lay in result.expected.layouts.values() for b in lay.card.bands))
-    bands = Counter(c.result.band for c in result.consolidated.cards if c.result.band)
+    bands = Counter(s.card.result.band for s in result.consolidated.statuses
+                    if s.final and s.card is not None and s.card.result.band)
     extra = [label for label in bands if label not in band_labels]
     ws.write_row(2, 6, ["Fascia", "Schede"], fmt["header"])
     for i, label in enumerate(band_labels + extra, start=3):

@@ -76,6 +76,8 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
             click.echo(f"{file.path}: firma {file.signature}; {len(file.formulas)} formule: {counts['ok']} ok, "
                        f"{counts['changed']} modificate, {counts['missing']} cancellate, {counts['stale']} con valore "
                        f"non aggiornato; {file.errors} errori, {file.warnings} avvisi{engine}")
+        for ignored in result.ignored:
+            click.echo(f"{ignored.file}: {ignored.message}")
         if report:
             click.echo(f"Report: {report}")
     raise SystemExit(exit_status(result.findings))

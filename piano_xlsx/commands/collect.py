@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from piano_xlsx.atomic import OutputExists
-from piano_xlsx.findings import Severity, count, exit_status
+from piano_xlsx.findings import exit_status
 
 
 @click.command(name="collect")
@@ -37,7 +37,7 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
     """
     from piano_xlsx.cli import CannotRun, open_plan
     from piano_xlsx.collect import collect as run_collect
-    from piano_xlsx.collect.report import excluded_json, write_csv, write_json, write_report
+    from piano_xlsx.collect.report import excluded_json, summary_text, write_csv, write_json, write_report
     from piano_xlsx.signing import KeyFileError, load_public_key
 
     loaded = open_plan(plan)
@@ -74,18 +74,12 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
         click.echo(text, nl=False)
     if csv_dir:
         write_csv(result, csv_dir, force=True)
-    findings = result.findings
-    summary = (f"File: {len(result.files)}, schede: {len(result.consolidated.cards)} di "
-               f"{len(result.expected.layouts)}, errori: {count(findings, Severity.ERROR)}, avvisi: "
-               f"{count(findings, Severity.WARNING)}, non restituite: {len(result.consolidated.missing)}")
+    summary = summary_text(result)
     err = json_out == "-"
-    excluded = excluded_json(result)
-    if excluded:
-        summary += f", esclusi dal premio: {len(excluded)}"
-    click.echo(summary, err=err)
-    for entry in excluded:
+    click.echo(summary[:1].upper() + summary[1:], err=err)
+    for entry in excluded_json(result):  # the HR office's exclusions, each with its reason and source
         source = f" (fonte: {entry['source']})" if entry["source"] else ""
         click.echo(f"Escluso dal premio: {entry['evaluatee']} (scheda {entry['card']}) — {entry['reason']}{source}",
                    err=err)
     click.echo(f"Rapporto: {report}", err=err)
-    raise SystemExit(exit_status(findings))
+    raise SystemExit(exit_status(result.findings))

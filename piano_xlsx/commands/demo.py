@@ -10,7 +10,8 @@ import click
               type=click.Path(file_okay=False), help="Folder for everything the demo writes (new, empty, or a "
                                                      "previous demo's).")
 @click.option("--without-libreoffice", is_flag=True,
-              help="Recalculate the filled returns with the Python model even where LibreOffice is installed.")
+              help="Do not let LibreOffice recalculate and save the filled returns, even where it is installed "
+                   "(the returns then carry no cached values, and the reports say so).")
 def demo(out_dir: str, without_libreoffice: bool) -> None:
     """Run the whole job on a bundled example plan, offline: keygen, generate, fill, collect, audit.
 
@@ -18,9 +19,10 @@ def demo(out_dir: str, without_libreoffice: bool) -> None:
     its card clean, one forgets a score and then sends the card again complete
     (a duplicate), one pastes a 7 into a 4/6/8/10 scale, one removes the sheet
     protection and raises a weight, one never answers. The consolidated report
-    and the audit report list exactly those mistakes. LibreOffice is not
-    needed; where it is installed it recalculates the filled returns, as an
-    office's spreadsheet would.
+    and the audit report list exactly those mistakes, and each card's status.
+    LibreOffice is not needed; where it is installed it recalculates and
+    saves the filled returns, as an office's spreadsheet would; without it
+    the returns carry no cached values, and the reports say so.
 
     Example:
 

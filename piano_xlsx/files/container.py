@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from piano_xlsx.errors import FileRefused
+from piano_xlsx.italian import thousands as _n
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -29,12 +33,7 @@ MAX_DIRECTORY = 4 * 1024 * 1024
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 
 
-def _n(number: int) -> str:
-    """A count as Italian readers write it: 1.048.576."""
-    return f"{number:,}".replace(",", ".")
-
-
-class ContainerError(Exception):
+class ContainerError(FileRefused):
     """The file cannot be read as a workbook; `code` is the finding code, `detail` the Italian detail."""
 
     def __init__(self, code: str, detail: str = ""):
@@ -113,12 +112,20 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
 
 
 def _directory_size(data: bytes) -> int | None:
-    """The central directory's size as the end record declares it, read the way zipfile reads it (None: unknown)."""
-    try:
-        end = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]
-        return int(end[zipfile._ECD_SIZE]) if end else None  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - a private helper of zipfile; without it the entry count still bounds
+    """The central directory's size as the end record declares it (ZIP APPNOTE 4.3.14-16), None when there is none.
+
+    Read here, before zipfile reads the whole directory into memory; zip64 archives declare it in their own record.
+    """
+    end = data.rfind(EMPTY_ZIP_MAGIC, max(0, len(data) - 22 - 0xFFFF))  # the record, after a comment of ≤ 64 KiB
+    if end < 0 or len(data) - end < 22:
         return None
+    size = int(struct.unpack_from("<I", data, end + 12)[0])
+    locator = end - 20
+    if size == 0xFFFFFFFF and locator >= 0 and data[locator:locator + 4] == b"PK\x06\x07":
+        record = int(struct.unpack_from("<Q", data, locator + 8)[0])
+        if data[record:record + 4] == b"PK\x06\x06" and len(data) >= record + 56:
+            size = int(struct.unpack_from("<Q", data, record + 40)[0])
+    return size
 
 
 def sniff(data: bytes) -> tuple[str, zipfile.ZipFile | None]:

@@ -18,13 +18,20 @@ Python cannot catch). Each file is therefore handled by a worker process:
   fresh worker.
 
 Results come back in the order of the items, whatever the number of jobs.
+
+Where the platform has no POSIX resource limits (Windows: no ``resource``
+module) workers run without ``RLIMIT_AS``/``RLIMIT_CPU``: the parent still
+enforces the wall-clock limit and kills an overrunning worker, the container
+limits (files/container.py) still bound what a zip may inflate to, and a
+crash is still a finding; only the address-space cap is gone.
+`rlimits_available()` says which case applies; tests force the fallback on
+Linux by setting `resource` to None.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import resource
 import signal
 import sys
 import time
@@ -33,6 +40,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - Windows; see the module docstring
+    resource = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -223,7 +235,7 @@ def _death(exitcode: int | None, limits: Limits) -> Failure:
             name = str(number)
         if number == getattr(signal, "SIGXCPU", None):
             return Failure("FILE_TIMEOUT", f"{limits.seconds:g} secondi di calcolo")
-        if number == signal.SIGKILL:  # not sent by us: the kernel's out-of-memory killer, as a rule
+        if number == getattr(signal, "SIGKILL", None):  # not sent by us: the kernel's out-of-memory killer, as a rule
             return Failure("FILE_TOO_LARGE", "la lettura è stata interrotta dal sistema, probabilmente per memoria "
                                              "esaurita")
         return Failure("FILE_UNREADABLE", f"la lettura si è interrotta in modo anomalo (segnale {name})")
@@ -264,10 +276,17 @@ def _serve(conn: Connection, work: Callable[[Any], Any], limits: Limits, inherit
             return  # whatever state the failure left behind goes with this process
 
 
+def rlimits_available() -> bool:
+    """Whether workers get POSIX resource limits here (not on Windows; see the module docstring)."""
+    return resource is not None
+
+
 def _harden(limits: Limits, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     _silence()
+    if not rlimits_available():
+        return  # the parent's wall-clock limit still applies
     _set_limit(resource.RLIMIT_CORE, 0)
     _set_limit(resource.RLIMIT_AS, max(limits.memory, _address_space() + MIN_HEADROOM))
 
@@ -279,7 +298,7 @@ def _die_with_parent(parent: int) -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux; orphans exit on a closed pipe instead
+    except (OSError, AttributeError, TypeError):  # pragma: no cover - not Linux; orphans exit on a closed pipe
         pass
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(0)
@@ -312,6 +331,8 @@ def _set_limit(which: int, soft: int) -> None:
 
 def _limit_cpu(seconds: float) -> None:
     """CPU time for the next item: what this worker used so far plus the time limit, with a margin."""
+    if not rlimits_available():
+        return
     usage = resource.getrusage(resource.RUSAGE_SELF)
     _set_limit(resource.RLIMIT_CPU, int(usage.ru_utime + usage.ru_stime + seconds) + 2)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from piano_xlsx.errors import UserError
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.model import Plan
 
@@ -22,7 +24,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 KeyPath = tuple[str | int, ...]
 
 
-class PlanError(Exception):
+class PlanError(UserError):
     """The plan cannot be used at all; `findings` says why and where."""
 
     def __init__(self, findings: list[Finding]):
@@ -44,8 +46,9 @@ class LoadedPlan:
             path = path[:-1]
         return self.lines.get(())
 
-    @property
+    @functools.cached_property
     def hash(self) -> str:
+        """The plan hash, computed once: it serialises the whole plan, and a loaded plan is not changed afterwards."""
         return plan_hash(self.plan)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from piano_xlsx.errors import PianoError
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.loader import KeyPath, LoadedPlan, PlanError, format_path, validate
 from piano_xlsx.planbook.sheets import (
@@ -99,7 +100,7 @@ def _letter(index: int) -> str:
 # ---------------------------------------------------------------- cells -> values
 
 
-class CellError(ValueError):
+class CellError(PianoError, ValueError):
     """A cell's value cannot be what its column asks for (the message is the Italian detail)."""
 
 

@@ -34,7 +34,8 @@ from xml.etree.ElementTree import ParseError, XMLParser, XMLPullParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from piano_xlsx.files.container import ContainerError, _n
+from piano_xlsx.files.container import ContainerError
+from piano_xlsx.italian import thousands as _n
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -300,10 +301,6 @@ _UNSAFE = {
     "ExternalReferenceForbidden": "riferimento esterno non ammesso",
     "NotSupportedError": "costrutto XML non ammesso",
 }
-
-
-def zlib_error() -> type[Exception]:
-    return zlib.error
 
 
 def _rels(zf: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str, str]]:

@@ -17,6 +17,7 @@ import unicodedata
 from typing import Any
 
 from piano_xlsx import __version__
+from piano_xlsx.errors import FileRefused
 from piano_xlsx.workbook.content import Cell
 
 FORMAT = "piano-xlsx/1"
@@ -76,13 +77,6 @@ def canonical(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def build_manifest(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],
-                   cells: dict[str, dict[str, Cell]], validations: dict[str, list[list[str]]],
-                   defined_names: dict[str, str]) -> dict[str, Any]:
-    return manifest_and_text(plan_info=plan_info, sheets=sheets, cards=cards, cells=cells, validations=validations,
-                             defined_names=defined_names)[0]
-
-
 def manifest_and_text(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],
                       cells: dict[str, dict[str, Cell]], validations: dict[str, list[list[str]]],
                       defined_names: dict[str, str]) -> tuple[dict[str, Any], bytes]:
@@ -113,7 +107,7 @@ def manifest_rows(manifest: dict[str, Any], signature: str, key: str, text: byte
     return [MARKER, signature, key, str(len(chunks)), *chunks]
 
 
-class ManifestError(Exception):
+class ManifestError(FileRefused):
     """The manifest sheet exists but cannot be read back."""
 
 

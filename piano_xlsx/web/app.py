@@ -1,0 +1,315 @@
+"""The web app (Flask): pages in Italian over `Campaigns`, each a thin view like the CLI's commands."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from piano_xlsx import __version__
+from piano_xlsx.demo import example_plan_path
+from piano_xlsx.findings import SEVERITY_ORDER, Severity
+from piano_xlsx.plan.loader import PlanError
+from piano_xlsx.web import charts, security
+from piano_xlsx.web import tables as t
+from piano_xlsx.web.campaign import Campaigns, Consolidation
+from piano_xlsx.web.history import history
+from piano_xlsx.web.statuses import KINDS, RETURNED
+from piano_xlsx.web.store import Store
+
+DEFAULT_UPLOAD_LIMIT = 256 * 1024 * 1024  # bytes in one request: a season of returns dropped at once
+PLAN_SUFFIXES = (".yaml", ".yml", ".xlsx")
+SEVERITY_WORDS = {"error": "Errore", "warning": "Avviso", "info": "Nota"}
+SEVERITY_PLURALS = {"error": "Errori", "warning": "Avvisi", "info": "Note"}
+ERROR_WORDS = {400: "Richiesta non valida", 403: "Accesso negato", 404: "Pagina non trovata",
+               405: "Operazione non consentita", 413: "Caricamento troppo grande", 500: "Errore interno"}
+
+
+def templates() -> dict[str, Path]:
+    """The plans a campaign can start from: the bundled example and the repository's templates, where present."""
+    found = {"Esempio (Comune di Esempio 2025)": example_plan_path()}
+    folder = Path(__file__).resolve().parents[2] / "workbook_templates"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        found[f"Modello {path.stem}"] = path
+    return found
+
+
+def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT,
+               jobs: int | None = None) -> Flask:
+    store = Store(data)
+    campaigns = Campaigns(store, jobs=jobs)
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=upload_limit, MAX_FORM_PARTS=20_000)
+    security.install(app, token)
+    app.jinja_env.globals.update(version=__version__, severity_words=SEVERITY_WORDS,
+                                 severity_plurals=SEVERITY_PLURALS, kinds=KINDS,
+                                 upload_limit=upload_limit, mb=lambda n: f"{n / 1024 / 1024:.0f}")
+    app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["when"] = lambda iso: iso.replace("T", " ")[:19] if iso else ""
+
+    def campaign_or_404(campaign_id: int) -> dict[str, Any]:
+        found = store.campaign(campaign_id)
+        if found is None:
+            abort(404)
+        return found
+
+    def page(name: str, campaign: dict[str, Any] | None = None, **context: Any) -> str:
+        return render_template(name, campaign=campaign, **context)
+
+    @app.errorhandler(HTTPException)
+    def _error(exc: HTTPException) -> tuple[str, int]:
+        code = exc.code or 500
+        detail = exc.description if code == 400 and isinstance(exc.description, str) else ""
+        if code == 413:
+            detail = (f"Il caricamento supera il limite di {upload_limit / 1024 / 1024:.0f} MB per volta: caricare i "
+                      "file in più volte, o controllare che siano le cartelle restituite.")
+        if code == 403:
+            detail = ("Aprire l'applicazione dall'indirizzo completo di token stampato da «piano-xlsx serve» "
+                      "(o riavviarla per averne uno nuovo).")
+        return render_template("error.html", campaign=None, title=ERROR_WORDS.get(code, "Errore"),
+                               detail=detail, code=code), code
+
+    # ------------------------------------------------------------------ campaigns
+
+    @app.get("/")
+    def home() -> str:
+        rows = []
+        for campaign in store.campaigns():
+            counts = Counter(r["status"] for r in store.rows(select(t.results.c.status)
+                                                               .where(t.results.c.campaign_id == campaign["id"])))
+            rows.append((campaign, store.current_plan(campaign["id"]), counts))
+        return page("home.html", rows=rows, templates=list(templates()))
+
+    @app.post("/campagne")
+    def create() -> Any:
+        name = request.form.get("name", "").strip() or "Campagna senza nome"
+        upload = request.files.get("plan")
+        if upload is not None and upload.filename:
+            _check_plan_name(upload.filename)
+            campaign_id = campaigns.create(name, upload.filename, upload.stream)
+        else:
+            chosen = templates().get(request.form.get("template", ""))
+            if chosen is None:
+                abort(400, "scegliere un modello o caricare il file del piano")
+            with open(chosen, "rb") as fh:
+                campaign_id = campaigns.create(name, chosen.name, fh)
+        return redirect(url_for("plan", campaign_id=campaign_id))
+
+    @app.get("/campagne/<int:campaign_id>")
+    def overview(campaign_id: int) -> str:
+        campaign = campaign_or_404(campaign_id)
+        consolidation = campaigns.consolidate(campaign_id)
+        return page("overview.html", campaign, tab="quadro", c=consolidation,
+                    **(_overview(consolidation) if consolidation else {}))
+
+    # ------------------------------------------------------------------ plan
+
+    @app.get("/campagne/<int:campaign_id>/piano")
+    def plan(campaign_id: int) -> str:
+        campaign = campaign_or_404(campaign_id)
+        row, checked = campaigns.plan(campaign_id)
+        findings = checked.findings if checked else []
+        severity = request.args.get("gravita", "")
+        shown = [f for f in findings if not severity or f.severity.value == severity]
+        history_rows = store.rows(select(t.plans).where(t.plans.c.campaign_id == campaign_id)
+                                  .order_by(t.plans.c.id.desc()))
+        return page("plan.html", campaign, tab="piano", row=row, checked=checked, findings=shown,
+                    counts=Counter(f.severity.value for f in findings), severity=severity, plans=history_rows)
+
+    @app.post("/campagne/<int:campaign_id>/piano")
+    def replace_plan(campaign_id: int) -> Any:
+        campaign_or_404(campaign_id)
+        upload = request.files.get("plan")
+        if upload is None or not upload.filename:
+            abort(400, "scegliere il file del piano da caricare")
+        _check_plan_name(upload.filename)
+        campaigns.replace_plan(campaign_id, upload.filename, upload.stream)
+        return redirect(url_for("plan", campaign_id=campaign_id))
+
+    # ------------------------------------------------------------------ workbooks out
+
+    @app.get("/campagne/<int:campaign_id>/cartelle")
+    def workbooks(campaign_id: int) -> str:
+        campaign = campaign_or_404(campaign_id)
+        _, checked = campaigns.plan(campaign_id)
+        return page("workbooks.html", campaign, tab="cartelle", checked=checked,
+                    generation=store.last_generation(campaign_id), refused=request.args.get("rifiutato"))
+
+    @app.post("/campagne/<int:campaign_id>/cartelle")
+    def generate(campaign_id: int) -> Any:
+        campaign_or_404(campaign_id)
+        try:
+            campaigns.generate(campaign_id)
+        except PlanError:
+            return redirect(url_for("workbooks", campaign_id=campaign_id, rifiutato=1))
+        return redirect(url_for("workbooks", campaign_id=campaign_id))
+
+    @app.get("/campagne/<int:campaign_id>/cartelle.zip")
+    def workbooks_zip(campaign_id: int) -> Any:
+        campaign_or_404(campaign_id)
+        generation = store.last_generation(campaign_id)
+        if generation is None:
+            abort(404)
+        store.log(campaign_id, "cartelle scaricate", f"zip SHA-256 {generation['zip_sha256']}")
+        return send_file(store.blobs.path(generation["zip_sha256"]), mimetype="application/zip",
+                         as_attachment=True, download_name=campaigns.zip_name(campaign_id))
+
+    @app.get("/chiave-pubblica.pem")
+    def public_key() -> Any:
+        return send_file(store.public_key_path, mimetype="application/x-pem-file", as_attachment=True,
+                         download_name="piano-xlsx-pubblica.pem")
+
+    # ------------------------------------------------------------------ returns in
+
+    @app.get("/campagne/<int:campaign_id>/restituzioni")
+    def returns(campaign_id: int) -> str:
+        campaign = campaign_or_404(campaign_id)
+        consolidation = campaigns.consolidate(campaign_id)
+        receipts = store.receipts(campaign_id)
+        audits: dict[int, dict[str, Any]] = {}
+        for row in campaigns.audits(campaign_id):
+            audits.setdefault(row["receipt_id"], row)
+        batch = request.args.get("lotto", type=int)
+        return page("returns.html", campaign, tab="restituzioni", receipts=receipts, audits=audits, batch=batch,
+                    status={r["id"]: _receipt_status(r, consolidation) for r in receipts},
+                    new=[r for r in receipts if r["batch"] == batch])
+
+    @app.post("/campagne/<int:campaign_id>/restituzioni")
+    def receive(campaign_id: int) -> Any:
+        campaign_or_404(campaign_id)
+        files = [(Path(f.filename or "senza-nome").name, f.stream) for f in request.files.getlist("files")
+                 if f.filename]
+        if not files:
+            abort(400, "nessun file scelto: trascinare i file nel riquadro o sceglierli con il pulsante")
+        ids = campaigns.receive(campaign_id, files)
+        batch = store.receipt(campaign_id, ids[0])["batch"]  # type: ignore[index]
+        return redirect(url_for("returns", campaign_id=campaign_id, lotto=batch))
+
+    @app.post("/campagne/<int:campaign_id>/restituzioni/<int:receipt_id>/esclusione")
+    def exclude(campaign_id: int, receipt_id: int) -> Any:
+        if store.receipt(campaign_id, receipt_id) is None:
+            abort(404)
+        campaigns.set_excluded(campaign_id, receipt_id, request.form.get("excluded") == "1")
+        return redirect(url_for("returns", campaign_id=campaign_id))
+
+    # ------------------------------------------------------------------ findings, audits, reports
+
+    @app.get("/campagne/<int:campaign_id>/anomalie")
+    def findings(campaign_id: int) -> str:
+        campaign = campaign_or_404(campaign_id)
+        consolidation = campaigns.consolidate(campaign_id)
+        all_findings = consolidation.result.findings if consolidation else []
+        severity = request.args.get("gravita", "")
+        shown = [f for f in all_findings if not severity or f.severity.value == severity]
+        return page("findings.html", campaign, tab="anomalie", findings=shown, severity=severity,
+                    counts=Counter(f.severity.value for f in all_findings), ready=consolidation is not None)
+
+    @app.post("/campagne/<int:campaign_id>/restituzioni/<int:receipt_id>/audit")
+    def run_audit(campaign_id: int, receipt_id: int) -> Any:
+        if store.receipt(campaign_id, receipt_id) is None:
+            abort(404)
+        audit_id = campaigns.audit(campaign_id, receipt_id)
+        return redirect(url_for("audit_page", campaign_id=campaign_id, audit_id=audit_id))
+
+    @app.get("/campagne/<int:campaign_id>/audit/<int:audit_id>")
+    def audit_page(campaign_id: int, audit_id: int) -> str:
+        campaign = campaign_or_404(campaign_id)
+        row = store.row(select(t.audits, t.receipts.c.name, t.receipts.c.sha256).join(t.receipts)
+                        .where(t.audits.c.id == audit_id, t.receipts.c.campaign_id == campaign_id))
+        if row is None:
+            abort(404)
+        report = store.blobs.read(row["report_sha256"]).decode("utf-8")
+        # the page is the audit's own HTML report (self-contained, every text escaped), with a way back
+        back = render_template("audit_nav.html", campaign=campaign, audit=row)
+        return report.replace("<body>", "<body>" + back, 1)
+
+    @app.get("/campagne/<int:campaign_id>/rapporto.<kind>")
+    def report(campaign_id: int, kind: str) -> Any:
+        campaign_or_404(campaign_id)
+        try:
+            data, name = campaigns.report(campaign_id, kind)
+        except LookupError:
+            abort(404)
+        types = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "json": "application/json"}
+        return send_file(io.BytesIO(data), mimetype=types.get(kind, "text/csv"), as_attachment=True,
+                         download_name=name)
+
+    @app.get("/campagne/<int:campaign_id>/registro")
+    def log(campaign_id: int) -> str:
+        campaign = campaign_or_404(campaign_id)
+        return page("log.html", campaign, tab="registro", events=store.events(campaign_id))
+
+    @app.get("/storico")
+    def past() -> str:
+        return page("history.html", None, **history(store))
+
+    return app
+
+
+def _check_plan_name(name: str) -> None:
+    if not name.lower().endswith(PLAN_SUFFIXES):
+        abort(400, f"il piano deve essere un file YAML (.yaml) o una cartella di lavoro del piano (.xlsx): «{name}»")
+
+
+def _number(value: Any, digits: int = 2) -> str:
+    """A number as Italian readers write it: 1.234,5 (no trailing zeros)."""
+    if value is None:
+        return "—"
+    text = f"{float(value):,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _receipt_status(receipt: dict[str, Any], consolidation: Consolidation | None) -> tuple[str, str]:
+    """(CSS class, words) for a receipt, from collect's report of its file."""
+    if receipt["copy_of"]:
+        return "muted", f"copia identica della ricevuta {receipt['copy_of']}: non contata due volte"
+    if receipt["excluded"]:
+        return "muted", "escluso dall'ufficio: non contato"
+    report = consolidation.reports.get(receipt["id"]) if consolidation else None
+    if report is None:
+        return "muted", "non ancora letto (il piano contiene errori)"
+    errors = [f for f in report.findings if f.severity == Severity.ERROR]
+    if not report.cards and errors:
+        return "error", errors[0].message
+    if errors:
+        return "error", errors[0].message if len(errors) == 1 else f"{len(errors)} errori: {errors[0].message} …"
+    return "ok", "valido"
+
+
+def _overview(consolidation: Consolidation) -> dict[str, Any]:
+    result = consolidation.result
+    statuses = consolidation.statuses
+    counted = {c.card_id: c for c in result.consolidated.cards}
+    cards = []
+    for card_id, layout in result.expected.layouts.items():
+        resolved = layout.card
+        cards.append({"id": card_id, "title": resolved.card.title, "status": statuses[card_id],
+                      "evaluatee": resolved.evaluatee.name if resolved.evaluatee else resolved.card.evaluatee,
+                      "sector": resolved.sector.title if resolved.sector else "", "maximum": resolved.maximum,
+                      "card": counted.get(card_id)})
+    counts = Counter(s.kind for s in statuses.values())
+    bands = [b.label for lay in result.expected.layouts.values() for b in lay.card.bands]
+    band_counts = Counter(c.result.band for c in result.consolidated.cards if c.result.band)
+    final = {cid for cid, s in statuses.items() if s.kind == RETURNED}
+    bonus = sum(c.result.bonus or 0 for c in result.consolidated.cards if c.card_id in final)
+    provisional = sum(c.result.bonus or 0 for c in result.consolidated.cards if c.card_id not in final)
+    scored = [(f"{row['title']} — {row['evaluatee']}", row["card"].result.total, row["maximum"], row["status"].kind)
+              for row in cards if row["card"] is not None]
+    by_severity = Counter(f.severity.value for f in result.findings)
+    return {
+        "cards": cards, "counts": counts, "bonus": bonus, "provisional": provisional, "by_severity": by_severity,
+        "chart_status": charts.columns([(k, counts.get(k, 0)) for k in KINDS], "Schede per stato", charts.COLOURS),
+        "chart_totals": charts.bars(scored, "Punteggio di ogni scheda restituita (quota del massimo)") if scored
+        else None,
+        "chart_bands": charts.columns([(b, band_counts.get(b, 0)) for b in dict.fromkeys(bands)],
+                                      "Schede per fascia") if bands else None,
+        "top_findings": sorted(result.findings, key=lambda f: SEVERITY_ORDER[f.severity])[:5],
+    }
