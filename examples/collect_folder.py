@@ -13,7 +13,7 @@ from pathlib import Path
 from piano_xlsx.collect import collect
 from piano_xlsx.collect.report import write_json, write_report
 from piano_xlsx.findings import exit_status
-from piano_xlsx.plan.loader import load_plan
+from piano_xlsx.planfile import load_plan_file
 from piano_xlsx.signing import load_public_key
 
 
@@ -25,7 +25,7 @@ def main() -> int:
     parser.add_argument("-o", "--output", default="consolidato.xlsx")
     args = parser.parse_args()
 
-    loaded = load_plan(args.plan)
+    loaded = load_plan_file(args.plan)
     # Every file under the folder is read (never written); one bad file gives findings, not an exception.
     result = collect(loaded, [args.folder], public_key=load_public_key(args.public_key), jobs=1)
 

@@ -15,7 +15,8 @@ from piano_xlsx.demo import example_plan_path
 from piano_xlsx.findings import Severity
 from piano_xlsx.generate import generate
 from piano_xlsx.plan.check import check_plan
-from piano_xlsx.plan.loader import PlanError, load_plan
+from piano_xlsx.plan.loader import PlanError
+from piano_xlsx.planfile import load_plan_file
 from piano_xlsx.signing import keygen, load_private_key
 
 
@@ -28,7 +29,7 @@ def main() -> int:
 
     # 1. Load the plan: YAML or plan workbook, chosen by the file's content.
     try:
-        loaded = load_plan(args.plan)
+        loaded = load_plan_file(args.plan)
     except PlanError as exc:  # the plan cannot be read: each finding says where and why
         for f in exc.findings:
             print(f"{f.code} {f.place}: {f.message}")

@@ -14,7 +14,8 @@ import click
 from piano_xlsx import __version__
 from piano_xlsx.atomic import OutputExists, write_text
 from piano_xlsx.findings import Finding, Severity, count, exit_status, sort_findings
-from piano_xlsx.plan.loader import LoadedPlan, PlanError, load_plan
+from piano_xlsx.plan.loader import LoadedPlan, PlanError
+from piano_xlsx.planfile import load_plan_file
 
 
 class CannotRun(click.ClickException):
@@ -51,7 +52,7 @@ def summary_line(findings: list[Finding]) -> str:
 def open_plan(path: str) -> LoadedPlan:
     """Load the plan or stop with exit status 2 and its findings (no traceback)."""
     try:
-        return load_plan(path)
+        return load_plan_file(path)
     except PlanError as exc:
         print_findings(exc.findings)
         raise SystemExit(2) from None

@@ -1,7 +1,7 @@
 """`check_plan`: one failing and one passing plan per check, built from a small valid base.
 
 Tests assert on the code, the severity, the key path (`where`) and the line,
-never on the Italian text.
+not on the Italian text, except where a hint must name a weight or a card.
 """
 
 from __future__ import annotations
@@ -10,16 +10,18 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from piano_xlsx.findings import CATALOGUE, Finding, Severity, sort_findings
-from piano_xlsx.plan import check as check_module
-from piano_xlsx.plan.check import blank_target_part, check_plan, excel_round, parse_path
+from piano_xlsx.plan.check import check_plan
+from piano_xlsx.plan.check.bands import reachable
+from piano_xlsx.plan.check.choices import parse_path
+from piano_xlsx.plan.check.content import blank_target_part
 from piano_xlsx.plan.loader import LoadedPlan, load_plan, load_plan_text
-from piano_xlsx.plan.model import Rounding
 
 BASE = """\
 plan:
@@ -209,16 +211,43 @@ def test_shared_objective_unused() -> None:
 # --------------------------------------------------------------------------- weights and totals
 
 
-def test_changed_weight_points_at_the_weight() -> None:
-    case = make(lambda d: ind(d, 0).update(weight=35))
+def test_changed_weight_points_at_the_weight_another_card_states() -> None:
+    # the same objective weighs 30 on the other card: 35 less the 5 in excess is that weight
+    case = make(lambda d: (second_card(d), ind(d, 0).update(weight=35)))
     f = case.one("SECTION_TOTAL_MISMATCH")
     assert f.severity == Severity.ERROR
     case.assert_at(f, "cards[0].sections[1].items[0].weight")
 
 
-def test_changed_level_points_at_the_level() -> None:
-    case = make(lambda d: ind(d, 1).update(level="MEDIA"))
+def test_changed_weight_without_evidence_points_at_the_total() -> None:
+    # 35 + 20 + 30 for 80: 35 less 5 is the other 30, but that 30 less 5 could as well be a 25 typed as 30
+    case = make(lambda d: ind(d, 0).update(weight=35))
+    case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].total")
+
+
+def test_the_odd_weight_of_a_regular_section() -> None:
+    def regular(d: dict[str, Any]) -> None:
+        items = card(d)["sections"][1]["items"]
+        items[1].pop("level")
+        for item in items:
+            item["weight"] = 20
+        items.append({**items[2], "number": 4, "title": "Quarto", "weight": 25})  # four of 20 expected
+    case = make(regular)
+    case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].items[3].weight")
+
+
+def test_changed_level_points_at_the_level_the_source_prints() -> None:
+    case = make(lambda d: ind(d, 1).update(level="MEDIA", printed_levels=[{"level": "ELEVATA", "points": 20}]))
     case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].items[1].level")
+    # without the printed level, a level of 20 is no likelier than a weight of 40 for either other objective
+    case = make(lambda d: ind(d, 1).update(level="MEDIA"))
+    case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].total")
+
+
+def test_weight_against_its_own_level_points_at_the_weight() -> None:
+    case = make(lambda d: ind(d, 1).update(weight=25))  # ELEVATA is 20 in the table
+    case.assert_at(case.one("SECTION_TOTAL_MISMATCH"), "cards[0].sections[1].items[1].weight")
+    assert "LEVEL_POINTS_MISMATCH" in case.codes()
 
 
 def test_changed_total_points_at_the_total() -> None:
@@ -270,6 +299,47 @@ def test_card_total_mismatch() -> None:
     assert f.severity == Severity.ERROR
     case.assert_at(f, "cards[0].total")
     assert "CARD_TOTAL_MISMATCH" not in make(lambda d: card(d).pop("total")).codes()
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "workbook_templates"
+
+
+def template_edited(name: str, old: str, new: str) -> tuple[Case, int]:
+    """A shipped template with the first `old` replaced by `new`, checked; and the line of the change."""
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    assert old in text
+    line = text[: text.index(old)].count("\n") + 1
+    text = text.replace(old, new, 1)
+    loaded = load_plan_text(text)
+    return Case(loaded, text, check_plan(loaded)), line
+
+
+def test_template_weight_raised_without_evidence_lists_the_weights() -> None:
+    # objective 1 of the first Settore, 20 -> 25: 30 less 5 would give that 25, yet objective 5 is not the one
+    case, _ = template_edited("piano-2023-settori.yaml", "weight: 20", "weight: 25")
+    f = case.one("SECTION_TOTAL_MISMATCH")
+    case.assert_at(f, "cards[0].sections[1].total")
+    assert "n. 1 = 25, n. 2 = 15, n. 3 = 5, n. 4 = 5, n. 5 = 30, n. 6 = 5 (5 in più)" in f.message
+    assert "correggere:" not in f.message  # no objective is named as the one to correct
+
+
+def test_template_weight_the_other_cards_state_is_named() -> None:
+    # objective 5 (tempi medi di pagamento) weighs 30 on the other two Settori: 35 is the weight to correct
+    case, line = template_edited("piano-2023-settori.yaml", "weight: 30", "weight: 35")
+    f = case.one("SECTION_TOTAL_MISMATCH")
+    case.assert_at(f, "cards[0].sections[1].items[4].weight")
+    assert f.line == line
+    assert "il peso 35 dell'obiettivo 5" in f.message
+    assert "«Settore II Finanziario», «Settore III Tecnico»" in f.message
+
+
+def test_template_odd_weight_of_a_regular_section_is_named() -> None:
+    # the Segretario's five results weigh 10 each: the one raised to 15 is the odd one out
+    case, line = template_edited("casale-marittimo-2024.yaml", "weight: 10", "weight: 15")
+    f = case.one("SECTION_TOTAL_MISMATCH")
+    case.assert_at(f, "cards[2].sections[0].items[0].weight")
+    assert f.line == line
+    assert "il peso 15 dell'obiettivo 1" in f.message and "altri 4 obiettivi" in f.message
 
 
 # --------------------------------------------------------------------------- numbering
@@ -594,7 +664,7 @@ def test_gap_reached_by_one_card_only() -> None:
 
 
 def test_too_many_totals_counts_every_total_as_reachable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(check_module, "MAX_REACHABLE", 3)
+    monkeypatch.setattr(reachable, "MAX_REACHABLE", 3)
     case = make(lambda d: (integer_ranges(d), d["bands"][0].update(rounding={"mode": "none"})))
     assert [f.where for f in case.of("BAND_GAP_REACHABLE")] == ["bands[0].bands[1].min", "bands[0].bands[2].min"]
     # with ROUND to units, no integer lies strictly between 40 and 41: the gaps stay unreachable
@@ -633,18 +703,6 @@ def test_bands_undecided() -> None:
     assert f.severity == Severity.WARNING
     case.assert_at(f, "cards[0].bands", key_present=False)
     assert make(lambda d: (d.pop("default_bands"), card(d).update(bands="f"))).findings == []
-
-
-@pytest.mark.parametrize("mode, decimals, total, expected", [
-    ("round", 0, 40.5, 41), ("round", 0, 40.49, 40), ("round", 1, 2.25, 2.3), ("round", 0, 2.675 * 10, 27),
-    ("floor", 0, 40.99, 40), ("ceil", 0, 40.01, 41), ("none", 0, 40.5, 40.5),
-])
-def test_excel_round(mode: str, decimals: int, total: float, expected: float) -> None:
-    assert excel_round(total, Rounding(mode=mode, decimals=decimals)) == expected
-
-
-def test_excel_round_undecided_leaves_the_total() -> None:
-    assert excel_round(40.5, None) == 40.5
 
 
 # --------------------------------------------------------------------------- neutralisation, sheets

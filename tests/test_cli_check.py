@@ -51,7 +51,9 @@ def test_example_exits_0(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("old, new, code, where", [
-    ("weight: 30", "weight: 35", "SECTION_TOTAL_MISMATCH", "cards[0].sections[1].items[0].weight"),
+    # the other cards weigh this shared objective 10: that is the weight to correct
+    ("{ref: trasparenza, weight: 10}", "{ref: trasparenza, weight: 15}", "SECTION_TOTAL_MISMATCH",
+     "cards[0].sections[0].items[0].weight"),
     ("number: 3", "number: 2", "NUMBER_DUPLICATE", "cards[0].sections[1].items[2].number"),
     ("min: 50, min_inclusive: false", "min: 45, min_inclusive: false", "BAND_OVERLAP", "bands[0].bands[2].min"),
     ("level: ELEVATA", "level: ALTISSIMA", "LEVEL_UNKNOWN", "cards[1].sections[1].items[0].level"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from importlib import resources
 from pathlib import Path
 
 import pytest
 import yaml
 
+import piano_xlsx
 from piano_xlsx.findings import Severity
 from piano_xlsx.plan.loader import PlanError, format_path, load_plan, load_plan_text, plan_hash
 
@@ -186,3 +188,24 @@ def test_a_large_plan_without_aliases_loads() -> None:
     text = ("plan: {id: p, ente: E, title: T}\nscales: [{id: s, values: [4, 6, 8, 10]}]\n"
             "evaluatees: [{id: e, name: N}]\ncards:\n" + cards)
     assert len(load_plan_text(text).plan.cards) == 3000
+
+
+def _imported(module: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {name for name in names if name.split(".")[0] == "piano_xlsx"}
+
+
+def test_the_plan_package_imports_nothing_above_it() -> None:
+    # everything reads the plan: it may use itself and the findings, nothing that builds on it (planbook, workbook…)
+    package = Path(piano_xlsx.__file__).parent
+    allowed = ("piano_xlsx.plan.", "piano_xlsx.findings")
+    outside = {str(path.relative_to(package)): sorted(n for n in _imported(path) if not n.startswith(allowed))
+               for path in (package / "plan").rglob("*.py")}
+    assert {path: names for path, names in outside.items() if names} == {}
+    # the plan workbook builds on the loader and never comes back through the file-kind dispatch
+    assert not any("piano_xlsx.planfile" in _imported(path) for path in (package / "planbook").rglob("*.py"))

@@ -24,6 +24,7 @@ from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import PlanError, load_plan, load_plan_text, plan_hash
 from piano_xlsx.planbook import export_plan, import_plan, plan_yaml, read_plan_workbook, write_plan_workbook
 from piano_xlsx.planbook.sheets import SHEETS
+from piano_xlsx.planfile import load_plan_file
 
 PLANS = [TEMPLATES / "piano-2023-settori.yaml", TEMPLATES / "casale-marittimo-2024.yaml", EXAMPLE_PLAN]
 
@@ -146,6 +147,8 @@ def test_yaml_workbook_yaml_keeps_the_plan_hash(plan_path, tmp_path):
     again = read_plan_workbook(book)
     assert again.hash == loaded.hash
     assert again.plan == loaded.plan
+    assert again.notes == []  # every header the export writes is one the reader knows
+    assert sorted((f.code, f.where) for f in check_plan(again)) == sorted((f.code, f.where) for f in check_plan(loaded))
     back = import_plan(book, tmp_path / "piano.yaml")
     reread = load_plan(tmp_path / "piano.yaml")
     assert back.hash == reread.hash == loaded.hash
@@ -343,6 +346,8 @@ def test_an_exported_workbook_edited_by_hand_names_the_cell(tmp_path):
     ({"Valutati": "| niente | di utile |\n| a | b |"}, "PLAN_WORKBOOK_SHEET", "Valutati", None, "intestazione"),
     ({"Piano": "| Chiave | Valore |\n| Identificativo | x |\n| Ente | y |\n| Titolo | z |\n| Colore | blu |"},
      "PLAN_WORKBOOK_VALUE", "Piano", "A5", "voce sconosciuta «Colore»"),
+    ({"Piano": "| Chiave | Valore |\n| Identificativo | x |\n| Ente | y |\n| Titolo | z |\n| Versione | 2 |\n"
+               "| Versioni | 3 |"}, "PLAN_WORKBOOK_VALUE", "Piano", "A6", "«Versioni» (forse «Versione»?"),
     ({"Piano": "| Chiave | Valore |\n| Identificativo | x |\n| Titolo | z |"},
      "PLAN_WORKBOOK_VALUE", "Piano", None, "voce «Ente»"),
     ({"Sezioni": "| Scheda | Sezione | Titolo |\n| area-2 | ob | x |\n| area-1 | cond | y |"},
@@ -368,21 +373,67 @@ def test_objectives_of_an_unknown_section_are_reported_not_lost(tmp_path):
     assert "la sezione «ob2» della scheda «area-1»" in found[0].message
 
 
-def test_check_findings_of_a_workbook_plan_carry_the_row(tmp_path):
+def test_check_findings_of_a_workbook_plan_name_sheet_row_column_and_header(tmp_path):
     rows = table(HAND_WRITTEN["Obiettivi"])
     rows[1][4] = 45  # the section no longer adds up to 100
+    rows[2][4] = None  # and the second objective has no weight
     loaded = read_plan_workbook(workbook(tmp_path / "p.xlsx", HAND_WRITTEN | {"Obiettivi": rows}))  # type: ignore[operator]
-    mismatch = [f for f in check_plan(loaded) if f.code == "SECTION_TOTAL_MISMATCH"]
-    assert mismatch and mismatch[0].line == 2  # the Sezioni row of that section
+    found = {(f.code, f.where): f for f in check_plan(loaded)}
+    missing = found[("WEIGHT_MISSING", "cards[0].sections[0].items[1]")]  # about the whole row: its title names it
+    assert (missing.sheet, missing.cell, missing.line) == ("Obiettivi", "D3", 3)
+    assert missing.message.startswith("Foglio «Obiettivi», riga 3, colonna D «Titolo»: ")
+    undeclared = found[("SECTION_TOTAL_UNDECLARED", "cards[0].sections[1]")]  # the conditions, row 3 of «Sezioni»
+    assert (undeclared.sheet, undeclared.cell) == ("Sezioni", "B3")
     assert loaded.place(("cards", 0, "sections", 0, "items", 0, "weight")).cell == "E2"
+
+
+def test_check_points_at_the_cell_of_the_weight(tmp_path):
+    rows = table(HAND_WRITTEN["Obiettivi"])
+    rows[1][4] = 45
+    loaded = read_plan_workbook(workbook(tmp_path / "p.xlsx", HAND_WRITTEN | {"Obiettivi": rows}))  # type: ignore[operator]
+    mismatch = next(f for f in check_plan(loaded) if f.code == "SECTION_TOTAL_MISMATCH")
+    # no evidence singles out a weight: the section's declared total, on its row of «Sezioni»
+    assert (mismatch.sheet, mismatch.cell, mismatch.line) == ("Sezioni", "D2", 2)
+    assert mismatch.message.startswith("Foglio «Sezioni», riga 2, colonna D «Totale»: I pesi")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "p.xlsx")])
+    assert result.exit_code == 1
+    assert "SECTION_TOTAL_MISMATCH [Sezioni · D2 · cards[0].sections[0].total (riga 2)]" in result.output
+
+
+def test_a_misspelt_header_is_one_error_naming_the_column_meant(tmp_path):
+    path = export_plan(load_plan(TEMPLATES / "piano-2023-settori.yaml"), tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Obiettivi"]
+    headers = [c.value for c in ws[1]]
+    letter = _letter(headers, "Peso")
+    ws[f"{letter}1"] = "Pesi"
+    wb.save(path)
+    found = failure(path)
+    assert [(f.code, f.severity, f.sheet, f.cell) for f in found] == [
+        ("PLAN_WORKBOOK_HEADER", Severity.ERROR, "Obiettivi", f"{letter}1")]
+    assert "«Pesi»" in found[0].message and "forse «Peso»?" in found[0].message
+    assert "Peso, Livello, Livelli stampati" in found[0].hint  # the known headers, in the sheet's order
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 2 and "PLAN_WORKBOOK_HEADER" in result.output
+    assert "WEIGHT_MISSING" not in result.output  # not one per objective
+
+
+def test_an_unknown_header_unlike_any_column_is_a_column_of_notes(tmp_path):
+    loaded = read_plan_workbook(hand_written(tmp_path))  # its «Obiettivi» has a column «Appunti»
+    notes = [f for f in check_plan(loaded) if f.code == "PLAN_WORKBOOK_HEADER"]
+    assert [(f.severity, f.sheet, f.cell) for f in notes] == [(Severity.WARNING, "Obiettivi", "J1")]
+    assert "«Appunti»" in notes[0].message and "ignorata" in notes[0].message
+    assert notes[0].hint.startswith("Se è una colonna del piano")
+    assert "Scheda, Sezione, Numero, Titolo" in notes[0].hint
 
 
 def test_not_a_workbook(tmp_path):
     path = tmp_path / "p.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(PlanError) as caught:
-        load_plan(path)
+        load_plan_file(path)
     assert [f.code for f in caught.value.findings] == ["PLAN_UNREADABLE"]
+    assert "non è una cartella di lavoro .xlsx leggibile" in caught.value.findings[0].message
 
 
 def test_plan_hash_is_the_loaders(tmp_path):

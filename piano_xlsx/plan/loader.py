@@ -1,4 +1,7 @@
-"""Read a plan from YAML (or a plan workbook) into the typed model, with line numbers for every key."""
+"""Read a YAML plan into the typed model, with line numbers for every key.
+
+Plan workbooks are read by `planbook`, which builds on `validate` here; `piano_xlsx.planfile` opens either kind.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +40,11 @@ class LoadedPlan:
     plan: Plan
     source: str
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    notes: list[Finding] = field(default_factory=list)  # what reading noticed without refusing (a column ignored)
+
+    def locate(self, f: Finding) -> Finding:
+        """`f` placed as the plan's reader places it: a YAML plan's findings already carry key path and line."""
+        return f
 
     def line(self, path: KeyPath) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -197,17 +205,27 @@ def _italian_error(err: dict[str, Any]) -> str:
     return text
 
 
+WORKBOOK_SIGNATURE = b"PK\x03\x04"  # a zip container: a plan workbook (.xlsx), not YAML
+
+
+def is_workbook(path: Path) -> bool:
+    """Whether `path` holds a workbook rather than YAML (False when it cannot be read: load_plan says why)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(WORKBOOK_SIGNATURE)) == WORKBOOK_SIGNATURE
+    except OSError:
+        return False
+
+
 def load_plan(path: str | Path) -> LoadedPlan:
-    """Load a plan from a YAML file or a plan workbook (.xlsx), chosen by the file's content."""
+    """Load a YAML plan; a plan workbook is read by `planbook` (`piano_xlsx.planfile` opens either kind)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: {exc.strerror or exc}")]) from None
-    if raw[:4] == b"PK\x03\x04":
-        from piano_xlsx.planbook import read_plan_workbook  # only plan workbooks need openpyxl here
-
-        return read_plan_workbook(path)
+    if raw.startswith(WORKBOOK_SIGNATURE):
+        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: è una cartella di lavoro, non un piano YAML")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -11,14 +11,17 @@ keeps, for every key path, the cell the value came from.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from piano_xlsx.errors import PianoError
-from piano_xlsx.findings import Finding, finding
+from piano_xlsx.findings import Finding, Severity, finding
 from piano_xlsx.plan.loader import KeyPath, LoadedPlan, PlanError, format_path, validate
 from piano_xlsx.planbook.sheets import (
     EMPTY_LIST,
@@ -26,6 +29,8 @@ from piano_xlsx.planbook.sheets import (
     ESCLUSIONI,
     FASCE,
     FONTI,
+    KEY_VALUE_ALIASES,
+    KEY_VALUE_HEADERS,
     LIVELLI,
     MODELLI,
     OBIETTIVI,
@@ -45,9 +50,11 @@ from piano_xlsx.planbook.sheets import (
 )
 
 HEADER_SEARCH_ROWS = 10  # the header row may sit below a title a person added
+HEADER_LIKENESS = 0.75  # difflib ratio from which an unknown header is taken for a misspelt one («Pesi», «Peso»)
 TRUE_WORDS = {"si", "sì", "s", "yes", "y", "true", "vero", "x", "1"}
 FALSE_WORDS = {"no", "n", "false", "falso", "0"}
 BLANK = object()
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,15 @@ class Place:
         return f", riga {self.row}, colonna {self.column} «{self.header}»"
 
 
+def nearest_place(places: dict[KeyPath, Place], path: KeyPath) -> tuple[KeyPath, Place] | None:
+    """The place of `path`, or of its nearest ancestor that has one, with the path it belongs to."""
+    while path:
+        if path in places:
+            return path, places[path]
+        path = path[:-1]
+    return None
+
+
 @dataclass
 class WorkbookPlan(LoadedPlan):
     """A plan read from a plan workbook: `lines` holds the row of each key path, `places` its sheet and cell."""
@@ -81,20 +97,17 @@ class WorkbookPlan(LoadedPlan):
     places: dict[KeyPath, Place] = field(default_factory=dict)
 
     def place(self, path: KeyPath) -> Place | None:
-        while path:
-            if path in self.places:
-                return self.places[path]
-            path = path[:-1]
-        return None
+        found = nearest_place(self.places, path)
+        return found[1] if found else None
 
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    def locate(self, f: Finding) -> Finding:
+        """A finding about a key path, told in the workbook's terms: sheet, row, column and header."""
+        found = nearest_place(self.places, parse_path(f.where)) if f.where else None
+        if found is None or f.sheet is not None:
+            return f
+        place = found[1]
+        return replace(f, sheet=place.sheet, cell=place.cell, line=place.row,
+                       message=f"Foglio «{place.sheet}»{place.describe()}: {f.message}")
 
 
 # ---------------------------------------------------------------- cells -> values
@@ -293,6 +306,23 @@ def _read_workbook(path: Path) -> dict[str, list[list[RawCell]]]:
         wb.close()
 
 
+def _row_key(sheet: Sheet) -> str:
+    """The column that names a row of `sheet` (its id, title or label): where a finding about the whole row points."""
+    keys = [column.key for column in sheet.columns]
+    return next((key for key in ("id", "title", "label") if key in keys), keys[0])
+
+
+def _closest(text: str, names: dict[str, _T]) -> _T | None:
+    """What a misspelt header or key most likely means, by its normalised name; None when nothing is close."""
+    close = difflib.get_close_matches(normalise_header(text), list(names), n=1, cutoff=HEADER_LIKENESS)
+    return names[close[0]] if close else None
+
+
+def _key_value_names() -> dict[str, str]:
+    names = {normalise_header(header): key for key, header in KEY_VALUE_HEADERS.items()}
+    return names | KEY_VALUE_ALIASES
+
+
 def _header_map(sheet: Sheet) -> dict[str, str]:
     names: dict[str, str] = {}
     for column in sheet.columns:
@@ -304,7 +334,7 @@ def _header_map(sheet: Sheet) -> dict[str, str]:
 class _Reader:
     def __init__(self, source: str):
         self.source = source
-        self.errors: list[tuple[KeyPath | None, Finding]] = []
+        self.errors: list[tuple[KeyPath | None, Finding]] = []  # warnings too: those do not stop the reading
         self.places: dict[KeyPath, Place] = {}
         self.above: dict[tuple[str, str], str] = {}  # (sheet, linking column) -> the last id given
 
@@ -332,16 +362,17 @@ class _Reader:
                 self.missing_sheet(sheet)
             return None
         rows = sheets[name]
-        names = {"chiave": "@key", "voce": "@key", "valore": "@value"} if sheet.key_value else _header_map(sheet)
+        names = _key_value_names() if sheet.key_value else _header_map(sheet)
         need = 2 if sheet.key_value else min(2, len(sheet.columns))
         for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             letters: dict[str, str] = {}
             for position, cell in enumerate(row):
                 key = names.get(normalise_header(cell.value)) if isinstance(cell.value, str) else None
                 if key and key not in letters:
-                    letters[key] = _letter(position)
+                    letters[key] = get_column_letter(position + 1)
             if len(letters) >= need:
                 table = Table(sheet, name, letters, [], header_row=index + 1)
+                self.unknown_headers(table, row, names)
                 break
         else:
             if sheet.key_value:  # a key/value sheet written without a header: keys in A, values in B
@@ -351,7 +382,7 @@ class _Reader:
                 self.missing_sheet(sheet, detail=": riga d'intestazione non trovata nelle prime "
                                                  f"{HEADER_SEARCH_ROWS} righe")
                 return None
-        positions = {key: _column_index(letter) for key, letter in table.letters.items()}
+        positions = {key: column_index_from_string(letter) - 1 for key, letter in table.letters.items()}
         for number, row in enumerate(rows[index + 1:], start=index + 2):
             cells = {key: row[pos] if pos < len(row) else RawCell(None) for key, pos in positions.items()}
             if all(_is_blank(c.value) for c in cells.values()):
@@ -362,6 +393,25 @@ class _Reader:
                 self.missing_column(table, column)
         return table
 
+    def unknown_headers(self, table: Table, header: list[RawCell], names: dict[str, str]) -> None:
+        """Headers that name no column. One close to a column the sheet lacks is a misspelling and an error
+        (else the column would silently read as empty); any other is a column of notes, ignored (a warning)."""
+        labels = KEY_VALUE_HEADERS if table.sheet.key_value else {c.key: c.header for c in table.sheet.columns}
+        known = ", ".join(dict.fromkeys(labels[key] for key in names.values()))
+        for position, cell in enumerate(header):
+            if _is_blank(cell.value) or normalise_header(_as_text(cell.value)) in names:
+                continue
+            text = _found(_as_text(cell.value).strip())
+            meant = _closest(text, names)
+            severity: Severity | None = None  # the catalogue's: an error
+            if meant is not None and meant not in table.letters:
+                detail = f": forse «{labels[meant]}»? Senza quella colonna i suoi valori non vengono letti"
+            else:
+                detail, severity = ": la colonna viene ignorata, come una colonna di appunti", Severity.WARNING
+            self.errors.append((None, finding(
+                "PLAN_WORKBOOK_HEADER", sheet=table.name, cell=f"{get_column_letter(position + 1)}{table.header_row}",
+                header=text, detail=detail, known=known, severity=severity)))
+
     def place(self, table: Table, row: TableRow | None, key: str) -> Place:
         column = table.sheet.column(key)
         return Place(table.name, row.number if row else None, table.letters.get(key), column.header)
@@ -369,7 +419,7 @@ class _Reader:
     def values(self, table: Table, row: TableRow, path: KeyPath, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
         """A row's values by plan key, registering the place of each key path (blank cells too)."""
         out: dict[str, Any] = {}
-        self.places[path] = Place(table.name, row.number)
+        self.places[path] = self.place(table, row, _row_key(table.sheet))
         for column in table.sheet.columns:
             if column.key.startswith("@") or column.key in skip:
                 continue
@@ -449,23 +499,25 @@ class _Reader:
             for alias in (column.header, column.key, *column.aliases):
                 by_name.setdefault(normalise_header(alias), column)
             self.places[tuple(column.key.split("."))] = Place(table.name, None, None, column.header)
-        key_letter = table.letters.get("@key", "A")
+        key_letter, key_header = table.letters.get("@key", "A"), KEY_VALUE_HEADERS["@key"]
         value_letter = table.letters.get("@value", "B")
         seen: dict[str, int] = {}
         data["plan"] = {}
         for row in table.rows:
             key_cell = row.cells.get("@key", RawCell(None))
             if _is_blank(key_cell.value):
-                self.error(Place(table.name, row.number, key_letter, "Chiave"), "manca il nome della voce")
+                self.error(Place(table.name, row.number, key_letter, key_header), "manca il nome della voce")
                 continue
             column = by_name.get(normalise_header(_as_text(key_cell.value)))
             if column is None:
                 known = ", ".join(c.header for c in table.sheet.columns)
-                self.error(Place(table.name, row.number, key_letter, "Chiave"),
-                           f"voce sconosciuta «{_found(key_cell.value)}» (voci ammesse: {known})")
+                meant = _closest(_as_text(key_cell.value), by_name)
+                guess = f"forse «{meant.header}»? " if meant is not None else ""
+                self.error(Place(table.name, row.number, key_letter, key_header),
+                           f"voce sconosciuta «{_found(key_cell.value)}» ({guess}voci ammesse: {known})")
                 continue
             if column.key in seen:
-                self.error(Place(table.name, row.number, key_letter, "Chiave"),
+                self.error(Place(table.name, row.number, key_letter, key_header),
                            f"voce «{column.header}» ripetuta (già alla riga {seen[column.key]})")
                 continue
             seen[column.key] = row.number
@@ -664,13 +716,6 @@ class _Reader:
                     del section["items"]  # a unit section may have only the unit's objectives
 
 
-def _column_index(letter: str) -> int:
-    n = 0
-    for ch in letter:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
 _PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
@@ -689,8 +734,9 @@ def read_plan_workbook(path: str | Path) -> WorkbookPlan:
     data = reader.build(_read_workbook(path))
     lines = {p: place.row for p, place in reader.places.items() if place.row is not None}
     reported = {format_path(p) for p, _ in reader.errors if p}
-    findings = [f for _, f in reader.errors]
-    if any(f.code in ("PLAN_WORKBOOK_SHEET", "PLAN_WORKBOOK_COLUMN") for f in findings):
+    findings = [f for _, f in reader.errors if f.severity == Severity.ERROR]  # why the plan cannot be used
+    notes = [f for _, f in reader.errors if f.severity != Severity.ERROR]  # for check, once it can
+    if any(f.code in ("PLAN_WORKBOOK_SHEET", "PLAN_WORKBOOK_COLUMN", "PLAN_WORKBOOK_HEADER") for f in findings):
         raise PlanError(findings)  # the model would only repeat what is missing
     try:
         loaded = validate(data, str(path), lines)
@@ -702,21 +748,16 @@ def read_plan_workbook(path: str | Path) -> WorkbookPlan:
         raise PlanError(findings) from None
     if findings:
         raise PlanError(findings)
-    return WorkbookPlan(plan=loaded.plan, source=str(path), lines=lines, places=reader.places)
+    return WorkbookPlan(plan=loaded.plan, source=str(path), lines=lines, notes=notes, places=reader.places)
 
 
 def _locate(f: Finding, reader: _Reader) -> Finding:
     """A schema finding of the model, moved to the sheet, row and column its key path came from."""
     key_path = parse_path(f.where or "")
-    place = None
-    probe = key_path
-    while probe:
-        if probe in reader.places:
-            place = reader.places[probe]
-            break
-        probe = probe[:-1]
-    if place is None:
+    found = nearest_place(reader.places, key_path)
+    if found is None:
         return f
+    probe, place = found
     prefix = f"Valore non valido in «{f.where}»: "
     detail = f.message[len(prefix):] if f.message.startswith(prefix) else f.message
     detail = _DETAIL_WORDS.get(detail, detail)

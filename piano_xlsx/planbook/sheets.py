@@ -337,6 +337,10 @@ FONTI = Sheet("Fonti", help="Da dove viene ogni regola: documento, punto del doc
     _text("url", "Indirizzo", 36, "Dove è pubblicato (URL)."),
 ))
 
+# The key/value sheet «Piano»: its three columns, and the other names a person may give the key column.
+KEY_VALUE_HEADERS = {"@key": "Chiave", "@value": "Valore", "@help": "Spiegazione"}
+KEY_VALUE_ALIASES = {"voce": "@key"}
+
 SHEETS: tuple[Sheet, ...] = (PIANO, SCALE, REGOLE, LIVELLI, FASCE, SETTORI, VALUTATI, CONDIVISI, SCHEDE, SEZIONI,
                              OBIETTIVI, MODELLI, SEZIONI_MODELLI, OBIETTIVI_MODELLI, PESI, PERSONALE, ESCLUSIONI,
                              FONTI, SCELTE)

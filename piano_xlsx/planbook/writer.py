@@ -19,6 +19,7 @@ from piano_xlsx.planbook.sheets import (
     EMPTY_LIST,
     EMPTY_TEXT,
     INSTRUCTIONS,
+    KEY_VALUE_HEADERS,
     LISTS,
     LISTS_SHEET,
     NO,
@@ -316,7 +317,7 @@ def _print_setup(ws: Any) -> None:
 
 
 def _write_key_value(ws: Any, sheet: Sheet, values: Row, fmt: _Formats, lists: dict[str, list[str]]) -> None:
-    for index, header in enumerate(("Chiave", "Valore", "Spiegazione")):
+    for index, header in enumerate(KEY_VALUE_HEADERS.values()):
         ws.write_string(0, index, header, fmt.header)
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 60)

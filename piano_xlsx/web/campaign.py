@@ -25,12 +25,14 @@ from piano_xlsx.collect import CollectResult, collect
 from piano_xlsx.collect.report import write_csv, write_json, write_report
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import Finding, Severity, count, finding, sort_findings
-from piano_xlsx.generate import generate, slug
+from piano_xlsx.generate import generate
 from piano_xlsx.plan.check import check_plan
-from piano_xlsx.plan.loader import LoadedPlan, PlanError, load_plan
+from piano_xlsx.plan.loader import LoadedPlan, PlanError
+from piano_xlsx.planfile import load_plan_file
 from piano_xlsx.web import tables as t
 from piano_xlsx.web.statuses import CardStatus, card_statuses
 from piano_xlsx.web.store import Store, now
+from piano_xlsx.workbook.naming import slug
 
 PLAN_LIMITS = Limits(seconds=60.0, memory=1024 * 1024 * 1024)
 CHUNK = 1 << 20
@@ -51,7 +53,7 @@ class PlanCheck:
 
 def _load_and_check(path: str) -> PlanCheck:
     try:
-        loaded = load_plan(path)
+        loaded = load_plan_file(path)
     except PlanError as exc:
         return PlanCheck(None, sort_findings(exc.findings))
     return PlanCheck(loaded, sort_findings(check_plan(loaded)))

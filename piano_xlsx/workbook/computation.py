@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from piano_xlsx.plan.model import Band, BandSet, Scale
 from piano_xlsx.plan.resolve import ACHIEVED, GATE_FAILED, GATE_PASSED, NEUTRALISED, NOT_ACHIEVED, ResolvedItem
+from piano_xlsx.plan.rounding import excel_round
 from piano_xlsx.workbook.layout import (
     STATUS_GATE_FAILED,
     STATUS_INVALID,
@@ -392,15 +392,6 @@ def item_points(item: ResolvedItem, score: Value) -> float:
     if item.scale.kind == "points":
         return float(score)  # type: ignore[arg-type]
     return item.weight * share(item, score)
-
-
-def excel_round(value: float, decimals: int, mode: str) -> float:
-    """ROUND (half away from zero), ROUNDDOWN and ROUNDUP on the value as Excel shows it."""
-    exponent = Decimal(1).scaleb(-decimals)
-    rounding = {"round": ROUND_HALF_UP, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}[mode]
-    if value < 0 and mode != "round":  # ROUNDDOWN/ROUNDUP go towards/away from zero
-        rounding = {"floor": ROUND_CEILING, "ceil": ROUND_FLOOR}[mode]
-    return float(Decimal(repr(float(value))).quantize(exponent, rounding=rounding))
 
 
 def band_index(bands: list[Band], value: float) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from piano_xlsx.findings import Finding
+from piano_xlsx.plan.check.choices import parse_path
 from piano_xlsx.plan.loader import KeyPath, LoadedPlan, format_path
 from piano_xlsx.plan.templates import Instance, instantiate
 
@@ -69,8 +70,6 @@ class Expanded:
         """Findings moved to their place in the plan; those about a made card reported once per place and code."""
         if not self.instances and not self.original.plan.staff:
             return findings
-        from piano_xlsx.plan.check import parse_path  # the check package imports this module
-
         out: list[Finding] = []
         seen: set[tuple[str, str]] = set()
         for f in findings:

@@ -22,13 +22,13 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import piano_xlsx.plan.scoring as scoring
 from piano_xlsx.findings import Finding, Severity, finding
-from piano_xlsx.plan import scoring
 from piano_xlsx.plan.loader import KeyPath
 from piano_xlsx.plan.model import Plan, Rule, Scale, Step
 
 if TYPE_CHECKING:
-    from piano_xlsx.plan.check import _Context
+    from piano_xlsx.plan.check.context import Context
 
 
 def _n(value: float) -> str:
@@ -42,7 +42,7 @@ def _ids(elements: list[Any]) -> set[str]:
 # --------------------------------------------------------------------------- references
 
 
-def check_scheme_references(ctx: _Context) -> Iterator[Finding]:
+def check_scheme_references(ctx: Context) -> Iterator[Finding]:
     """Scales and rules named by cards, sections and items; units named by shared objectives (PLAN_REF_UNKNOWN)."""
     plan = ctx.plan
     kinds = {"scale": (_ids(plan.scales), "le scale (scales)"), "rule": (_ids(plan.rules), "le regole (rules)")}
@@ -69,7 +69,7 @@ def check_scheme_references(ctx: _Context) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- scales of every kind
 
 
-def check_scales_of_kind(ctx: _Context) -> Iterator[Finding]:
+def check_scales_of_kind(ctx: Context) -> Iterator[Finding]:
     """Keys a scale's kind does not use, and percentage ranges that are empty or negative (SCALE_INVALID)."""
     for index, scale in enumerate(ctx.plan.scales):
         path: KeyPath = ("scales", index)
@@ -97,7 +97,7 @@ def check_scales_of_kind(ctx: _Context) -> Iterator[Finding]:
 _KEYS_OF = {"proportional": set(), "thresholds": {"zero_below", "full_from", "between"}, "steps": {"steps"}}
 
 
-def check_rules(ctx: _Context) -> Iterator[Finding]:
+def check_rules(ctx: Context) -> Iterator[Finding]:
     """Rules missing what their kind needs, thresholds out of order, overlapping steps, rules nobody uses."""
     used = _used_rules(ctx.plan)
     for r, rule in enumerate(ctx.plan.rules):
@@ -122,7 +122,7 @@ def _used_rules(plan: Plan) -> set[str]:
     return {name for name in names if name}
 
 
-def _thresholds(ctx: _Context, path: KeyPath, rule: Rule) -> Iterator[Finding]:
+def _thresholds(ctx: Context, path: KeyPath, rule: Rule) -> Iterator[Finding]:
     missing = [key for key in ("zero_below", "full_from") if getattr(rule, key) is None]
     if missing:
         yield finding("RULE_INVALID", **ctx.at(path + (missing[0],)), rule=rule.id,
@@ -136,7 +136,7 @@ def _thresholds(ctx: _Context, path: KeyPath, rule: Rule) -> Iterator[Finding]:
                              "si applica la proporzione alla valutazione")
 
 
-def _steps(ctx: _Context, path: KeyPath, rule: Rule) -> Iterator[Finding]:
+def _steps(ctx: Context, path: KeyPath, rule: Rule) -> Iterator[Finding]:
     steps = rule.steps or []
     if not steps:
         yield finding("RULE_INVALID", **ctx.at(path + ("steps",)), rule=rule.id,
@@ -160,7 +160,7 @@ def _steps(ctx: _Context, path: KeyPath, rule: Rule) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- rules where items use them
 
 
-def check_rules_where_used(ctx: _Context) -> Iterator[Finding]:
+def check_rules_where_used(ctx: Context) -> Iterator[Finding]:
     """Rules on scores they cannot apply to, percentages without a rule, thresholds and steps against each scale."""
     rules = {rule.id: r for r, rule in enumerate(ctx.plan.rules)}
     pairs: dict[tuple[str, str], tuple[Rule, Scale]] = {}
@@ -197,7 +197,7 @@ def check_rules_where_used(ctx: _Context) -> Iterator[Finding]:
         yield from _rule_on_scale(ctx, ("rules", rules[rule_id]), rule, scale)
 
 
-def _rule_on_scale(ctx: _Context, path: KeyPath, rule: Rule, scale: Scale) -> Iterator[Finding]:
+def _rule_on_scale(ctx: Context, path: KeyPath, rule: Rule, scale: Scale) -> Iterator[Finding]:
     low, high = float(scale.minimum), float(scale.maximum)
     unit = "%" if scale.kind == "percent" else ""
     if rule.kind == "thresholds":
@@ -273,7 +273,7 @@ def _describe(iv: Interval, unit: str) -> str:
 # --------------------------------------------------------------------------- bands
 
 
-def check_band_percents(ctx: _Context) -> Iterator[Finding]:
+def check_band_percents(ctx: Context) -> Iterator[Finding]:
     """A band set pays a percentage in every band, or in none (BAND_PERCENT_MIXED)."""
     for k, bandset in enumerate(ctx.plan.bands):
         paying = [band.percent is not None for band in bandset.bands]

@@ -20,10 +20,10 @@ from piano_xlsx.plan.model import CardTemplate
 from piano_xlsx.plan.templates import unit_objectives
 
 if TYPE_CHECKING:
-    from piano_xlsx.plan.check import _Context
+    from piano_xlsx.plan.check.context import Context
 
 
-def check_templates(ctx: _Context) -> Iterator[Finding]:
+def check_templates(ctx: Context) -> Iterator[Finding]:
     """Templates unused or repeated; part weights of unknown or missing sections; references of unused templates."""
     plan = ctx.plan
     used = {member.template for member in plan.staff}
@@ -49,7 +49,7 @@ def check_templates(ctx: _Context) -> Iterator[Finding]:
             yield from _references(ctx, path, template)
 
 
-def _references(ctx: _Context, path: KeyPath, template: CardTemplate) -> Iterator[Finding]:
+def _references(ctx: Context, path: KeyPath, template: CardTemplate) -> Iterator[Finding]:
     """References of a template no card is made from (those of a used one are checked on its cards)."""
     plan = ctx.plan
     known = {"scale": ({s.id for s in plan.scales}, "le scale (scales)"),
@@ -69,7 +69,7 @@ def _references(ctx: _Context, path: KeyPath, template: CardTemplate) -> Iterato
             yield finding("PLAN_REF_UNKNOWN", **ctx.at(where), ref=ref, kind=label)
 
 
-def check_staff(ctx: _Context) -> Iterator[Finding]:
+def check_staff(ctx: Context) -> Iterator[Finding]:
     """Members with an unknown template or category, or in a unit with no objectives for their template."""
     plan = ctx.plan
     templates = {t.id: t for t in reversed(plan.templates)}  # the first of a repeated id counts, as in resolve
@@ -96,7 +96,7 @@ def check_staff(ctx: _Context) -> Iterator[Finding]:
                               section=section.title, unit=unit)
 
 
-def check_exclusions(ctx: _Context) -> Iterator[Finding]:
+def check_exclusions(ctx: Context) -> Iterator[Finding]:
     """Exclusions of someone the plan does not list, or of the same person twice."""
     known = {e.id for e in ctx.plan.all_evaluatees()}
     seen: set[str] = set()
