@@ -211,3 +211,15 @@ def test_the_docs_plans_are_valid_and_small(tmp_path: Path) -> None:
     for index, block in enumerate(blocks):
         loaded = load_plan_text(block)
         generate(loaded, tmp_path / str(index), jobs=1)
+
+
+def test_the_web_app_shows_an_excluded_card_as_back_with_the_reason(runs: dict[str, dict[str, object]],
+                                                                    keys: tuple[Path, Path], tmp_path: Path) -> None:
+    from piano_xlsx.web.statuses import RETURNED, card_statuses
+
+    run = runs["punti"]
+    loaded = load_plan(_with_exclusion("punti", tmp_path))
+    result = collect(loaded, run["returned"], public_key=load_public_key(keys[1]), jobs=1)  # type: ignore[arg-type]
+    shown = card_statuses(result, set())
+    card = next(lay.card.id for lay in run["layouts"] if lay.card.card.evaluatee == EXCLUDED["punti"])  # type: ignore
+    assert shown[card].kind == RETURNED and EXCLUSION["reason"] in shown[card].label

@@ -147,8 +147,9 @@ class Band(_Strict):
     min_inclusive: bool = True
     max: Number | None = Field(None, description="Upper edge; None means no upper limit.")
     max_inclusive: bool = True
-    percent: Number | None = Field(None, description="Percentage of the evaluatee's base, e.g. 6 for 6 %. "
-                                   "Vuoto in tutte le fasce dell'insieme: fasce di sola classificazione.")
+    percent: Number | None = Field(None, description="Percentuale della base del valutato che la fascia paga (es. 6 "
+                                   "per il 6%); vuota in tutte le fasce dell'insieme per fasce di sola "
+                                   "classificazione.")
     printed: str | None = Field(None, description="The band as the source document prints it.")
     note: str | None = Field(None, description="Cosa comporta la fascia (es. «accesso alla progressione "
                                                "economica»), stampato nelle istruzioni e nel rapporto.")
@@ -176,7 +177,7 @@ class Outcome(_Strict):
                                    "fascia»).")
     percent: Number | None = Field(None, description="Percentuale della base che paga (vuoto per fasce di sola "
                                                      "classificazione).")
-    note: str | None = Field(None, description="Cosa comporta.")
+    note: str | None = Field(None, description="Cosa comporta per il valutato (es. «nessun premio»).")
 
 
 class BandSet(_Strict):
@@ -308,7 +309,7 @@ class CardTemplate(_Strict):
     scale: str | None = Field(None, description="La scala delle schede (predefinita: quella del piano).")
     bands: str | None = Field(None, description="Le fasce delle schede (predefinite: quelle del piano).")
     rule: str | None = Field(None, description="La regola di attribuzione dei punti (predefinita: proporzionale).")
-    total: Number | None = Field(None, description="Punteggio massimo dichiarato (es. 100).")
+    total: Number | None = Field(None, description="Punteggio massimo dichiarato delle schede (es. 100).")
     redistribution: Literal["section", "card"] | None = Field(
         None, description="Dove va il peso di un obiettivo non valutabile: nella sua sezione o nell'intera scheda.")
     year: int | None = Field(None, description="Anno a cui si riferiscono le schede, se diverso da quello del piano.")
