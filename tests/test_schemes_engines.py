@@ -262,3 +262,18 @@ def test_validations_survive_libreoffice_and_gnumeric(converted: dict[str, objec
         assert kinds[cells["ob.1"]][0] == "custom" and NEUTRALISED in kinds[cells["ob.1"]][1], engine  # or N.V.
         assert kinds[cells["ob.6"]][0] == "custom", engine  # points or N.V.
         assert kinds[cells["esito.1"]][0] == "list", engine  # achieved / not achieved
+
+
+def test_the_audit_engine_recomputes_every_new_formula_as_libreoffice(converted: dict[str, object]) -> None:
+    """The independent engine (audit) and the plan's model agree with LibreOffice on every rule and input kind."""
+    from piano_xlsx.audit import audit_file
+    from piano_xlsx.workbook.computation import values_equal
+
+    loaded, layouts = converted["loaded"], converted["layouts"]
+    for path in converted["libreoffice"][:6]:  # type: ignore[index]
+        audit = audit_file(path, public_key=load_public(converted), loaded=loaded, layouts=layouts)  # type: ignore
+        assert [f.code for f in audit.findings if f.code in ("AUDIT_ENGINE", "AUDIT_MODEL_DIFFERS")] == []
+        rows = [r for r in audit.formulas if r.sheet != "Riepilogo"]
+        assert rows and all(r.status == "ok" for r in rows), [(r.cell, r.status) for r in rows if r.status != "ok"]
+        assert all(values_equal(r.cached, r.recomputed) for r in rows), \
+            [(r.sheet, r.cell, r.cached, r.recomputed) for r in rows if not values_equal(r.cached, r.recomputed)]

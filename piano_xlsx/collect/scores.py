@@ -49,8 +49,8 @@ def invalid_score(item: ResolvedItem, value: Value, label: str, **where: Any) ->
     if isinstance(value, str):
         meant = text_as_number(item, value)
         if meant is not None:
-            number = show(item, meant) if kind == "percent" else value.strip().replace(",", ".")
-            return finding("SCORE_AS_TEXT", item=label, value=value, number=number, **where)
+            as_number = show(item, meant) if kind == "percent" else value.strip().replace(",", ".")
+            return finding("SCORE_AS_TEXT", item=label, value=value, number=as_number, **where)
         if excel_equal(value, NEUTRALISED) and not item.gate:
             return finding("NEUTRALISED_NOT_ALLOWED", item=label, **where)
     if is_number(value) and not item.gate and kind in ("percent", "points"):

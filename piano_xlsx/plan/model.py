@@ -78,7 +78,7 @@ class Scale(_Strict):
         return [v.value if isinstance(v, ScaleValue) else v for v in self.values or []]
 
     def label(self, value: Number) -> str | None:
-        for v in self.values:
+        for v in self.values or []:
             if isinstance(v, ScaleValue) and v.value == value:
                 return v.label
         return None

@@ -16,7 +16,7 @@ GATE_PASSED = "Sì"
 GATE_FAILED = "No"
 ACHIEVED = "Raggiunto"  # the two values of an achieved / not achieved item
 NOT_ACHIEVED = "Non raggiunto"
-DEFAULT_SCALE = Scale(id="4-10", values=[4, 6, 8, 10])
+DEFAULT_SCALE = Scale.model_validate({"id": "4-10", "values": [4, 6, 8, 10]})
 
 # sheets every generated workbook has besides the cards
 INSTRUCTIONS_SHEET = "Istruzioni"
@@ -188,8 +188,8 @@ def plan_cards(plan: Plan) -> list[tuple[Card, str | None]]:
     """The cards written out, then those made from templates for the staff list (with their template's id)."""
     from piano_xlsx.plan.templates import instantiate  # templates builds on this module
 
-    made = [(instance.card, plan.templates[instance.template].id) for instance in instantiate(plan)]
-    return [(card, None) for card in plan.cards] + made
+    out: list[tuple[Card, str | None]] = [(card, None) for card in plan.cards]
+    return out + [(instance.card, plan.templates[instance.template].id) for instance in instantiate(plan)]
 
 
 def resolve_cards(plan: Plan) -> list[ResolvedCard]:

@@ -84,15 +84,15 @@ def _instance(template: CardTemplate, ti: int, member: StaffMember, mi: int,
         item_origins: list[KeyPath] = [path + ("items", ii) for ii in range(len(ts.items))]
         if ts.unit_objectives:
             for k, objective in by_unit.get(member.sector, []):
-                items.append(Item(ref=objective.id, weight=objective.weight))
+                items.append(Item.model_validate({"ref": objective.id, "weight": objective.weight}))
                 item_origins.append(("shared_objectives", k))
         if not items:
             empty.append(si)
             continue
+        total: float | None = ts.total
+        total_path: KeyPath = path + ("total",)
         if ts.id in parts:
             total, total_path = parts[ts.id], ("templates", ti, "part_weights", member.category or "", ts.id)
-        else:
-            total, total_path = ts.total, path + ("total",)
         sections.append(Section(id=ts.id, title=ts.title, total=total, weights=ts.weights, scale=ts.scale,
                                 rule=ts.rule, items=items))
         origins.append(SectionOrigin(path, total_path, item_origins))

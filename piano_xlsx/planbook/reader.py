@@ -710,8 +710,8 @@ class _Reader:
                            f"{what} non ha sezioni nel foglio «{sections.name}»", (key, ci, "sections"))
             for si, section in enumerate(card["sections"]):
                 if not section["items"] and items is not None and not section.get("unit_objectives"):
-                    path = (key, ci, "sections", si, "items")
-                    self.error(self.places[path], f"la sezione non ha obiettivi nel foglio «{items.name}»", path)
+                    empty: KeyPath = (key, ci, "sections", si, "items")
+                    self.error(self.places[empty], f"la sezione non ha obiettivi nel foglio «{items.name}»", empty)
                 if not section["items"] and section.get("unit_objectives"):
                     del section["items"]  # a unit section may have only the unit's objectives
 

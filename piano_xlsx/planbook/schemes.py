@@ -31,7 +31,7 @@ def read_rules(reader: Any, table: Table | None, data: dict[str, Any]) -> None:
                 value = reader.once(table, rows, key, path + (key,))
                 if value is not BLANK:
                     rule[key] = value
-        steps = []
+        steps: list[dict[str, Any]] = []
         for row in rows:
             step = reader.values(table, row, path + ("steps", len(steps)), skip=_RULE_KEYS)
             if step:

@@ -62,7 +62,7 @@ def plan_rows(plan: Plan) -> dict[str, list[Row]]:
         if not scale.values:  # a percentage, points, achieved / not achieved: one row
             rows["Scale"].append(head)
         for index, value in enumerate(scale.values or []):
-            row = dict(head) if index == 0 else {"@scale": scale.id}
+            row: Row = dict(head) if index == 0 else {"@scale": scale.id}
             if isinstance(value, (int, float)):
                 row["value"] = value
             else:

@@ -260,14 +260,14 @@ def card_formulas(layout: CardLayout) -> dict[str, str]:
         bands = card.bands
         index = band_index_expr(bands, t("rounded") if "rounded" in layout.totals else t("total"))
         labels = ",".join(_text(b.label) for b in bands)
-        outside = _text(outside_label(card.bandset))  # type: ignore[arg-type]
-        band = unless_gate_failed(_text(BAND_EXCLUDED), f"CHOOSE({index}+1,{outside},{labels})")
+        outside_text = _text(outside_label(card.bandset))  # type: ignore[arg-type]
+        band = unless_gate_failed(_text(BAND_EXCLUDED), f"CHOOSE({index}+1,{outside_text},{labels})")
         out[t("band")] = f'IF({incomplete},"",{band})'
     if "percent" in layout.totals:
         outside = card.bandset.outside  # type: ignore[union-attr]
         percents = ",".join(_fraction_text(b.percent) for b in card.bands)
-        first = _fraction_text(outside.percent if outside else None)
-        percent = unless_gate_failed("0", f"CHOOSE({index}+1,{first},{percents})")
+        outside_percent = _fraction_text(outside.percent if outside else None)
+        percent = unless_gate_failed("0", f"CHOOSE({index}+1,{outside_percent},{percents})")
         out[t("percent")] = f'IF({incomplete},"",{percent})'
     if "bonus" in layout.totals:
         out[t("bonus")] = f'IF({t("percent")}="","",{t("base")}*{t("percent")})'
@@ -485,10 +485,10 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
             if "percent" in layout.totals:
                 stated = bands[index - 1].percent if index else (bandset.outside.percent if bandset.outside else None)
                 percent = None if stated is None else float(stated)
-                cells[t("percent")] = "" if percent is None else percent / 100
+                cells[t("percent")] = "" if stated is None else float(stated) / 100
     if "bonus" in layout.totals:
         fraction = cells[t("percent")]
-        bonus = None if fraction == "" else card.base * fraction  # type: ignore[operator]
+        bonus = None if fraction == "" else card.base * fraction  # type: ignore[operator,assignment]
         cells[t("bonus")] = "" if bonus is None else bonus
     status = status_text(missing, invalid)
     cells[t("status")] = status

@@ -79,7 +79,7 @@ class Expanded:
                 out.append(f)
                 continue
             f.where, f.line = format_path(moved), self.original.line(moved)
-            if path[0] == "cards":  # name the template the person's card comes from
+            if path is not None and path[0] == "cards":  # name the template the person's card comes from
                 instance = self.instances[int(path[1]) - self.cards]
                 template = self.original.plan.templates[instance.template]
                 named = f"«{template.title}» (modello «{template.id}»)"
