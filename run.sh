@@ -1,6 +1,6 @@
 #!/bin/sh
 # One entry point for a fresh Debian machine with Python 3: sets up what is missing, then runs.
-#   ./run.sh demo    the whole job on a bundled example (no LibreOffice needed)
+#   ./run.sh demo [FOLDER | -o FOLDER] [--force]   the whole job on a bundled example (no LibreOffice needed)
 #   ./run.sh test    the whole test suite (installs LibreOffice Calc if missing)
 #   ./run.sh bench   the benchmarks
 set -eu
@@ -13,7 +13,21 @@ setup_python() {
     "$VENV/bin/pip" install -q --upgrade pip
     "$VENV/bin/pip" install -q -e '.[test]'
     touch "$VENV/bin/piano-xlsx"
+    say_how_to_run
   fi
+}
+
+say_how_to_run() {
+  # The command lives in the virtual environment: say how to reach it from any shell.
+  case "$VENV" in /*) venv="$VENV" ;; *) venv="$(pwd)/$VENV" ;; esac
+  cat >&2 <<EOF
+
+Installazione completata. Il comando piano-xlsx si trova in $venv/bin/piano-xlsx
+  - per usarlo in questa shell:   . "$venv/bin/activate"   (poi: piano-xlsx --help)
+  - oppure con il percorso:       "$venv/bin/piano-xlsx" --help
+  - oppure, per averlo sempre:    pipx install "$(pwd)"   (poi, in ogni nuova shell: piano-xlsx --help)
+
+EOF
 }
 
 setup_debian() {
@@ -30,8 +44,12 @@ setup_debian() {
 }
 
 case "${1:-}" in
-  demo) setup_python; shift; exec "$VENV/bin/piano-xlsx" demo -o "${1:-demo-output}" ;;
+  demo)
+    setup_python; shift
+    # a folder given first, as in "./run.sh demo mydir", is the output folder; options pass through
+    if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then folder="$1"; shift; set -- -o "$folder" "$@"; fi
+    exec "$VENV/bin/piano-xlsx" demo "$@" ;;
   test) setup_debian; setup_python; shift; exec "$VENV/bin/python" -m pytest -q "$@" ;;
   bench) setup_python; shift; exec "$VENV/bin/python" benchmarks/run_all.py "$@" ;;
-  *) echo "usage: ./run.sh demo|test|bench" >&2; exit 2 ;;
+  *) echo "uso: ./run.sh demo [CARTELLA] | test | bench" >&2; exit 2 ;;
 esac

@@ -1,54 +1,100 @@
-"""Outputs are written to a temporary file beside the target and renamed, so no reader ever sees half a file."""
+"""Outputs: written to a temporary file beside the target and renamed, so no reader ever sees half a file;
+and one overwrite policy for every command: an existing output is never replaced unless `force` is given.
+
+A failure the user can fix (a folder that cannot be created, permission denied, disk full) is an
+`OutputRefused` with an Italian message that names the path; the command line turns it into exit status 2.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 from piano_xlsx.errors import UserError
+from piano_xlsx.italian import os_problem
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-class OutputExists(UserError):
-    """The output exists and overwriting was not asked for."""
+class OutputRefused(UserError):
+    """An output cannot be written; the message says which and why, in Italian."""
+
+
+class OutputExists(OutputRefused):
+    """Outputs exist and overwriting them was not asked for."""
+
+    def __init__(self, paths: list[str]):
+        self.paths = paths
+        names = ", ".join(f"«{p}»" for p in paths)
+        super().__init__(f"{names} {'esiste' if len(paths) == 1 else 'esistono'} già")
+
+    def __reduce__(self) -> tuple[type[OutputExists], tuple[list[str]]]:  # raised in worker processes too
+        return OutputExists, (self.paths,)
+
+
+class OutputUnwritable(OutputRefused):
+    """The system refused to create a folder or write a file (permissions, disk full, a missing drive)."""
+
+
+def refuse_existing(targets: Iterable[str | Path], *, force: bool) -> None:
+    """Stop before any work when an output exists and `force` was not given."""
+    if force:
+        return
+    existing = [str(t) for t in targets if os.path.lexists(t)]
+    if existing:
+        raise OutputExists(existing)
+
+
+def make_dir(directory: str | Path) -> Path:
+    """Create an output folder (and its parents) or say, in Italian, why it cannot be."""
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise OutputUnwritable(f"Impossibile creare la cartella «{directory}»: esiste un file con questo nome.")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputUnwritable(os_problem(exc, "creare la cartella", directory)) from None
+    return directory
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | Path, *, force: bool = True) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target`, on failure it is removed."""
+def atomic_path(target: str | Path, *, force: bool = False, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it replaces `target`, on failure it is removed.
+
+    An existing `target` is replaced only with `force` (OutputExists otherwise). `mode`: the file's
+    permissions (default: the usual ones, as the umask says).
+    """
     target = Path(target)
-    if not force and target.exists():
-        raise OutputExists(f"{target} esiste già: usare --force per sovrascriverlo")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs get the usual permissions
+    if target.is_dir():
+        raise OutputUnwritable(f"Impossibile scrivere «{target}»: è una cartella, non un file.")
+    refuse_existing([target], force=force)
+    make_dir(target.parent)
+    tmp: Path | None = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        os.chmod(tmp, 0o666 & ~_UMASK if mode is None else mode)  # mkstemp creates 0600
         yield tmp
+        if not force:  # it may have appeared while we were writing
+            refuse_existing([target], force=False)
         os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputUnwritable(os_problem(exc, "scrivere", target)) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
 
 
-def write_bytes(target: str | Path, data: bytes, *, force: bool = True) -> None:
-    with atomic_path(target, force=force) as tmp:
+def write_bytes(target: str | Path, data: bytes, *, force: bool = False, mode: int | None = None) -> None:
+    with atomic_path(target, force=force, mode=mode) as tmp:
         tmp.write_bytes(data)
 
 
-def write_text(target: str | Path, text: str, *, force: bool = True) -> None:
+def write_text(target: str | Path, text: str, *, force: bool = False) -> None:
     write_bytes(target, text.encode("utf-8"), force=force)
-
-
-@contextlib.contextmanager
-def atomic_open(target: str | Path, mode: str = "w", *, force: bool = True) -> Iterator[IO]:
-    with atomic_path(target, force=force) as tmp:
-        with open(tmp, mode, encoding=None if "b" in mode else "utf-8", newline="" if "b" not in mode else None) as fh:
-            yield fh

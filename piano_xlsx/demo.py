@@ -191,25 +191,30 @@ class DemoResult:
     audit: Any = None  # AuditResult
 
 
-def prepare(out_dir: Path) -> None:
-    """Use `out_dir` only if it is new, empty, or a previous demo's folder (then its contents are replaced)."""
+def prepare(out_dir: Path, *, force: bool = False) -> None:
+    """Use `out_dir` only if it is new, empty, or a previous demo's folder, whose contents are replaced
+    only with `force` (OutputExists otherwise). A folder holding anything else is never touched."""
+    from piano_xlsx.atomic import OutputExists, make_dir
+
     if out_dir.exists():
         if not out_dir.is_dir():
-            raise DemoError(f"{out_dir} esiste e non è una cartella")
+            raise DemoError(f"«{out_dir}» esiste e non è una cartella: indicare una cartella nuova o vuota (-o).")
         if any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-            raise DemoError(f"{out_dir} contiene già altri file: indicare una cartella nuova o vuota (-o)")
+            raise DemoError(f"«{out_dir}» contiene già altri file: indicare una cartella nuova o vuota (-o).")
+        if any(out_dir.iterdir()) and not force:
+            raise OutputExists([str(out_dir)])
         for child in out_dir.iterdir():
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child)
             else:
                 child.unlink()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / MARKER).write_text("Cartella scritta da «piano-xlsx demo»: un nuovo demo la sostituisce.\n",
+    make_dir(out_dir)
+    (out_dir / MARKER).write_text("Cartella scritta da «piano-xlsx demo»: «piano-xlsx demo --force» la sostituisce.\n",
                                   encoding="utf-8")
 
 
 def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | None = None,
-             say: Callable[[str], None] = lambda line: None) -> DemoResult:
+             say: Callable[[str], None] = lambda line: None, force: bool = False) -> DemoResult:
     """Run the whole job on the bundled example plan; `say` receives a line for each step.
 
     Args:
@@ -217,6 +222,7 @@ def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | Non
         use_libreoffice: let LibreOffice recalculate and save the filled returns (None: when it is installed;
             without it the returns carry no cached values).
         say: called with a line of text (Italian) for each step done.
+        force: replace a previous demo's folder (without it, OutputExists); other folders are refused.
     """
     from piano_xlsx.atomic import write_text
     from piano_xlsx.audit import audit
@@ -229,7 +235,7 @@ def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | Non
     from piano_xlsx.signing import keygen, load_private_key, load_public_key
 
     out = Path(out_dir)
-    prepare(out)
+    prepare(out, force=force)
     source = example_plan_path()
     loaded = load_plan(source)
     info = loaded.plan.plan
@@ -291,7 +297,6 @@ def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | Non
 
 
 def _count(findings: list[Any]) -> str:
-    from piano_xlsx.findings import Severity, count
+    from piano_xlsx.italian import severity_counts
 
-    return (f"{count(findings, Severity.ERROR)} errori, {count(findings, Severity.WARNING)} avvisi, "
-            f"{count(findings, Severity.INFO)} note")
+    return severity_counts(findings)

@@ -12,7 +12,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from piano_xlsx.atomic import write_bytes, write_text
+from piano_xlsx.atomic import make_dir, refuse_existing, write_bytes, write_text
 from piano_xlsx.files.jobs import default_jobs
 from piano_xlsx.findings import Severity
 from piano_xlsx.plan.check import check_plan
@@ -57,12 +57,13 @@ class _Job:
     private_key: Ed25519PrivateKey | None
     plan_hash: str
     out_dir: Path
+    force: bool
 
     def write(self, name: str, indices: list[int]) -> str:
         """Write one workbook; return its SHA-256."""
         issued = write_workbook(self.loaded, [self.layouts[i] for i in indices], password=self.password,
                                 private_key=self.private_key, plan_hash=self.plan_hash)
-        write_bytes(self.out_dir / name, issued.data)
+        write_bytes(self.out_dir / name, issued.data, force=self.force)
         return hashlib.sha256(issued.data).hexdigest()
 
 
@@ -70,9 +71,9 @@ _WORKER: dict[str, _Job] = {}  # worker process state
 
 
 def _init_worker(loaded: LoadedPlan, layouts: list[CardLayout], password: str, raw_key: bytes | None,
-                 plan_hash: str, out_dir: Path) -> None:
+                 plan_hash: str, out_dir: Path, force: bool) -> None:
     key = Ed25519PrivateKey.from_private_bytes(raw_key) if raw_key is not None else None
-    _WORKER["job"] = _Job(loaded, layouts, password, key, plan_hash, out_dir)
+    _WORKER["job"] = _Job(loaded, layouts, password, key, plan_hash, out_dir, force)
 
 
 def _write_in_worker(group: tuple[str, list[int]]) -> str:
@@ -80,7 +81,8 @@ def _write_in_worker(group: tuple[str, list[int]]) -> str:
 
 
 def generate(loaded: LoadedPlan, out_dir: str | Path, *, private_key: Ed25519PrivateKey | None = None,
-             per_sector: bool = False, password: str | None = None, jobs: int | None = None) -> Generated:
+             per_sector: bool = False, password: str | None = None, jobs: int | None = None,
+             force: bool = False) -> Generated:
     """Write the workbooks (one with a sheet per card, or one per card) and a delivery note for the HR office.
 
     Args:
@@ -90,6 +92,8 @@ def generate(loaded: LoadedPlan, out_dir: str | Path, *, private_key: Ed25519Pri
         per_sector: one workbook per card instead of one workbook with a sheet per card.
         password: protection password (default: derived from the plan and the key).
         jobs: processes writing workbooks (default: the usable cores). The files do not depend on it.
+        force: replace workbooks and the delivery note already in `out_dir`; without it an existing one
+            stops the run with OutputExists before anything is written.
 
     Returns:
         The files written, in plan order, the password and the delivery note.
@@ -105,16 +109,17 @@ def generate(loaded: LoadedPlan, out_dir: str | Path, *, private_key: Ed25519Pri
     groups: list[tuple[str, list[int]]] = (
         [(card_workbook_name(plan_id, lay.card), [i]) for i, lay in enumerate(layouts)] if per_sector
         else [(workbook_name(plan_id), list(range(len(layouts))))])
+    refuse_existing([out_dir / name for name, _ in groups] + [out_dir / DELIVERY_NOTE], force=force)
+    make_dir(out_dir)
     result = Generated(password=password, signed=private_key is not None)
     jobs = max(1, min(jobs or default_jobs(), len(groups)))
     if jobs == 1:
-        job = _Job(loaded, layouts, password, private_key, plan_hash, out_dir)
+        job = _Job(loaded, layouts, password, private_key, plan_hash, out_dir, force)
         digests = [job.write(name, indices) for name, indices in groups]
     else:
-        out_dir.mkdir(parents=True, exist_ok=True)
         raw = _raw_key(private_key) if private_key is not None else None
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                 initargs=(loaded, layouts, password, raw, plan_hash, out_dir)) as pool:
+                                 initargs=(loaded, layouts, password, raw, plan_hash, out_dir, force)) as pool:
             digests = list(pool.map(_write_in_worker, groups, chunksize=max(1, len(groups) // (jobs * 8))))
     lines: list[str] = []
     for (name, indices), digest in zip(groups, digests, strict=True):
@@ -132,5 +137,5 @@ def generate(loaded: LoadedPlan, out_dir: str | Path, *, private_key: Ed25519Pri
         *lines,
     ]
     result.note = out_dir / DELIVERY_NOTE
-    write_text(result.note, "\n".join(note) + "\n")
+    write_text(result.note, "\n".join(note) + "\n", force=force)
     return result

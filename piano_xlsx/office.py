@@ -77,7 +77,7 @@ def libreoffice() -> str | None:
 
 
 def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xlsx", *,
-                        binary: str | None = None) -> list[Path]:
+                        binary: str | None = None, infilter: str | None = None) -> list[Path]:
     """Open, recalculate and save each file with LibreOffice headless (one process for all of them).
 
     Args:
@@ -85,6 +85,7 @@ def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xls
         out_dir: where the saved files go, each under its own stem with the target's suffix.
         target: LibreOffice's --convert-to argument: "xlsx", "xls", "ods", "pdf"…
         binary: the LibreOffice to run (default: the one installed).
+        infilter: how LibreOffice reads the files, e.g. "CSV:59,34,76,1,,1040" (CSV with these options).
 
     Raises:
         OfficeError: LibreOffice is not installed, failed, or did not write every file.
@@ -97,6 +98,7 @@ def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xls
     profile = Path(tempfile.gettempdir()) / f"piano-xlsx-lo-{uuid.uuid4().hex}"
     try:
         subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                        *([f"--infilter={infilter}"] if infilter else []),
                         "--convert-to", target, "--outdir", str(out_dir), *map(str, files)],
                        check=True, capture_output=True, timeout=LIBREOFFICE_TIMEOUT,
                        env={**os.environ, "HOME": str(profile)})

@@ -511,6 +511,13 @@ def _weight_and_hash(path: Path, base: Base, *, resign_with: Any = None) -> None
     write_manifest(base.filled, path, manifest, signature=signature, key=key, edit=edit)
 
 
+def _rows_inserted(path: Path, base: Base) -> None:
+    """Two rows inserted above the card's objectives: the table no longer sits where it was issued."""
+    wb = openpyxl.load_workbook(base.filled)
+    wb[base.weight_sheet].insert_rows(int(base.score_cell[1:]), 2)
+    wb.save(path)
+
+
 def cases() -> list[Case]:
     """Every hostile case with the finding codes it must give."""
     empty_zip = raw_zip([])
@@ -589,14 +596,15 @@ def cases() -> list[Case]:
         # --- the manifest ---
         Case("manifest-not-json", _manifest_not_json, {"MANIFEST_INVALID"}),
         Case("manifest-removed", _manifest_removed, {"MANIFEST_MISSING"}),
-        Case("resigned-other-key", _resigned, {"SIGNATURE_INVALID"}),
+        Case("resigned-other-key", _resigned, {"SIGNATURE_OTHER_KEY"}),
         Case("resigned-same-key-id", _resigned_same_id, {"SIGNATURE_INVALID"}),
         Case("manifest-transplanted", _transplanted, {"SHEET_MISSING"}),
         Case("manifest-transplanted-renamed", _transplanted_renamed, {"LOCKED_CHANGED"}),
+        Case("rows-inserted", _rows_inserted, {"ROWS_SHIFTED"}),
         Case("weight-and-hash", _weight_and_hash, {"SIGNATURE_INVALID", "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"}),
         Case("weight-and-hash-resigned", lambda path, base: _weight_and_hash(path, base,
                                                                              resign_with=base.attacker_key),
-             {"SIGNATURE_INVALID", "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"}),
+             {"SIGNATURE_OTHER_KEY", "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"}),
     ]
 
 

@@ -29,9 +29,13 @@ def soffice() -> str:
     return found
 
 
-def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xlsx") -> list[Path]:
-    """Open, recalculate and save each file with LibreOffice headless (one process for all files)."""
-    return office.libreoffice_convert(files, out_dir, target, binary=soffice())
+def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xlsx",
+                        infilter: str | None = None) -> list[Path]:
+    """Open, recalculate and save each file with LibreOffice headless (one process for all files).
+
+    `infilter`: how LibreOffice reads the files, e.g. "CSV:59,34,76,1,,1040" (CSV with the given options).
+    """
+    return office.libreoffice_convert(files, out_dir, target, binary=soffice(), infilter=infilter)
 
 
 def ssconvert() -> str:
@@ -97,17 +101,17 @@ def rewrite_zip(source: Path, target: Path, edits: dict[str, Any]) -> Path:
 
 
 def sheet_part(path: Path, sheet: str) -> str:
-    """The zip part name of a sheet, e.g. 'xl/worksheets/sheet2.xml'."""
-    import re
+    """The zip part name of a sheet, e.g. 'xl/worksheets/sheet2.xml' (names read as XML: &apos; and &amp; too)."""
+    import xml.etree.ElementTree as ET
     import zipfile
 
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     with zipfile.ZipFile(path) as zf:
-        workbook = zf.read("xl/workbook.xml").decode()
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
-    rid = re.search(r'<sheet [^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="([^"]+)"', workbook)
+        workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    rid = next((el.get(rel) for el in workbook.iter(f"{main}sheet") if el.get("name") == sheet), None)
     assert rid, f"no sheet {sheet}"
-    rel = re.escape(rid.group(1))
-    target = re.search(r'Id="' + rel + r'"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="' + rel + '"', rels)
-    assert target
-    name = target.group(1) or target.group(2)
+    name = next(el.get("Target", "") for el in rels if el.get("Id") == rid)
+    assert name
     return name.lstrip("/") if name.startswith("/") else "xl/" + name

@@ -16,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from agree import both
 from support import EXAMPLE_PLAN, TEMPLATES, fill_workbook, full_scores, generate_plan, libreoffice_convert
 
 from piano_xlsx.audit import FileAudit, audit_file
@@ -23,6 +24,7 @@ from piano_xlsx.findings import Severity
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.plan.resolve import GATE_PASSED, MANIFEST_SHEET, NEUTRALISED
 from piano_xlsx.signing import keygen, load_public_key
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.workbook.computation import values_equal
 from piano_xlsx.workbook.layout import CardLayout, plan_layouts
 
@@ -286,7 +288,7 @@ def test_an_untouched_return_has_every_formula_ok_and_every_cached_value_recompu
 
 
 def _manifest_cells(path: Path) -> dict[str, dict[str, list[Any]]]:
-    from piano_xlsx.audit.inspect import MANIFEST_ROWS
+    from piano_xlsx.verify.receive import MANIFEST_ROWS
     from piano_xlsx.workbook.manifest import parse_manifest_rows
 
     wb = openpyxl.load_workbook(path, read_only=True)
@@ -395,9 +397,10 @@ def test_a_hidden_sheet_is_reported_with_what_it_holds(audited: dict[str, FileAu
     assert ("A1", "Punteggio concordato con il sindaco") in hidden.cells and ("B1", 60) in hidden.cells
 
 
-def test_libreoffice_dropping_structure_protection_is_a_warning(audited: dict[str, FileAudit]) -> None:
+def test_libreoffice_dropping_structure_protection_is_an_info(audited: dict[str, FileAudit]) -> None:
+    """LibreOffice drops it on every save (as collect says too): the sheets are still checked against the manifest."""
     [found] = [f for f in audited["base"].findings if f.code == "PROTECTION_REMOVED"]
-    assert found.severity == Severity.WARNING and "LibreOffice" in found.message
+    assert found.severity == Severity.INFO and "LibreOffice" in found.message
 
 
 # --- the signature ---
@@ -410,4 +413,25 @@ def test_signature_states(returns: dict[str, Path], tmp_path: Path) -> None:
     _, other_public = keygen(tmp_path / "other")
     wrong = audit_file(path, public_key=load_public_key(other_public))
     assert wrong.signature == "invalid"
-    assert "SIGNATURE_INVALID" in {code for code, _, _ in _errors(wrong)}
+    assert "SIGNATURE_OTHER_KEY" in {code for code, _, _ in _errors(wrong)}
+
+
+# --- the same verdicts as collect ---
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, tuple[Any, Expected]]:
+    out = {}
+    for name, plan_path in PLANS.items():
+        loaded = load_plan(plan_path)
+        out[name] = (loaded, Expected.from_plan(loaded))
+    return out
+
+
+def test_collect_and_audit_agree_on_every_return(returns: dict[str, Path], public_key: Any,
+                                                 plans: dict[str, tuple[Any, Expected]]) -> None:
+    """Untouched and tampered returns: the same codes, severities and places from both commands."""
+    for name, path in returns.items():
+        plan = next((p for p in PLANS if name == f"{p}-untouched"), "esempio")
+        loaded, expected = plans[plan]
+        collected, audited = both(path, loaded, expected, public_key)
+        assert collected == audited, (name, sorted(collected - audited), sorted(audited - collected))

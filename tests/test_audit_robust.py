@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from agree import both
 from hostile import Base, build_all, cases, make_base, measure
 from support import EXAMPLE_PLAN
 
@@ -18,13 +19,14 @@ from piano_xlsx.audit.engine import EngineRefused, Model, Source, largest_range
 from piano_xlsx.findings import Severity
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.signing import load_public_key
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.workbook.layout import plan_layouts
 
 CASES = {case.name: case for case in cases() if not case.heavy}
 # codes that say what a file is, or that its manifest cannot be trusted: the audit must give the same ones
 FILE_LEVEL = {"FILE_UNREADABLE", "FILE_NOT_SPREADSHEET", "FILE_ENCRYPTED", "FILE_XLS", "FILE_ODS", "FILE_XLSB",
               "FILE_MACROS", "FILE_TOO_LARGE", "FILE_XML_UNSAFE", "FILE_STRICT_OOXML", "MANIFEST_MISSING",
-              "MANIFEST_INVALID", "SIGNATURE_INVALID"}
+              "MANIFEST_INVALID", "SIGNATURE_INVALID", "SIGNATURE_OTHER_KEY"}
 TIME_LIMIT = 30.0  # seconds per file, engine included
 MEMORY_LIMIT_MB = 768
 
@@ -90,6 +92,23 @@ def test_a_forged_manifest_fails_the_signature_and_the_plans_model_disagrees(
     assert f"G{row}" in differs
 
 
+def test_a_formula_where_none_was_issued_is_added_and_one_beyond_the_engine_is_said(
+        base: Base, keys: tuple[Path, Path], tmp_path: Path) -> None:
+    """A formula typed in an empty cell of a card: FORMULA_ADDED; it spans the whole sheet: AUDIT_ENGINE."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(base.filled)
+    wb[base.weight_sheet]["Z1"] = "=SUM(A1:XFD1048576)"
+    path = tmp_path / "aggiunta.xlsx"
+    wb.save(path)
+    audit = audit_file(path, public_key=load_public_key(keys[1]))
+    found = {(f.code, f.severity, f.sheet, f.cell) for f in audit.findings}
+    assert ("FORMULA_ADDED", Severity.ERROR, base.weight_sheet, "Z1") in found
+    assert ("AUDIT_ENGINE", Severity.WARNING, base.weight_sheet, "Z1") in found
+    [row] = [r for r in audit.formulas if r.cell == "Z1"]
+    assert (row.status, row.change, row.issued) == ("changed", "added", None)
+
+
 def test_the_original_file_is_never_written(base: Base, keys: tuple[Path, Path]) -> None:
     before = (base.filled.read_bytes(), base.filled.stat().st_mtime_ns)
     audit_file(base.filled, public_key=load_public_key(keys[1]))
@@ -119,6 +138,17 @@ def test_the_engine_computes_what_a_spreadsheet_would() -> None:
     values = model.compute().values
     assert [values[("Foglio", f"B{n}")] for n in range(1, 9)] == [
         "OK", "Non ammesso", 5.3, "Mancano 8 valutazioni", "#DIV/0!", True, 1.0, 0.0]
+
+
+def test_the_engine_reads_sheet_names_with_an_apostrophe_and_keeps_missing_sheets_missing() -> None:
+    summary = {"B1": Source(formula="'Polizia d''ambito'!A2+1"), "B2": Source(formula="'polizia D''AMBITO'!A1"),
+               "B3": Source(formula="S1!A1+1")}  # S1 is no sheet of this workbook, whatever the engine calls its own
+    cells = {"Polizia d'ambito": {"A1": Source(value=3.0), "A2": Source(formula="A1*2")}, "Riepilogo": summary}
+    model = Model(cells)
+    assert model.problems == []
+    values = model.compute().values
+    assert (values[("Polizia d'ambito", "A2")], values[("Riepilogo", "B1")], values[("Riepilogo", "B2")]) == (6, 7, 3)
+    assert values[("Riepilogo", "B3")] == 1  # an empty cell of a sheet that is not there, as before: not A1's 3
 
 
 def test_the_engine_overrides_a_cell_for_one_run_only() -> None:
@@ -193,3 +223,11 @@ def test_a_file_that_takes_its_worker_down_is_a_finding_and_the_batch_goes_on(tm
     assert [f.code for f in by_name["crash.xlsx"].findings] == ["FILE_UNREADABLE"]
     assert by_name["crash.xlsx"].sha256  # still on the receipt list
     assert by_name["fine.xlsx"].formulas and all(row.status == "ok" for row in by_name["fine.xlsx"].formulas)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_collect_and_audit_agree_on_a_hostile_file(name: str, hostile: dict[str, Path], keys: tuple[Path, Path]
+                                                   ) -> None:
+    loaded = load_plan(EXAMPLE_PLAN)
+    collected, audited = both(hostile[name], loaded, Expected.from_plan(loaded), load_public_key(keys[1]))
+    assert collected == audited, (sorted(collected - audited), sorted(audited - collected))

@@ -71,7 +71,7 @@ def test_error_printed_with_its_place(tmp_path: Path) -> None:
     result = run("check", write(tmp_path, text))
     assert result.exit_code == 1
     assert f"LEVEL_UNKNOWN [cards[1].sections[1].items[0].level (riga {line})]" in result.output
-    assert "1 errori" in result.output
+    assert "1 errore, 0 avvisi" in result.output
 
 
 @pytest.mark.parametrize("old, new", [
@@ -168,3 +168,20 @@ def test_schema_to_file(tmp_path: Path) -> None:
     out = tmp_path / "piano.schema.json"
     assert run("schema", "-o", str(out)).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["title"] == "piano-xlsx plan"
+
+
+def test_severity_shows_only_what_is_asked(tmp_path: Path) -> None:
+    """A real plan prints many warnings; --severity errore shows the errors only, the summary still counts all."""
+    text, _ = changed("weight: 30", "weight: 35")
+    plan = write(tmp_path, text.replace("number: 3", "number: 5", 1))  # one error, one warning
+    everything = run("check", plan)
+    errors = run("check", plan, "--severity", "errore")
+    english = run("check", plan, "--severity", "error", "--json", str(tmp_path / "tutti.json"))
+    assert everything.exit_code == errors.exit_code == english.exit_code == 1
+    assert "AVVISO NUMBER_GAP" in everything.output and "ERRORE SECTION_TOTAL_MISMATCH" in everything.output
+    assert "NUMBER_GAP" not in errors.output and "ERRORE SECTION_TOTAL_MISMATCH" in errors.output
+    assert errors.output.rstrip().endswith("1 errore, 1 avviso, 0 info (mostrati solo gli errori)")
+    assert english.output == errors.output
+    saved = json.loads((tmp_path / "tutti.json").read_text(encoding="utf-8"))["findings"]
+    assert sorted(f["code"] for f in saved) == ["NUMBER_GAP", "SECTION_TOTAL_MISMATCH"]  # JSON keeps them all
+    assert run("check", plan, "--severity", "grave").exit_code == 2

@@ -221,6 +221,24 @@ def test_cached_total_edited_in_the_xml(world):
     assert (str(path), lay.sheet, total) in codes_at(result, "CACHED_MISMATCH")
 
 
+def test_a_defined_name_added_is_reported_by_collect_and_audit(world):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from piano_xlsx.audit import audit_file
+
+    lay = world["layouts"]["settore-1"]
+    target = f"'{lay.sheet}'!${lay.total_cell('total')[0]}${lay.total_cell('total')[1:]}"
+
+    def add_name(wb, lay):
+        wb.defined_names["Punteggio_vero"] = DefinedName("Punteggio_vero", attr_text=target)
+
+    path = _filled_copy(world, "nome.xlsx", "settore-1", add_name)
+    audited = audit_file(path, public_key=world["public"], loaded=world["loaded"])
+    for findings in (run(world, path).findings, audited.findings):
+        [found] = [f for f in findings if f.code == "DEFINED_NAME_CHANGED"]
+        assert found.severity.value == "warning" and f"Punteggio_vero = {target}" in found.message
+
+
 def test_manifest_sheet_deleted(world):
     path = _filled_copy(world, "senza-manifesto.xlsx", "settore-1",
                         lambda wb, lay: wb.remove(wb["_piano_xlsx"]))

@@ -20,11 +20,11 @@ from hostile import Snapshot, measure, read_both_ways
 from support import EXAMPLE_PLAN
 
 from piano_xlsx.collect import collect
-from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
 from piano_xlsx.findings import CATALOGUE, Severity, exit_status
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.signing import load_public_key
+from piano_xlsx.verify.expected import Expected
 
 TIME_LIMIT = 10.0
 MEMORY_LIMIT_MB = 512

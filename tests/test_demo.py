@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from support import ROOT, soffice
 
+from piano_xlsx.atomic import OutputExists
 from piano_xlsx.cli import cli
 from piano_xlsx.demo import DemoError, run_demo
 
@@ -116,8 +117,17 @@ def test_audit_reports_the_tampered_file_only(run, request):
     result = request.getfixturevalue(run)
     assert {f.signature for f in result.audit.files} == {"valid"}
     assert all(row.status == "ok" for f in result.audit.files for row in f.formulas)
-    found = by_file(result.audit.findings, "error")
-    assert found == {"comune-esempio-2025-settore-4.xlsx": {"PROTECTION_REMOVED", "LOCKED_CHANGED"}}
+    # the same codes as collect: the raised weight, the protection removed, and (once a spreadsheet recalculated
+    # the file) what it shows is not what the scores give: the shown points and total follow the raised weight
+    tampered = "comune-esempio-2025-settore-4.xlsx"
+    want = PLANTED[tampered] | (RECALCULATED[tampered] if run == "libreoffice_run" else set())
+    assert by_file(result.audit.findings, "error", "warning") == {tampered: want}
+
+    def serious(findings):
+        return {(f.code, f.sheet, f.cell) for f in findings
+                if f.file and Path(f.file).name == tampered and f.severity.value in ("error", "warning")}
+
+    assert serious(result.audit.findings) == serious(result.collect.findings)
     data = json.loads(result.audit_json.read_text(encoding="utf-8"))
     assert len(data["files"]) == len(PLANTED)
     assert "comune-esempio-2025-settore-4.xlsx" in result.audit_report.read_text(encoding="utf-8")
@@ -181,6 +191,10 @@ def test_the_output_folder_is_replaced_only_when_it_is_a_demos(tmp_path):
     assert refused.exit_code == 2 and "altri file" in refused.output
 
 
-def test_a_second_run_replaces_the_first(python_run):
-    again = run_demo(python_run.out_dir, use_libreoffice=False)
+def test_a_second_run_replaces_the_first_only_with_force(python_run):
+    report = python_run.collect_report.read_bytes()
+    with pytest.raises(OutputExists):
+        run_demo(python_run.out_dir, use_libreoffice=False)
+    assert python_run.collect_report.read_bytes() == report
+    again = run_demo(python_run.out_dir, use_libreoffice=False, force=True)
     assert Counter(f.code for f in again.collect.findings) == Counter(f.code for f in python_run.collect.findings)

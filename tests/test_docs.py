@@ -79,7 +79,7 @@ def test_an_undocumented_option_is_caught(tmp_path):
 def test_every_command_has_an_example():
     for path, command in ALL_COMMANDS[1:]:
         if not isinstance(command, click.Group):
-            assert re.search(r"^\s*(Esempio|Example):", command.help or "", re.M), " ".join(path)
+            assert "Esempio:" in (command.help or ""), " ".join(path)
 
 
 def test_the_finding_catalogue_is_up_to_date():

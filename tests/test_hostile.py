@@ -37,12 +37,12 @@ from hypothesis import strategies as st
 from support import EXAMPLE_PLAN
 
 from piano_xlsx.collect import collect
-from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import CATALOGUE, Severity
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.signing import load_public_key
+from piano_xlsx.verify.expected import Expected
 
 ROOT = Path(__file__).resolve().parent.parent
 TIME_LIMIT = 10.0  # seconds per file (SPEC §5, issue 7)
@@ -157,9 +157,9 @@ def _errors(report: FileReport) -> set[str]:
 
 def test_resigned_with_another_key_is_rejected(hostile: dict[str, Path], expected: Expected,
                                                public_key: Any) -> None:
-    for name in ("resigned-other-key", "resigned-same-key-id"):
+    for name, code in (("resigned-other-key", "SIGNATURE_OTHER_KEY"), ("resigned-same-key-id", "SIGNATURE_INVALID")):
         report = inspect_file(hostile[name], expected, public_key)
-        assert "SIGNATURE_INVALID" in _errors(report), name
+        assert code in _errors(report), name
 
 
 def test_transplanted_manifest_is_rejected(hostile: dict[str, Path], expected: Expected, public_key: Any,
@@ -167,7 +167,7 @@ def test_transplanted_manifest_is_rejected(hostile: dict[str, Path], expected: E
     """Another card's genuine manifest, signature valid: the file still cannot pass for either card."""
     for name in ("manifest-transplanted", "manifest-transplanted-renamed"):
         report = inspect_file(hostile[name], expected, public_key)
-        assert "SIGNATURE_INVALID" not in _errors(report), "the transplanted manifest itself is genuine"
+        assert not {"SIGNATURE_INVALID", "SIGNATURE_OTHER_KEY"} & _errors(report), "the manifest itself is genuine"
         assert _errors(report) & {"SHEET_MISSING", "LOCKED_CHANGED", "CONTENT_HASH_MISMATCH"}, name
         # no card of this file is accepted without errors
         assert all(card.errors for card in report.cards), name
@@ -175,9 +175,10 @@ def test_transplanted_manifest_is_rejected(hostile: dict[str, Path], expected: E
 
 def test_weight_changed_with_the_manifest_hash_is_rejected(hostile: dict[str, Path], expected: Expected,
                                                            public_key: Any) -> None:
-    for name in ("weight-and-hash", "weight-and-hash-resigned"):
+    for name, signature in (("weight-and-hash", "SIGNATURE_INVALID"),
+                            ("weight-and-hash-resigned", "SIGNATURE_OTHER_KEY")):
         report = inspect_file(hostile[name], expected, public_key)
-        assert {"SIGNATURE_INVALID", "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"} <= _errors(report), name
+        assert {signature, "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"} <= _errors(report), name
         # without the public key the plan alone still catches it
         unsigned = inspect_file(hostile[name], expected, None)
         assert {"CONTENT_HASH_MISMATCH", "LOCKED_CHANGED"} <= _errors(unsigned), name

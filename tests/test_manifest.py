@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 from support import EXAMPLE_PLAN, TEMPLATES
 
-from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
 from piano_xlsx.generate import generate, plan_layouts
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.signing import keygen, load_private_key, load_public_key, sign, verify
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.workbook import content
 from piano_xlsx.workbook.layout import CardLayout, col
 from piano_xlsx.workbook.manifest import (
@@ -101,7 +101,7 @@ def test_another_key_does_not_verify(issued: tuple[LoadedPlan, Path], tmp_path: 
     _, other_public = keygen(tmp_path / "altra")
     manifest, signature, _, signed = parse_manifest_rows(column_a(path))
     assert not verify(load_public_key(other_public), signed, signature)
-    assert codes(check(path, loaded, other_public))["SIGNATURE_INVALID"] == 1
+    assert codes(check(path, loaded, other_public))["SIGNATURE_OTHER_KEY"] == 1  # the key to check, not the file
 
 
 def test_an_unsigned_workbook_says_so_to_an_auditor_with_a_key(keys: tuple[Path, Path], tmp_path: Path) -> None:
@@ -158,6 +158,25 @@ def test_a_manifest_re_signed_with_another_key_is_refused(issued: tuple[LoadedPl
     forged = rewrite_manifest(path, tmp_path / "falso.xlsx", lambda m: m.update(manifest),
                               signature=sign(load_private_key(forger_private), canonical(manifest)))
     assert codes(check(forged, loaded, keys[1]))["SIGNATURE_INVALID"] == 1
+
+
+def test_a_manifest_naming_a_card_the_plan_does_not_have(issued: tuple[LoadedPlan, Path], keys: tuple[Path, Path],
+                                                          tmp_path: Path) -> None:
+    """Its own code (not CONTENT_HASH_MISMATCH), from collect and from audit --plan alike."""
+    from piano_xlsx.audit import audit_file
+
+    loaded, path = issued
+
+    def change(manifest: dict[str, Any]) -> None:
+        manifest["cards"].append({**manifest["cards"][0], "id": "settore-99"})
+
+    edited = rewrite_manifest(path, tmp_path / "scheda-in-piu.xlsx", change)
+    audited = audit_file(edited, public_key=load_public_key(keys[1]), loaded=loaded)
+    for found in (codes(check(edited, loaded, keys[1])), Counter(f.code for f in audited.findings)):
+        assert found["MANIFEST_UNKNOWN_CARD"] == 1 and found["SIGNATURE_INVALID"] == 1
+        assert found["CONTENT_HASH_MISMATCH"] == 0  # the cells and their hash are as issued
+    [unknown] = [f for f in audited.findings if f.code == "MANIFEST_UNKNOWN_CARD"]
+    assert "settore-99" in unknown.message
 
 
 # ---------------------------------------------------------------- the sheet edited

@@ -45,16 +45,18 @@ def audit(paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = 
         names: the name the reports give a file, by its path as found (default: the path itself).
     """
     names = {str(k): v for k, v in (names or {}).items()}
-    layouts = None
+    layouts, expected = None, None
     if loaded is not None:
+        from piano_xlsx.verify.expected import Expected
         from piano_xlsx.workbook.layout import plan_layouts
 
-        layouts = plan_layouts(loaded)
+        layouts, expected = plan_layouts(loaded), Expected.from_plan(loaded)
     found = discover(paths)
     files = [str(p) for p in found.files]
 
     def work(path: str) -> FileAudit:
-        return audit_file(path, public_key=public_key, loaded=loaded, layouts=layouts, display=names.get(path))
+        return audit_file(path, public_key=public_key, loaded=loaded, layouts=layouts, expected=expected,
+                          display=names.get(path))
 
     result = AuditResult(ignored=[finding("FILE_IGNORED", file=str(skipped.path), detail=skipped.reason)
                                   for skipped in found.skipped])

@@ -1,17 +1,14 @@
 """Issued against found, cell by cell: which formulas are intact, changed, replaced or deleted, which constants moved.
 
-Formulas are compared after `normalise_formula` (case, spaces, '=' and _xlfn.
-prefixes do not matter), constants as the manifest stores them, so a file
-re-saved by Excel or LibreOffice compares equal to the one issued.
+Formulas are compared by meaning and constants as the manifest stores them (`piano_xlsx.verify.cells`, as
+`collect` compares them), so a file re-saved by Excel, LibreOffice or Gnumeric compares equal to the one issued.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from piano_xlsx.audit.checks import col_index
 from piano_xlsx.audit.engine import Source
-from piano_xlsx.audit.issued import Issued
 from piano_xlsx.audit.result import (
     CHANGE_ADDED,
     CHANGE_CONSTANT,
@@ -23,24 +20,13 @@ from piano_xlsx.audit.result import (
     FormulaRow,
 )
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
-from piano_xlsx.reader.xlsx import CellData, WorkbookData, split_address
-from piano_xlsx.workbook.computation import is_number, values_equal
-from piano_xlsx.workbook.manifest import normalise_formula, normalise_number, normalise_text
+from piano_xlsx.reader.xlsx import WorkbookData
+from piano_xlsx.verify.cells import found_key, reading_order, same_content
+from piano_xlsx.verify.formulas import kept_as_error, same_formula
+from piano_xlsx.verify.issued import Issued
+from piano_xlsx.workbook.computation import values_equal
 
 Key = tuple[str, str]
-
-
-def found_key(cell: CellData | None) -> tuple[str, str] | None:
-    """A found cell in the manifest's form: (kind, normalised value); None for an empty cell."""
-    if cell is None:
-        return None
-    if cell.formula is not None:
-        return ("f", normalise_formula(cell.formula))
-    if is_number(cell.value):
-        return ("n", normalise_number(cell.value))
-    if cell.value is None or cell.value == "":
-        return None
-    return ("t", normalise_text(str(cell.value)))
 
 
 def issued_value(kind: str, value: str) -> Any:
@@ -59,7 +45,9 @@ def found_sources(book: WorkbookData) -> dict[str, dict[str, Source]]:
     for name, sheet in book.sheets.items():
         cells = {}
         for address, cell in sheet.cells.items():
-            if cell.formula is not None:
+            if cell.formula is not None and kept_as_error(cell.formula) is not None:
+                cells[address] = Source(value=cell.value, error=True)  # what Gnumeric left: an error, not a formula
+            elif cell.formula is not None:
                 cells[address] = Source(formula=cell.formula)
             elif cell.value is not None:
                 cells[address] = Source(value=cell.value, error=cell.type == "e")
@@ -69,8 +57,8 @@ def found_sources(book: WorkbookData) -> dict[str, dict[str, Source]]:
 
 def sort_key(sheet_order: dict[str, int], sheet: str, address: str) -> tuple[int, str, int, int]:
     """Sheets in workbook order, then rows, then columns."""
-    parsed = split_address(address) or ("", 0)
-    return (sheet_order.get(sheet, len(sheet_order)), sheet, parsed[1], col_index(parsed[0]))
+    row, column = reading_order(address)
+    return (sheet_order.get(sheet, len(sheet_order)), sheet, row, column)
 
 
 def formula_rows(book: WorkbookData, issued: Issued, *, has_manifest: bool = True) -> list[FormulaRow]:
@@ -93,7 +81,7 @@ def formula_rows(book: WorkbookData, issued: Issued, *, has_manifest: bool = Tru
             row.cached = None
         elif key[0] == "f":
             row.found = "=" + (cell.formula or "")  # type: ignore[union-attr]
-            if key[1] != want:
+            if not same_formula(want, cell.formula or ""):  # type: ignore[union-attr]
                 row.status, row.change = CHANGED, CHANGE_FORMULA
         else:
             row.found = cell.value  # type: ignore[union-attr]
@@ -133,9 +121,7 @@ def constant_rows(book: WorkbookData, issued: Issued) -> list[ConstantRow]:
                 continue
             cell = sheet.cells.get(address)
             key = found_key(cell)
-            if key is not None and key[0] == "f":
-                continue
-            if key == (kind, want) or (kind == "t" and want == "" and key is None):
+            if (key is not None and key[0] == "f") or same_content((kind, want), cell, key):
                 continue
             rows.append(ConstantRow(sheet=sheet_name, cell=address, issued=issued_value(kind, want),
                                     found=cell.value if cell is not None else None))

@@ -11,10 +11,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.audit import compare, explain
 from piano_xlsx.audit.checks import check_workbook
 from piano_xlsx.audit.engine import EngineRefused, EngineRun, Model
-from piano_xlsx.audit.inspect import open_file
-from piano_xlsx.audit.issued import Issued, from_manifest
+from piano_xlsx.audit.inspect import open_file, read_manifest_of
 from piano_xlsx.audit.opinion import model_values
 from piano_xlsx.audit.result import (
+    CHANGE_ADDED,
     CHANGE_CONSTANT,
     CHANGED,
     MISSING,
@@ -27,9 +27,15 @@ from piano_xlsx.audit.result import (
 )
 from piano_xlsx.findings import finding
 from piano_xlsx.plan.loader import LoadedPlan
+from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import WorkbookData
+from piano_xlsx.verify.cached import compare_cached
+from piano_xlsx.verify.cells import reading_order
+from piano_xlsx.verify.expected import Expected
+from piano_xlsx.verify.issued import Issued, from_manifest
+from piano_xlsx.verify.planned import check_plan, issued_by_plan, plan_cards
 from piano_xlsx.workbook.computation import values_equal
-from piano_xlsx.workbook.layout import FIRST_HEADER_ROW, HEADER_FIELDS, VALUE_COL, CardLayout
+from piano_xlsx.workbook.layout import FIRST_HEADER_ROW, HEADER_FIELDS, VALUE_COL, CardLayout, plan_layouts
 
 MAX_EFFECTS = 40  # differences whose own effect on the total is computed (one engine run each)
 EFFECT_SECONDS = 20.0  # and no more engine time than this on them
@@ -38,21 +44,26 @@ Key = tuple[str, str]
 
 
 def audit_file(path: str | Path, *, public_key: Ed25519PublicKey | None = None, loaded: LoadedPlan | None = None,
-               layouts: list[CardLayout] | None = None, display: str | None = None) -> FileAudit:
+               layouts: list[CardLayout] | None = None, display: str | None = None,
+               expected: Expected | None = None) -> FileAudit:
     """Audit one returned workbook; never raises for anything the file contains.
 
     Args:
         path: the file (only read).
         public_key: verifies the manifest signature; without it the signature is "absent" (not verified).
-        loaded, layouts: the plan and its card layouts, for the Python model's third opinion (optional).
+        loaded, layouts: the plan and its card layouts, for the Python model's third opinion (optional); with
+            the plan the file is also checked against it, as `collect` checks it.
         display: the name the reports use for the file (default: `path`).
+        expected: what the plan issues (`Expected.from_plan(loaded)`), when the caller has made it already.
 
     Returns:
         The FileAudit: a row per formula cell, the cards' totals, every finding.
     """
     audit = FileAudit(path=display or str(path))
+    if loaded is not None and expected is None:
+        expected = Expected.from_plan(loaded)
     try:
-        _audit(path, audit, public_key, loaded, layouts)
+        _audit(path, audit, public_key, loaded, layouts, expected)
     except (MemoryError, RecursionError) as exc:
         audit.findings.append(finding("FILE_TOO_LARGE", file=audit.path, detail=type(exc).__name__))
     except Exception as exc:  # noqa: BLE001 - one file that breaks something must not stop the batch (SPEC §5)
@@ -62,14 +73,24 @@ def audit_file(path: str | Path, *, public_key: Ed25519PublicKey | None = None, 
 
 
 def _audit(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey | None, loaded: LoadedPlan | None,
-           layouts: list[CardLayout] | None) -> None:
-    opened = open_file(path, audit, public_key)
-    if opened is None:
+           layouts: list[CardLayout] | None, expected: Expected | None) -> None:
+    book = open_file(path, audit)
+    if book is None:
         return
-    book, manifest = opened.book, opened.manifest
+    name, add = audit.path, audit.findings.append
+    if expected is not None and MANIFEST_SHEET not in book.sheets and not plan_cards(book, expected):
+        add(finding("NOT_PIANO_WORKBOOK", file=name))
+        return
+    manifest = read_manifest_of(book, audit, public_key)
     issued = from_manifest(manifest)
-    audit.hidden_sheets = check_workbook(book, issued, audit.path, audit.findings.append,
-                                         has_manifest=manifest is not None)
+    known = None
+    reference = issued  # what the sheets are checked against: the manifest, or the plan when there is none
+    if manifest is not None and expected is not None:
+        known = check_plan(manifest, issued, expected, name, add)
+    elif expected is not None:
+        reference = issued_by_plan(expected, plan_cards(book, expected))
+    audit.hidden_sheets = check_workbook(book, reference, name, add, has_sheets=manifest is not None or
+                                         expected is not None, has_cells=manifest is not None)
     rows = compare.formula_rows(book, issued, has_manifest=manifest is not None)
     constants = compare.constant_rows(book, issued)
     audit.formulas, audit.constants = rows, constants
@@ -77,11 +98,13 @@ def _audit(path: str | Path, audit: FileAudit, public_key: Ed25519PublicKey | No
     if run is None:
         return
     _fill_values(audit, run)
-    if loaded is not None and manifest is not None:
-        _third_opinion(audit, model_values(loaded, layouts or [], issued, book, audit), run)
+    if loaded is not None and known:
+        shifted = {f.sheet for f in audit.findings if f.code == "ROWS_SHIFTED"}  # its inputs are not where issued
+        cards = [card for card in known if card.sheet not in shifted]
+        _third_opinion(audit, model_values(layouts or plan_layouts(loaded), cards, book), run)
     _effects(audit, issued, run)
     _cards(audit, issued, run)
-    _formula_findings(audit)
+    _formula_findings(audit, issued, book, run, has_manifest=manifest is not None)
 
 
 def _run_engine(book: WorkbookData, issued: Issued, audit: FileAudit) -> EngineRun | None:
@@ -200,26 +223,29 @@ def _evaluatee(issued: Issued, sheet: str) -> str | None:
     return issued.text(sheet, f"{VALUE_COL}{FIRST_HEADER_ROW + keys.index('evaluatee')}")
 
 
-def _formula_findings(audit: FileAudit) -> None:
-    """Every difference is also a finding, so the exit status and the findings list tell the whole story."""
+def _formula_findings(audit: FileAudit, issued: Issued, book: WorkbookData, run: EngineRun, *,
+                      has_manifest: bool) -> None:
+    """What the formula rows add to the findings: cached values, and formulas where none was issued (the locked
+    cells themselves are `check_workbook`'s).
+
+    On a card sheet a cached value is judged against what the issued formulas give from the inputs, as `collect`
+    judges it with the plan's model; elsewhere (the summary, a file without manifest) against the file's own
+    formulas recomputed: the summary only repeats the cards' totals, whose difference the card already reports.
+    """
     add, name = audit.findings.append, audit.path
-    with_formula = [r for r in audit.formulas if r.status != MISSING and r.change != CHANGE_CONSTANT]
-    if with_formula and all(r.cached is None for r in with_formula):
-        add(finding("NO_CACHED_VALUES", file=name, detail="i valori mostrati non sono verificabili; vale il ricalcolo"))
-    missing_sheets = {f.sheet for f in audit.findings if f.code == "SHEET_MISSING"}
+    said = {f.sheet for f in audit.findings if f.code in ("SHEET_MISSING", "ROWS_SHIFTED")}  # said once per sheet
+    by_sheet: dict[str, dict[str, Any]] = {}
     for row in audit.formulas:
-        where = {"file": name, "sheet": row.sheet, "cell": row.cell}
-        if row.sheet in missing_sheets:
-            continue  # said once for the sheet
-        if row.status == CHANGED and row.change == CHANGE_CONSTANT:
-            add(finding("FORMULA_REPLACED", old=row.issued, new=explain.number(row.found), **where))
-        elif row.status == CHANGED:
-            add(finding("FORMULA_CHANGED", old=row.issued or explain.number(row.expected), new=row.found, **where))
-        elif row.status == MISSING:
-            add(finding("FORMULA_CHANGED", old=row.issued, new="(vuota)", **where))
-        elif row.status == STALE:
-            add(finding("CACHED_MISMATCH", others="", cached=explain.number(row.cached),
-                        computed=explain.number(row.recomputed), **where))
-    for const in audit.constants:
-        add(finding("LOCKED_CHANGED", file=name, sheet=const.sheet, cell=const.cell, old=explain.number(const.issued),
-                    new=explain.number(const.found)))
+        if row.sheet in said:
+            continue
+        has_formula = row.status != MISSING and row.change != CHANGE_CONSTANT
+        on_card = issued.card_of_sheet(row.sheet) is not None
+        value = run.expected((row.sheet, row.cell)) if on_card else run.found_values.get((row.sheet, row.cell))
+        if has_formula and (row.issued is not None or not has_manifest) and value is not None:
+            by_sheet.setdefault(row.sheet, {})[row.cell] = value
+        if row.change == CHANGE_ADDED and row.cell not in issued.cells.get(row.sheet, {}):
+            add(finding("FORMULA_ADDED", new=row.found, file=name, sheet=row.sheet, cell=row.cell))
+    for sheet_name, computed in by_sheet.items():
+        card = issued.card_of_sheet(sheet_name)
+        first = sorted(card.totals.values(), key=reading_order) if card else []
+        compare_cached(book.sheets[sheet_name], computed, name, add, first=first)

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from piano_xlsx.audit.aliases import SheetAliases
 from piano_xlsx.errors import FileRefused
 from piano_xlsx.reader.xlsx import split_address
 
@@ -119,12 +120,15 @@ class Model:
         self._keys: dict[str, Key] = {}  # engine output name -> (sheet, cell)
         self._outputs: dict[Key, str] = {}
         self.model = formulas.ExcelModel()
+        also = list(also)
+        self.sheets = SheetAliases([*cells, *(sheet for sheet, _ in also)])
         sources = {(s, a): src for s, by_addr in cells.items() for a, src in by_addr.items()}
         formula_keys = [key for key, src in sources.items() if src.formula is not None]
         if len(formula_keys) > MAX_FORMULAS:
             raise EngineRefused(f"{len(formula_keys):,} formule, oltre il limite di {MAX_FORMULAS:,}".replace(",", "."))
         compiled = {key: self._formula(key, sources[key].formula or "") for key in formula_keys}
-        needed = _referenced(compiled.values(), [key for key, src in sources.items() if src.formula is None])
+        needed = _referenced(compiled.values(), [key for key, src in sources.items() if src.formula is None],
+                             self.sheets)
         needed.update(key for key in also if key not in compiled)
         if len(compiled) + len(needed) > MAX_ENGINE_CELLS:
             raise EngineRefused(f"{len(compiled) + len(needed):,} celle da ricalcolare, oltre il limite di "
@@ -155,18 +159,20 @@ class Model:
             reason = "riferimento a un intervallo troppo esteso"
         else:
             try:
-                return Cell(engine_key(*key), "=" + formula).compile(references={})
+                return Cell(self._name(key), "=" + self.sheets.formula(formula)).compile(references={})
             except Exception as exc:  # noqa: BLE001 - a third-party parser on untrusted text may raise anything
                 reason = f"formula non interpretabile ({type(exc).__name__})"
         self.problems.append(Problem(*key, reason))
         return self._constant(key, Source())  # dependents see an empty cell
 
-    @staticmethod
-    def _constant(key: Key, source: Source) -> Any:
+    def _name(self, key: Key) -> str:
+        return engine_key(self.sheets(key[0]), key[1])
+
+    def _constant(self, key: Key, source: Source) -> Any:
         import schedula as sh
         from formulas.cell import Cell
 
-        name = engine_key(*key)
+        name = self._name(key)
         if source.error and isinstance(source.value, str):
             try:
                 return Cell(name, "=" + source.value).compile(references={})
@@ -214,7 +220,7 @@ def excel_semantics() -> None:
     _PATCHED.append(True)
 
 
-def _referenced(compiled: Iterable[Any], constants: list[Key]) -> set[Key]:
+def _referenced(compiled: Iterable[Any], constants: list[Key], sheets: SheetAliases) -> set[Key]:
     """The constants that some formula refers to (a cell, or inside a range); the others cannot change a result."""
     import numpy as np
     from formulas.ranges import Ranges
@@ -230,8 +236,8 @@ def _referenced(compiled: Iterable[Any], constants: list[Key]) -> set[Key]:
                 continue
     by_sheet: dict[str, list[Key]] = {}
     for key in constants:
-        if key[0].upper() in rects:
-            by_sheet.setdefault(key[0].upper(), []).append(key)
+        if sheets(key[0]).upper() in rects:
+            by_sheet.setdefault(sheets(key[0]).upper(), []).append(key)
     out: set[Key] = set()
     for sheet, keys in by_sheet.items():
         places = [split_address(a) or ("", 0) for _, a in keys]

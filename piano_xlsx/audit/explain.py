@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from piano_xlsx.audit.issued import Issued, IssuedCard
 from piano_xlsx.audit.result import (
     CHANGE_ADDED,
     CHANGE_CONSTANT,
@@ -20,6 +19,7 @@ from piano_xlsx.audit.result import (
     FormulaRow,
 )
 from piano_xlsx.reader.xlsx import split_address
+from piano_xlsx.verify.issued import Issued, IssuedCard
 from piano_xlsx.workbook.layout import LABEL_COL, SUMMARY_HEADER_ROW, TABLE_HEADER_ROW, col
 
 TOTALS_LABELS = {

@@ -18,10 +18,11 @@ from piano_xlsx.audit.result import (
     FormulaRow,
 )
 from piano_xlsx.findings import Finding, sort_findings
+from piano_xlsx.italian import SEVERITY_LABELS
 
 # findings that only repeat a formula row: the rows say it better
 ROW_CODES = {"FORMULA_CHANGED", "FORMULA_REPLACED", "CACHED_MISMATCH", "LOCKED_CHANGED"}
-SEVERITY_WORDS = {"error": "Errore", "warning": "Avviso", "info": "Nota"}
+SEVERITY_WORDS = {sev.value: label for sev, label in SEVERITY_LABELS.items()}
 SIGNATURE_LONG = {
     "valid": "valida: il manifesto è quello emesso dall'Ufficio Personale",
     "invalid": "NON valida: il manifesto è stato alterato o firmato con un'altra chiave; le formule «emesse» non "

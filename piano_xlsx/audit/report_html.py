@@ -22,6 +22,7 @@ from piano_xlsx.audit.present import (
     what,
 )
 from piano_xlsx.audit.result import SIGNATURE_WORDS, AuditResult, FileAudit, FormulaRow
+from piano_xlsx.italian import plural
 
 STYLE = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:13px;color:#1d1d1d;margin:24px;max-width:1400px}
@@ -102,7 +103,7 @@ def _file(audit: FileAudit, index: int) -> str:
         ("Salvato da", escape(audit.application or "—")),
         ("Formule", f"{len(audit.formulas)}: {counts['ok']} corrette, {counts['changed']} modificate, "
                     f"{counts['missing']} cancellate, {counts['stale']} con valore non aggiornato"),
-        ("Rilievi", f"{audit.errors} errori, {audit.warnings} avvisi"),
+        ("Rilievi", f"{plural(audit.errors, 'errore', 'errori')}, {plural(audit.warnings, 'avviso', 'avvisi')}"),
     ]
     out = [f'<section id="file-{index}"><h2>{escape(audit.path)}</h2><dl>']
     out += [f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts]
@@ -153,7 +154,8 @@ def _group(group: Group) -> str:
         out.append("<p>Nessuna differenza: ogni formula è quella emessa e ogni valore salvato è quello "
                    "ricalcolato.</p>")
     if group.intact:
-        out.append(f"<details><summary>{len(group.intact)} formule corrette</summary><table><tr><th>Cella</th>"
+        intact = plural(len(group.intact), "formula corretta", "formule corrette")
+        out.append(f"<details><summary>{intact}</summary><table><tr><th>Cella</th>"
                    "<th>Che cosa</th><th>Formula</th><th>Valore salvato</th><th>Ricalcolato</th></tr>")
         for row in group.intact:
             out.append(f"<tr><td>{escape(row.cell)}</td><td>{escape(what(row.label))}</td>"

@@ -8,7 +8,8 @@ wrapped texts, since LibreOffice does not fit them when it opens the file.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,33 @@ from piano_xlsx.audit.present import (
     what,
 )
 from piano_xlsx.audit.result import OK, SIGNATURE_WORDS, AuditResult
+from piano_xlsx.csvfile import DEFAULT_FORMAT, write_tables
 from piano_xlsx.workbook.textmetrics import wrapped_lines
 
 STATUS_FILL = {"ok": "#D8EFD9", "changed": "#F8D3D1", "missing": "#F8D3D1", "stale": "#FDE9C0"}
 SEVERITY_FILL = {"error": "#F8D3D1", "warning": "#FDE9C0", "info": "#DDE7F3"}
 LINE_HEIGHT = 12.75  # points per line of 10-point Calibri
 MAX_LINES = 12
+
+
+@dataclass
+class Table:
+    """One sheet of the report as data; the CSV files (write_csv) carry the same headings and values."""
+
+    name: str  # the sheet's name
+    csv_name: str  # the CSV file's name, without .csv
+    columns: Sequence[tuple[str, float]]  # heading, width
+    rows: list[tuple[list[Any], dict[int, str]]] = field(default_factory=list)  # values, styles by column
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (text, style) above the table
+    when_empty: str = ""  # a note under the headings when there is no row
+
+
+CSV_NAMES = ("file", "schede", "formule", "rilievi", "fogli-nascosti")  # the tables' csv_name, in order
+
+
+def tables(result: AuditResult) -> list[Table]:
+    return [_files_table(result), _cards_table(result), _formulas_table(result), _findings_table(result),
+            _hidden_table(result)]
 
 
 def render(result: AuditResult) -> bytes:
@@ -39,11 +61,18 @@ def render(result: AuditResult) -> bytes:
                                       "strings_to_numbers": False})
     wb.set_properties({"title": "Audit delle formule", "comments": "Generato da piano-xlsx audit"})
     formats = _formats(wb)
-    _files_sheet(_Sheet(wb, formats, "File"), result)
-    _cards_sheet(_Sheet(wb, formats, "Schede"), result)
-    _formulas_sheet(_Sheet(wb, formats, "Formule"), result)
-    _findings_sheet(_Sheet(wb, formats, "Rilievi"), result)
-    _hidden_sheet(_Sheet(wb, formats, "Fogli nascosti"), result)
+    for table in tables(result):
+        s = _Sheet(wb, formats, table.name)
+        for text, style in table.lines:
+            s.line(text, style)
+        if table.lines:
+            s.row += 1
+        s.headings(table.columns)
+        for values, styles in table.rows:
+            s.add(values, styles)
+        if not table.rows and table.when_empty:
+            s.line(table.when_empty, "note")
+        s.finish()
     wb.close()
     return buffer.getvalue()
 
@@ -51,6 +80,13 @@ def render(result: AuditResult) -> bytes:
 def write_xlsx(result: AuditResult, target: str | Path, *, force: bool = False) -> None:
     """Write the report atomically; an existing file is replaced only with `force`."""
     write_bytes(target, render(result), force=force)
+
+
+def write_csv(result: AuditResult, directory: str | Path, *, format_name: str = DEFAULT_FORMAT,
+              force: bool = False) -> list[Path]:
+    """The report's tables as CSV files, one per sheet (csvfile.FORMATS: Italian Excel by default)."""
+    return write_tables(directory, {t.csv_name: ([h for h, _ in t.columns], [values for values, _ in t.rows])
+                                    for t in tables(result)}, format_name=format_name, force=force)
 
 
 def _formats(wb: Any) -> dict[str, Any]:
@@ -96,7 +132,7 @@ class _Sheet:
         self.ws.write_string(self.row, 0, text, self.f[style])
         self.row += 1
 
-    def headings(self, columns: list[tuple[str, float]]) -> None:
+    def headings(self, columns: Sequence[tuple[str, float]]) -> None:
         self.widths = [w for _, w in columns]
         self.first_table_row = self.row
         for col, (heading, width) in enumerate(columns):
@@ -136,35 +172,36 @@ class _Sheet:
             self.ws.autofilter(self.first_table_row, 0, self.row - 1, len(self.widths) - 1)
 
 
-def _files_sheet(s: _Sheet, result: AuditResult) -> None:
-    s.line("Audit delle formule", "title")
-    s.line("Per ogni cella con formula: la formula emessa (dal manifesto firmato), quella trovata, il valore salvato "
-           "nel file e quello ricalcolato da un motore indipendente sui dati del file. Dettagli nei fogli «Schede», "
-           "«Formule» e «Rilievi».", "note")
-    s.row += 1
-    s.headings([("File", 34), ("SHA-256", 36), ("Firma del manifesto", 14), ("Piano (dal manifesto)", 36),
-                ("Formule", 9), ("Corrette", 9), ("Modificate", 10), ("Cancellate", 10), ("Non aggiornate", 11),
-                ("Errori", 8), ("Avvisi", 8)])
+def _files_table(result: AuditResult) -> Table:
+    table = Table("File", "file", [
+        ("File", 34), ("SHA-256", 36), ("Firma del manifesto", 14), ("Piano (dal manifesto)", 36), ("Formule", 9),
+        ("Corrette", 9), ("Modificate", 10), ("Cancellate", 10), ("Non aggiornate", 11), ("Errori", 8), ("Avvisi", 8)],
+        lines=[("Audit delle formule", "title"),
+               ("Per ogni cella con formula: la formula emessa (dal manifesto firmato), quella trovata, il valore "
+                "salvato nel file e quello ricalcolato da un motore indipendente sui dati del file. Dettagli nei "
+                "fogli «Schede», «Formule» e «Rilievi».", "note")])
     for audit in result.files:
         counts = audit.counts()
-        s.add([audit.path, audit.sha256, SIGNATURE_WORDS[audit.signature], plan_words(audit), len(audit.formulas),
-               counts["ok"], counts["changed"], counts["missing"], counts["stale"], audit.errors, audit.warnings],
-              {1: "code"})
-    s.finish()
+        table.rows.append(([audit.path, audit.sha256, SIGNATURE_WORDS[audit.signature], plan_words(audit),
+                            len(audit.formulas), counts["ok"], counts["changed"], counts["missing"], counts["stale"],
+                            audit.errors, audit.warnings], {1: "code"}))
+    return table
 
 
-def _cards_sheet(s: _Sheet, result: AuditResult) -> None:
-    s.headings([("File", 24), ("Scheda", 24), ("Valutato", 24), ("Cella del totale", 9), ("Totale mostrato", 10),
-                ("Ricalcolato (formule trovate)", 12), ("Dalle valutazioni (formule emesse)", 12),
-                ("Fascia mostrata", 14), ("Fascia dovuta", 14), ("Spiegazione", 70)])
+def _cards_table(result: AuditResult) -> Table:
+    table = Table("Schede", "schede", [
+        ("File", 24), ("Scheda", 24), ("Valutato", 24), ("Cella del totale", 9), ("Totale mostrato", 10),
+        ("Ricalcolato (formule trovate)", 12), ("Dalle valutazioni (formule emesse)", 12), ("Fascia mostrata", 14),
+        ("Fascia dovuta", 14), ("Spiegazione", 70)])
     for audit in result.files:
         for card in audit.cards:
-            s.add([audit.path, card.title, card.evaluatee, card.total_cell, card.total_shown, card.total_recomputed,
-                   card.total_expected, card.band_shown, card.band_expected, card.explanation])
-    s.finish()
+            table.rows.append(([audit.path, card.title, card.evaluatee, card.total_cell, card.total_shown,
+                                card.total_recomputed, card.total_expected, card.band_shown, card.band_expected,
+                                card.explanation], {}))
+    return table
 
 
-def _formulas_sheet(s: _Sheet, result: AuditResult) -> None:
+def _formulas_table(result: AuditResult) -> Table:
     with_model = any(r.model is not None for a in result.files for r in a.formulas)
     columns = [("File", 20), ("Scheda", 18), ("Cella", 7), ("Che cosa", 30), ("Stato", 13),
                ("Formula emessa", 34), ("Formula o valore trovato", 34), ("Valore salvato", 11), ("Ricalcolato", 11),
@@ -172,7 +209,7 @@ def _formulas_sheet(s: _Sheet, result: AuditResult) -> None:
     if with_model:
         columns.append(("Modello del piano", 11))
     columns.append(("Spiegazione", 60))
-    s.headings(columns)
+    table = Table("Formule", "formule", columns)
     rows = []
     for audit in result.files:
         titles = {c.card: c.title for c in audit.cards}
@@ -181,31 +218,32 @@ def _formulas_sheet(s: _Sheet, result: AuditResult) -> None:
     for _, path, title, r in rows:
         model = [r.model] if with_model else []
         formula_style = "code" if r.status != OK else "code_line"  # intact formulas on one line: rows stay short
-        s.add([path, title, r.cell, what(r.label), status_word(r), r.issued, r.found, r.cached, r.recomputed,
-               r.expected, *model, r.explanation],
-              {4: "fill_" + r.status, 5: formula_style, 6: formula_style if isinstance(r.found, str) else ""})
-    s.finish()
+        table.rows.append(([path, title, r.cell, what(r.label), status_word(r), r.issued, r.found, r.cached,
+                            r.recomputed, r.expected, *model, r.explanation],
+                           {4: "fill_" + r.status, 5: formula_style,
+                            6: formula_style if isinstance(r.found, str) else ""}))
+    return table
 
 
-def _findings_sheet(s: _Sheet, result: AuditResult) -> None:
-    s.headings([("File", 20), ("Gravità", 9), ("Codice", 22), ("Foglio", 18), ("Cella", 7), ("Che cosa", 56),
-                ("Cosa fare", 44), ("Spiegazione", 56)])
+def _findings_table(result: AuditResult) -> Table:
+    table = Table("Rilievi", "rilievi", [
+        ("File", 20), ("Gravità", 9), ("Codice", 22), ("Foglio", 18), ("Cella", 7), ("Che cosa", 56),
+        ("Cosa fare", 44), ("Spiegazione", 56)])
     for audit in result.files:
         explained = {(c.sheet, c.cell): c.explanation for c in audit.constants}
         for found in other_findings(audit) + [x for x in audit.findings if x.code == "LOCKED_CHANGED"]:
-            s.add([audit.path, SEVERITY_WORDS[found.severity.value], found.code, found.sheet, found.cell,
-                   found.message, found.hint, explained.get((found.sheet or "", found.cell or ""), "")],
-                  {1: "fill_" + found.severity.value})
-    s.finish()
+            table.rows.append(([audit.path, SEVERITY_WORDS[found.severity.value], found.code, found.sheet, found.cell,
+                                found.message, found.hint, explained.get((found.sheet or "", found.cell or ""), "")],
+                               {1: "fill_" + found.severity.value}))
+    return table
 
 
-def _hidden_sheet(s: _Sheet, result: AuditResult) -> None:
-    s.headings([("File", 24), ("Foglio", 20), ("Stato", 12), ("Celle non vuote", 10), ("Cella", 8),
-                ("Contenuto", 80)])
+def _hidden_table(result: AuditResult) -> Table:
+    table = Table("Fogli nascosti", "fogli-nascosti", [
+        ("File", 24), ("Foglio", 20), ("Stato", 12), ("Celle non vuote", 10), ("Cella", 8), ("Contenuto", 80)],
+        when_empty="Nessun foglio nascosto oltre al manifesto.")
     for audit in result.files:
         for hidden in audit.hidden_sheets:
             for address, value in hidden.cells or [("", None)]:
-                s.add([audit.path, hidden.sheet, hidden.state, hidden.total, address, value])
-    if s.row == s.first_table_row + 1:
-        s.line("Nessun foglio nascosto oltre al manifesto.", "note")
-    s.finish()
+                table.rows.append(([audit.path, hidden.sheet, hidden.state, hidden.total, address, value], {}))
+    return table

@@ -11,13 +11,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from piano_xlsx.collect.consolidate import Consolidated, consolidate
-from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import FileReport, inspect_file
 from piano_xlsx.files.discover import Skipped, discover
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.files.jobs import default_jobs
 from piano_xlsx.findings import Finding, finding, sort_findings
 from piano_xlsx.plan.loader import LoadedPlan
+from piano_xlsx.verify.expected import Expected
 
 
 @dataclass

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from piano_xlsx.collect import status as st
 from piano_xlsx.collect.exclusions import apply_exclusions
-from piano_xlsx.collect.expected import Expected
 from piano_xlsx.collect.inspect import CardReturn, FileReport
 from piano_xlsx.findings import Finding, Severity, count, finding
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.naming import cards_named
 

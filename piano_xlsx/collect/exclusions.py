@@ -11,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 
 from piano_xlsx.collect import status as st
-from piano_xlsx.collect.expected import Expected
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.model import Exclusion
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.workbook.computation import CardResult
 from piano_xlsx.workbook.layout import CardLayout
 from piano_xlsx.workbook.wording import source_text

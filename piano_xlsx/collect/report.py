@@ -7,7 +7,6 @@ never become a formula.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -17,29 +16,22 @@ from typing import Any
 
 import xlsxwriter
 
-from piano_xlsx.atomic import atomic_path, write_text
+from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect import status as st
 from piano_xlsx.collect.exclusions import exclusions_by_card
 from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.collect.notes import note_rows
-from piano_xlsx.collect.scores import show
+from piano_xlsx.csvfile import DEFAULT_FORMAT, from_dicts, neutralise, write_tables
 from piano_xlsx.findings import Severity, count
+from piano_xlsx.italian import SEVERITY_LABELS
+from piano_xlsx.verify.scores import show
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
 from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, wrapped_lines
 from piano_xlsx.workbook.wording import source_text
 
-SEVERITY_IT = {Severity.ERROR: "Errore", Severity.WARNING: "Avviso", Severity.INFO: "Nota"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def neutralise(value: Any) -> Any:
-    """OWASP CSV injection: text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
+__all__ = ["neutralise", "to_json", "write_csv", "write_json", "write_report"]
 
 # ------------------------------------------------------------------ rows, shared by every output
 
@@ -93,7 +85,7 @@ def score_rows(result: CollectResult) -> list[dict[str, Any]]:
 
 
 def finding_rows(result: CollectResult) -> list[dict[str, Any]]:
-    return [{"Gravità": SEVERITY_IT[f.severity], "Codice": f.code, "File": f.file or "", "Foglio": f.sheet or "",
+    return [{"Gravità": SEVERITY_LABELS[f.severity], "Codice": f.code, "File": f.file or "", "Foglio": f.sheet or "",
              "Cella": f.cell or "", "Messaggio": f.message, "Cosa fare": f.hint} for f in result.findings]
 
 
@@ -184,27 +176,22 @@ def excluded_json(result: CollectResult) -> list[dict[str, Any]]:
     return out
 
 
-def write_json(result: CollectResult, target: str, *, force: bool = True) -> str:
+def write_json(result: CollectResult, target: str, *, force: bool = False) -> str:
     text = json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
     if target != "-":
         write_text(target, text, force=force)
     return text
 
 
-def write_csv(result: CollectResult, directory: str | Path, *, force: bool = True) -> list[Path]:
-    directory = Path(directory)
-    written = []
-    for name, rows in (("riepilogo", summary_rows(result)), ("punteggi", score_rows(result)),
-                       ("anomalie", finding_rows(result)), ("ricevute", receipt_rows(result))):
-        buffer = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: neutralise("" if v is None else v) for k, v in row.items()})
-        write_text(directory / f"{name}.csv", buffer.getvalue(), force=force)
-        written.append(directory / f"{name}.csv")
-    return written
+CSV_NAMES = ("riepilogo", "punteggi", "anomalie", "ricevute")
+
+
+def write_csv(result: CollectResult, directory: str | Path, *, format_name: str = DEFAULT_FORMAT,
+              force: bool = False) -> list[Path]:
+    """The report's four tables as CSV (csvfile.FORMATS: Italian Excel by default)."""
+    tables = dict(zip(CSV_NAMES, map(from_dicts, (summary_rows(result), score_rows(result), finding_rows(result),
+                                                  receipt_rows(result))), strict=True))
+    return write_tables(directory, tables, format_name=format_name, force=force)
 
 
 # ------------------------------------------------------------------ the workbook
@@ -219,14 +206,14 @@ _WIDTHS = {"Argomento": 40, "Nota": 110,
 
 def write_report(result: CollectResult, target: str | Path, *, force: bool = False) -> Path:
     """Write the consolidated workbook atomically; refuse to overwrite unless `force`."""
-    target = Path(target)
-    with atomic_path(target, force=force) as tmp:
-        _write_workbook(result, str(tmp))
-    return target
+    buffer = io.BytesIO()  # built in memory: a full disk is then atomic.py's to report, in Italian
+    _write_workbook(result, buffer)
+    write_bytes(target, buffer.getvalue(), force=force)
+    return Path(target)
 
 
-def _write_workbook(result: CollectResult, path: str) -> None:
-    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                     "strings_to_numbers": False})
     plan = result.loaded.plan
     wb.set_properties({"title": f"Valutazione — {plan_label(plan)}", "author": plan.plan.ente})
@@ -255,7 +242,7 @@ def _write_workbook(result: CollectResult, path: str) -> None:
                          fmt, numbers)
     for row_index, f in enumerate(result.findings):
         if f.severity in (Severity.ERROR, Severity.WARNING):
-            findings_ws.write_string(3 + row_index, 0, SEVERITY_IT[f.severity],
+            findings_ws.write_string(3 + row_index, 0, SEVERITY_LABELS[f.severity],
                                      fmt["error" if f.severity == Severity.ERROR else "warning"])
     _table(wb, "Ricevute", "File ricevuti", subtitle, receipt_rows(result), fmt, numbers)
     _charts(wb, result, summary, fmt)

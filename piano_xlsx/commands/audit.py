@@ -3,37 +3,60 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from piano_xlsx.findings import exit_status
+from piano_xlsx.commands.app import CannotRun, command
+from piano_xlsx.commands.shared import (
+    csv_format_option,
+    emit_json,
+    force_option,
+    open_plan,
+    public_key_option,
+    refuse_outputs,
+    require_existing,
+    require_suffix,
+)
+from piano_xlsx.findings import Severity, exit_status, sort_findings
+from piano_xlsx.italian import decimal, plural
+
+if TYPE_CHECKING:
+    from piano_xlsx.audit.result import FileAudit
 
 REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
+NOTHING_TO_READ = "Nessun file da esaminare in {paths}: verificare il percorso."
+SHOWN_PER_FILE = 5  # errors printed under a file's line; the reports list them all
+SIGNATURE = {"valid": "valida", "invalid": "non valida", "absent": "assente"}
 
 
-@click.command(name="audit")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--public-key", "public_key_path", type=click.Path(dir_okay=False),
-              help="Public key that verifies the manifest signatures.")
-@click.option("-o", "--output", "report", type=click.Path(dir_okay=False),
-              help="Report for auditors: .xlsx (a workbook) or .html (a page), by the suffix.")
-@click.option("--json", "json_out", metavar="FILE", help="Also write JSON ('-' for standard output).")
-@click.option("--plan", "plan_path", type=click.Path(dir_okay=False),
-              help="The plan, for a third opinion: its Python model recomputes every card formula.")
-@click.option("--force", is_flag=True, help="Overwrite existing outputs.")
+@command(name="audit", short_help="Riverifica le formule delle cartelle restituite.")
+@click.argument("paths", metavar="PERCORSO...", nargs=-1, required=True, type=click.Path())
+@public_key_option
+@click.option("-o", "--output", "report", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Rapporto per i revisori: .xlsx (cartella Excel) o .html (pagina), secondo l'estensione.")
+@click.option("--json", "json_out", metavar="FILE",
+              help="Scrive anche il risultato in JSON nel FILE («-» per l'uscita standard).")
+@click.option("--csv", "csv_dir", metavar="CARTELLA", type=click.Path(file_okay=False),
+              help="Scrive anche le tabelle del rapporto in CSV in questa cartella.")
+@csv_format_option
+@click.option("--plan", "plan_path", metavar="PIANO", type=click.Path(dir_okay=False),
+              help="Il piano, per un terzo parere: il suo modello Python ricalcola ogni formula delle schede.")
+@force_option
 def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | None, json_out: str | None,
-          plan_path: str | None, force: bool) -> None:
-    """Re-check every formula of returned workbooks (files or folders) without trusting them.
+          csv_dir: str | None, csv_format: str, plan_path: str | None, force: bool) -> None:
+    """Riverifica ogni formula delle cartelle restituite (file o cartelle) senza fidarsi del loro contenuto.
 
-    For every formula cell: the formula issued (from the signed manifest), the
-    formula found, the value cached in the file and the value recomputed by an
-    independent formula engine from the workbook's own cells; status ok,
-    changed, stale or missing. Also hidden sheets, external links, macros,
-    defined names, data validations and protection. Files are only read.
-    Exit status: 0 no error found, 1 at least one error found, 2 the command
-    could not run.
+    Per ogni cella con formula: la formula emessa (dal manifesto firmato),
+    quella trovata, il valore salvato nel file e quello ricalcolato da un
+    motore di calcolo indipendente a partire dalle celle del file; esito
+    corretta, modificata, cancellata o con valore non aggiornato. Anche fogli
+    nascosti, collegamenti esterni, macro, nomi definiti, convalide e
+    protezioni. I file vengono solo letti. Esito: 0 nessun errore, 1 almeno un
+    errore, 2 il comando non è stato eseguito (anche quando nei percorsi non
+    c'è alcun file da esaminare).
 
-    Example:
+    Esempio:
 
 
     \b
@@ -41,43 +64,53 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
     """
     from piano_xlsx.audit import audit as run_audit
     from piano_xlsx.audit.report_html import write_html
-    from piano_xlsx.audit.report_xlsx import write_xlsx
-    from piano_xlsx.cli import emit_json, open_plan
-    from piano_xlsx.signing import KeyFileError, load_public_key
+    from piano_xlsx.audit.report_xlsx import CSV_NAMES, write_csv, write_xlsx
+    from piano_xlsx.signing import load_public_key
 
-    if report and Path(report).suffix.lower() not in REPORT_SUFFIXES:
-        raise click.UsageError(f"il report deve terminare con .xlsx o .html: {report}")
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        raise click.UsageError(f"percorso inesistente: {', '.join(missing)}")
-    outputs = [Path(p) for p in (report, json_out) if p and p != "-"]
-    existing = [str(p) for p in outputs if p.exists()]
-    if existing and not force:
-        raise click.UsageError(f"{', '.join(existing)} esiste già: usare --force per sovrascrivere")
-    try:
-        public_key = load_public_key(public_key_path) if public_key_path else None
-    except KeyFileError as exc:
-        raise click.UsageError(str(exc)) from None
+    require_suffix(report, REPORT_SUFFIXES, "Il rapporto")
+    csv_files = [Path(csv_dir) / f"{name}.csv" for name in CSV_NAMES] if csv_dir else []
+    refuse_outputs([report, json_out, *csv_files], force=force)
+    require_existing(paths)
+    public_key = load_public_key(public_key_path) if public_key_path else None
     loaded = open_plan(plan_path) if plan_path else None
 
-    quiet = json_out == "-"
     result = run_audit(paths, public_key=public_key, loaded=loaded)
     if not result.files:
-        raise click.UsageError("nessun file da esaminare nei percorsi indicati")
+        raise CannotRun(NOTHING_TO_READ.format(paths=", ".join(f"«{p}»" for p in paths)))
     if report:
         writer = write_xlsx if Path(report).suffix.lower() == ".xlsx" else write_html
         writer(result, report, force=force)
     if json_out:
-        emit_json(result.to_json(), json_out)
-    if not quiet:
+        emit_json(result.to_json(), json_out, force=force)
+    if csv_dir:
+        write_csv(result, csv_dir, format_name=csv_format, force=force)
+    if json_out != "-":
         for file in result.files:
-            counts = file.counts()
-            engine = f", motore {file.engine_seconds:.1f} s".replace(".", ",") if file.engine_seconds else ""
-            click.echo(f"{file.path}: firma {file.signature}; {len(file.formulas)} formule: {counts['ok']} ok, "
-                       f"{counts['changed']} modificate, {counts['missing']} cancellate, {counts['stale']} con valore "
-                       f"non aggiornato; {file.errors} errori, {file.warnings} avvisi{engine}")
+            _print_file(file, verified=public_key is not None)
         for ignored in result.ignored:
             click.echo(f"{ignored.file}: {ignored.message}")
         if report:
-            click.echo(f"Report: {report}")
+            click.echo(f"Rapporto: {report}")
     raise SystemExit(exit_status(result.findings))
+
+
+def _print_file(file: FileAudit, *, verified: bool) -> None:
+    """One line per file, then the errors that stop it from being accepted."""
+    counts = file.counts()
+    signature = SIGNATURE[file.signature] if verified or file.signature != "absent" else "non verificata"
+    engine = f"; ricalcolo indipendente in {decimal(file.engine_seconds)} s" if file.engine_seconds else ""
+    formulas = ", ".join((plural(counts["ok"], "corretta", "corrette"),
+                          plural(counts["changed"], "modificata", "modificate"),
+                          plural(counts["missing"], "cancellata", "cancellate"),
+                          f"{counts['stale']} con valore non aggiornato"))
+    findings = f"{plural(file.errors, 'errore', 'errori')}, {plural(file.warnings, 'avviso', 'avvisi')}"
+    click.echo(f"{file.path}: firma {signature}; {plural(len(file.formulas), 'formula', 'formule')}: {formulas}; "
+               f"{findings}{engine}")
+    errors = [f for f in sort_findings(file.findings) if f.severity == Severity.ERROR]
+    for f in errors[:SHOWN_PER_FILE]:
+        place = " · ".join(p for p in (f.sheet, f.cell) if p)
+        click.echo(f"    ERRORE {f.code}{f' [{place}]' if place else ''}: {f.message}")
+        click.echo(f"        → {f.hint}")
+    if len(errors) > SHOWN_PER_FILE:
+        more = len(errors) - SHOWN_PER_FILE
+        click.echo(f"    … e {plural(more, 'altro errore', 'altri errori')}: sono tutti nel rapporto (-o, --json).")

@@ -3,55 +3,64 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from piano_xlsx.atomic import OutputExists
+from piano_xlsx.commands.app import CannotRun, command
+from piano_xlsx.commands.shared import (
+    csv_format_option,
+    force_option,
+    jobs_option,
+    open_plan,
+    public_key_option,
+    refuse_outputs,
+    require_existing,
+    require_suffix,
+)
 from piano_xlsx.findings import exit_status
 
+NOTHING_TO_READ = "Nessun file da leggere in {paths}: verificare il percorso della cartella delle restituite."
 
-@click.command(name="collect")
-@click.argument("plan", type=click.Path(dir_okay=False))
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", "report", required=True, type=click.Path(dir_okay=False),
-              help="Consolidated report (.xlsx).")
-@click.option("--public-key", "public_key_path", type=click.Path(dir_okay=False),
-              help="Public key that verifies the manifest signatures.")
-@click.option("--json", "json_out", metavar="FILE", help="Also write JSON ('-' for standard output).")
-@click.option("--csv", "csv_dir", metavar="DIR", type=click.Path(file_okay=False), help="Also write CSV files here.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: the usable cores).")
-@click.option("--force", is_flag=True, help="Overwrite existing outputs.")
+
+@command(name="collect", short_help="Raccoglie e consolida le cartelle restituite.")
+@click.argument("plan", metavar="PIANO", type=click.Path(dir_okay=False))
+@click.argument("paths", metavar="PERCORSO...", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "report", metavar="FILE", required=True, type=click.Path(dir_okay=False),
+              help="Il rapporto consolidato da scrivere (.xlsx).")
+@public_key_option
+@click.option("--json", "json_out", metavar="FILE",
+              help="Scrive anche il risultato in JSON nel FILE («-» per l'uscita standard).")
+@click.option("--csv", "csv_dir", metavar="CARTELLA", type=click.Path(file_okay=False),
+              help="Scrive anche le tabelle del rapporto in CSV in questa cartella.")
+@csv_format_option
+@jobs_option
+@force_option
 def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str | None, json_out: str | None,
-            csv_dir: str | None, jobs: int | None, force: bool) -> None:
-    """Read returned workbooks (files or folders), verify and consolidate them, flag every inconsistency.
+            csv_dir: str | None, csv_format: str, jobs: int | None, force: bool) -> None:
+    """Legge le cartelle restituite (file o cartelle), le verifica e le consolida, segnalando ogni incoerenza.
 
-    Returned files are only read, never written. Exit status: 0 no error found,
-    1 at least one error found, 2 the command could not run.
+    I file restituiti vengono solo letti, mai modificati. Esito: 0 nessun
+    errore, 1 almeno un errore, 2 il comando non è stato eseguito (anche
+    quando nei percorsi non c'è alcun file da leggere).
 
-    Example:
+    Esempio:
 
 
     \b
         piano-xlsx collect piano.yaml restituite/ -o consolidato.xlsx --public-key chiavi/piano-xlsx-pubblica.pem
     """
-    from piano_xlsx.cli import CannotRun, open_plan
-    from piano_xlsx.collect import collect as run_collect
-    from piano_xlsx.collect.report import excluded_json, summary_text, write_csv, write_json, write_report
-    from piano_xlsx.signing import KeyFileError, load_public_key
+    from pathlib import Path
 
+    from piano_xlsx.collect import collect as run_collect
+    from piano_xlsx.collect.report import CSV_NAMES, excluded_json, summary_text, write_csv, write_json, write_report
+    from piano_xlsx.signing import load_public_key
+
+    require_suffix(report, (".xlsx",), "Il rapporto")
+    csv_files = [Path(csv_dir) / f"{name}.csv" for name in CSV_NAMES] if csv_dir else []
+    refuse_outputs([report, json_out, *csv_files], force=force)
     loaded = open_plan(plan)
-    try:
-        public_key = load_public_key(public_key_path) if public_key_path else None
-    except KeyFileError as exc:
-        raise click.UsageError(str(exc)) from None
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        raise click.UsageError(f"percorso inesistente: {', '.join(missing)}")
-    outputs = [Path(report)] + ([Path(json_out)] if json_out and json_out != "-" else [])
-    existing = [str(p) for p in outputs if p.exists()]
-    if existing and not force:
-        raise CannotRun(f"{', '.join(existing)} esiste già: usare --force per sovrascrivere")
+    public_key = load_public_key(public_key_path) if public_key_path else None
+    require_existing(paths)
 
     bar = None
     if sys.stderr.isatty():
@@ -65,15 +74,14 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
     result = run_collect(loaded, paths, public_key=public_key, jobs=jobs, progress=progress)
     if bar is not None:
         bar.render_finish()
-    try:
-        write_report(result, report, force=force)
-        text = write_json(result, json_out, force=force) if json_out else ""
-    except OutputExists as exc:  # appeared while we were reading
-        raise CannotRun(str(exc)) from None
+    if not result.files:
+        raise CannotRun(NOTHING_TO_READ.format(paths=", ".join(f"«{p}»" for p in paths)))
+    write_report(result, report, force=force)
+    text = write_json(result, json_out, force=force) if json_out else ""
     if json_out == "-":
         click.echo(text, nl=False)
     if csv_dir:
-        write_csv(result, csv_dir, force=True)
+        write_csv(result, csv_dir, format_name=csv_format, force=force)
     summary = summary_text(result)
     err = json_out == "-"
     click.echo(summary[:1].upper() + summary[1:], err=err)

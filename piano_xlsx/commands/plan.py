@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from piano_xlsx.plan.loader import PlanError
+from piano_xlsx.commands.app import CannotRun, group
+from piano_xlsx.commands.shared import force_option, open_plan, print_findings, refuse_outputs, require_suffix
+from piano_xlsx.italian import plural
+
+ZIP_START = b"PK\x03\x04"  # every .xlsx starts so
 
 
-def _refuse_existing(output: str, force: bool) -> None:
-    """Outputs are never overwritten without being asked (exit status 2: the command could not run)."""
-    from pathlib import Path
-
-    if not force and Path(output).exists():
-        click.echo(f"Errore: {output} esiste già: usare --force per sovrascriverlo", err=True)
-        raise SystemExit(2)
-
-
-@click.group(name="plan")
+@group(name="plan", short_help="Il piano come cartella Excel, e ritorno al YAML.")
 def plan() -> None:
-    """Write a plan as a plan workbook for Excel, and read one back as YAML.
+    """Scrive il piano come cartella Excel del piano, e la rilegge come YAML.
 
-    Every command that takes a PLAN accepts either form, so the HR office can
-    keep the plan in Excel and run check and generate on the workbook itself.
+    Ogni comando che riceve un PIANO accetta entrambe le forme: l'Ufficio
+    Personale può tenere il piano in Excel ed eseguire check e generate
+    direttamente sulla cartella.
 
-    Example:
+    Esempio:
 
 
     \b
@@ -31,50 +29,65 @@ def plan() -> None:
     """
 
 
-@plan.command(name="export")
-@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The plan workbook to write (.xlsx).")
-@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@plan.command(name="export", short_help="Scrive il piano come cartella Excel del piano.")
+@click.argument("plan_path", metavar="PIANO", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False),
+              help="La cartella Excel del piano da scrivere (.xlsx).")
+@force_option
 def export(plan_path: str, output: str, force: bool) -> None:
-    """Write PLAN (YAML or plan workbook) as a plan workbook: one sheet per table, dropdowns, instructions.
+    """Scrive il PIANO (YAML o cartella Excel del piano) come cartella Excel: un foglio per tabella, elenchi a
+    discesa, istruzioni.
 
-    Example:
+    Esempio:
 
 
     \b
         piano-xlsx plan export workbook_templates/casale-marittimo-2024.yaml -o casale.xlsx
     """
-    from piano_xlsx.cli import open_plan
     from piano_xlsx.planbook import export_plan
 
-    _refuse_existing(output, force)
+    require_suffix(output, (".xlsx",), "La cartella Excel del piano")
+    refuse_outputs([output], force=force)
     loaded = open_plan(plan_path)
-    export_plan(loaded, output, force=True)
+    export_plan(loaded, output, force=force)
     click.echo(f"Scritto {output} (impronta del piano {loaded.hash[:12]}…)")
 
 
-@plan.command(name="import")
-@click.argument("workbook", metavar="PLAN.xlsx", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The YAML plan to write.")
-@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@plan.command(name="import", short_help="Legge una cartella Excel del piano e scrive il YAML.")
+@click.argument("workbook", metavar="PIANO.xlsx", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False),
+              help="Il piano YAML da scrivere (.yaml o .yml).")
+@force_option
 def import_(workbook: str, output: str, force: bool) -> None:
-    """Read a plan workbook and write it as a YAML plan; errors name sheet, row and column.
+    """Legge una cartella Excel del piano e la scrive come piano YAML; gli errori indicano foglio, riga e colonna.
 
-    Example:
+    Esempio:
 
 
     \b
         piano-xlsx plan import piano.xlsx -o piano.yaml
     """
-    from piano_xlsx.cli import print_findings
+    from piano_xlsx.plan.loader import PlanError
     from piano_xlsx.planbook import import_plan
 
-    _refuse_existing(output, force)
+    require_suffix(output, (".yaml", ".yml"), "Il piano YAML")
+    refuse_outputs([output], force=force)
+    _require_workbook(workbook)
     try:
-        loaded = import_plan(workbook, output, force=True)
+        loaded = import_plan(workbook, output, force=force)
     except PlanError as exc:
         print_findings(exc.findings)
-        click.echo(f"{workbook}: {len(exc.findings)} errori; nessun file scritto.", err=True)
+        click.echo(f"{workbook}: {plural(len(exc.findings), 'errore', 'errori')}; nessun file scritto.", err=True)
         raise SystemExit(2) from None
     click.echo(f"Scritto {output} (impronta del piano {loaded.hash[:12]}…)")
+
+
+def _require_workbook(path: str) -> None:
+    """plan import reads a plan workbook; a YAML plan needs no import (check and generate take it as it is)."""
+    with open(path, "rb") as fh:
+        start = fh.read(4)
+    if start != ZIP_START:
+        looks_yaml = Path(path).suffix.lower() in (".yaml", ".yml")
+        raise CannotRun(f"«{path}» non è una cartella Excel (.xlsx): "
+                        + ("è già un piano YAML, che check e generate usano così com'è." if looks_yaml else
+                           "indicare la cartella Excel del piano scritta da «piano-xlsx plan export»."))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from piano_xlsx.errors import FileRefused
+from piano_xlsx.italian import os_reason
 from piano_xlsx.italian import thousands as _n
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -186,7 +187,7 @@ def receive(path: str | Path) -> Received:
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_SIZE + 1)
     except OSError as exc:
-        return Received(b"", 0, "", ContainerError("FILE_UNREADABLE", exc.strerror or str(exc)))
+        return Received(b"", 0, "", ContainerError("FILE_UNREADABLE", os_reason(exc)))
     received = Received(data, len(data), hashlib.sha256(data).hexdigest())
     if len(data) > MAX_FILE_SIZE:
         limit = f"{MAX_FILE_SIZE:,}".replace(",", ".")

@@ -17,7 +17,9 @@ from pydantic import ValidationError
 
 from piano_xlsx.errors import UserError
 from piano_xlsx.findings import Finding, finding
+from piano_xlsx.italian import os_reason
 from piano_xlsx.plan.model import Plan
+from piano_xlsx.plan.yaml_italian import italian_problem
 
 try:  # the C loader is several times faster; both build the same nodes
     _Loader: type = yaml.CSafeLoader
@@ -140,9 +142,9 @@ def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
         mark = (exc.context_mark if at_end else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise PlanError([finding("PLAN_YAML", line=line,
-                                 detail=f"{exc.problem or exc.context} (riga {line})")]) from None
+                                 detail=f"{italian_problem(exc.problem or exc.context)} (riga {line})")]) from None
     except yaml.YAMLError as exc:
-        raise PlanError([finding("PLAN_YAML", detail=str(exc))]) from None
+        raise PlanError([finding("PLAN_YAML", detail=italian_problem(str(exc)))]) from None
     lines: dict[KeyPath, int] = {}
     data = _to_python(node, (), lines) if node is not None else None
     return data, lines
@@ -223,7 +225,7 @@ def load_plan(path: str | Path) -> LoadedPlan:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: {exc.strerror or exc}")]) from None
+        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: {os_reason(exc)}")]) from None
     if raw.startswith(WORKBOOK_SIGNATURE):
         raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: è una cartella di lavoro, non un piano YAML")])
     try:

@@ -27,14 +27,14 @@ __all__ = ["Place", "WorkbookPlan", "export_plan", "import_plan", "plan_yaml", "
            "write_plan_workbook"]
 
 
-def export_plan(loaded: LoadedPlan, target: str | Path, *, force: bool = True) -> Path:
+def export_plan(loaded: LoadedPlan, target: str | Path, *, force: bool = False) -> Path:
     """Write the plan as a plan workbook, atomically; refuse to overwrite unless `force`."""
     target = Path(target)
     write_bytes(target, write_plan_workbook(loaded.plan), force=force)
     return target
 
 
-def import_plan(source: str | Path, target: str | Path, *, force: bool = True) -> WorkbookPlan:
+def import_plan(source: str | Path, target: str | Path, *, force: bool = False) -> WorkbookPlan:
     """Read a plan workbook (PlanError when it has errors) and write it as YAML, atomically."""
     loaded = read_plan_workbook(source)
     header = (f"Piano importato da {Path(source).name} con «piano-xlsx plan import».\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from piano_xlsx.errors import PianoError
 from piano_xlsx.findings import Finding, Severity, finding
+from piano_xlsx.italian import os_reason
 from piano_xlsx.plan.loader import KeyPath, LoadedPlan, PlanError, format_path, validate
 from piano_xlsx.planbook.sheets import (
     EMPTY_LIST,
@@ -284,12 +286,14 @@ def _read_workbook(path: Path) -> dict[str, list[list[RawCell]]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError,
-            AttributeError, SyntaxError) as exc:
-        raise PlanError([finding("PLAN_UNREADABLE",
-                                 detail=f"{path}: non è una cartella di lavoro .xlsx leggibile ({exc})")]) from None
+    try:  # from the bytes: openpyxl judges a path by its extension, and says so in English
+        wb = openpyxl.load_workbook(io.BytesIO(Path(path).read_bytes()), read_only=True, data_only=True)
+    except OSError as exc:
+        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: {os_reason(exc)}")]) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError,
+            AttributeError, SyntaxError):
+        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: non è una cartella di lavoro .xlsx leggibile "
+                                                           "(file danneggiato o di altro tipo)")]) from None
     try:
         out: dict[str, list[list[RawCell]]] = {}
         for ws in wb.worksheets:
@@ -300,8 +304,9 @@ def _read_workbook(path: Path) -> dict[str, list[list[RawCell]]]:
             out[ws.title] = rows
         return out
     except (KeyError, OSError, ValueError, TypeError, IndexError, AttributeError, SyntaxError,
-            zipfile.BadZipFile) as exc:
-        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: {exc}")]) from None
+            zipfile.BadZipFile):
+        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: il contenuto della cartella di lavoro non è "
+                                                           "leggibile (file danneggiato)")]) from None
     finally:
         wb.close()
 

@@ -148,6 +148,18 @@ def manifest_from_sheet(cells: dict[str, Any]) -> tuple[dict[str, Any], str, str
     return parse_manifest_rows(column_a)
 
 
+def other_key(key: str, public_key: Any) -> bool:
+    """The manifest names the key that signed it: another one than `public_key` (most often, the wrong key given)."""
+    from piano_xlsx.signing import key_id
+
+    return bool(key) and public_key is not None and key != key_id(public_key)
+
+
+def signature_code(key: str, public_key: Any) -> str:
+    """The finding for an invalid signature: SIGNATURE_OTHER_KEY points at the key, SIGNATURE_INVALID at the file."""
+    return "SIGNATURE_OTHER_KEY" if other_key(key, public_key) else "SIGNATURE_INVALID"
+
+
 def signature_state(manifest: dict[str, Any], signature: str, key: str, signed: bytes,
                     public_key: Any) -> tuple[str, str]:
     """("valid" | "invalid" | "absent", why in Italian): absent when unsigned or when there is no key to check."""
@@ -157,8 +169,8 @@ def signature_state(manifest: dict[str, Any], signature: str, key: str, signed: 
         return "absent", "il manifesto non è firmato"
     if public_key is None:
         return "absent", "nessuna chiave pubblica indicata: la firma non è stata verificata"
-    if key and key != key_id(public_key):
-        return "invalid", "firmato con un'altra chiave"
+    if other_key(key, public_key):
+        return "invalid", f"la chiave che l'ha firmato ha impronta {key}, quella indicata {key_id(public_key)}"
     if signed != canonical(manifest) or not verify(public_key, signed, signature):
         return "invalid", "la firma non corrisponde al contenuto del manifesto"
     return "valid", ""
