@@ -277,3 +277,18 @@ def test_the_audit_engine_recomputes_every_new_formula_as_libreoffice(converted:
         assert rows and all(r.status == "ok" for r in rows), [(r.cell, r.status) for r in rows if r.status != "ok"]
         assert all(values_equal(r.cached, r.recomputed) for r in rows), \
             [(r.sheet, r.cell, r.cached, r.recomputed) for r in rows if not values_equal(r.cached, r.recomputed)]
+
+
+def test_a_widened_percentage_range_is_a_changed_validation(converted: dict[str, object], tmp_path: Path) -> None:
+    """A percentage cell whose range is widened to admit 85 (8500%) is caught, as a widened list is."""
+    layout = next(lay for lay in converted["layouts"] if lay.card.id == "percentuali")  # type: ignore[attr-defined]
+    cell = next(i.cell("score") for i in layout.items if i.item.id == "ob.2")
+    wb = openpyxl.load_workbook(converted["libreoffice"][0])  # type: ignore[index]
+    ws = wb[layout.sheet]
+    validation = next(v for v in ws.data_validations.dataValidation if cell in str(v.sqref).split())
+    validation.formula2 = "100"
+    wb.save(tmp_path / "widened.xlsx")
+    result = collect(converted["loaded"], [tmp_path / "widened.xlsx"], public_key=load_public(converted),  # type: ignore
+                     isolate=False)
+    changed = [(f.sheet, f.cell) for f in result.findings if f.code == "VALIDATION_CHANGED"]
+    assert changed == [(layout.sheet, cell)]
