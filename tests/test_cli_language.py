@@ -153,8 +153,10 @@ def wrong_inputs(command: click.Command, world: dict[str, Path]) -> Iterator[tup
 
 
 def _bad_values(kind: click.ParamType, world: dict[str, Path]) -> list[tuple[str, str]]:
-    if isinstance(kind, click.IntRange):
-        return [("fuori intervallo", "0"), ("non un numero", "tre")]
+    if isinstance(kind, click.IntRange):  # a value just outside the range (never one a command would run with)
+        below = kind.min - (0 if kind.min_open else 1) if kind.min is not None else None
+        outside = str(below) if below is not None else str(kind.max + 1)  # type: ignore[operator]
+        return [("fuori intervallo", outside), ("non un numero", "tre")]
     assert isinstance(kind, click.Path)
     if not kind.dir_okay:
         return [("una cartella al posto di un file", str(world["folder"]))]
@@ -274,6 +276,9 @@ def scenarios(w: dict[str, Path]) -> list[tuple[tuple[str, ...], list[str], int,
         (("audit",), [str(w["empty"])], 2, "Nessun file da esaminare"),
         # a file of the wrong kind among the returns is a finding that says why (exit 1), not a stop
         (("audit",), [str(w["pdf"])], 1, "FILE_NOT_SPREADSHEET"),
+        # the web app: a data folder that cannot be created, a port that does not exist
+        (("serve",), ["--data", blocked, "--no-browser"], 2, "Impossibile creare la cartella"),
+        (("serve",), ["--port", "70000", "--no-browser"], 2, "70000"),
         (("collect",), [plan, str(w["pdf"]), "-o", str(out / "pdf.xlsx")], 1, "Rapporto:"),
     ]
 

@@ -9,13 +9,16 @@ from pathlib import Path
 
 import click
 
+from piano_xlsx.atomic import make_dir
+from piano_xlsx.commands.app import command
+
 LOCAL = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_DATA = "piano-xlsx-dati"
 LOG_FILE = "piano-xlsx.log"
 
 
-@click.command(name="serve")
+@command(name="serve", short_help="Avvia l'applicazione web locale per l'Ufficio Personale.")
 @click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(file_okay=False),
               help="Cartella dei dati: archivio, file ricevuti, chiavi di firma (creata se manca).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
@@ -32,7 +35,7 @@ def serve(data_dir: str, port: int, host: str, max_upload: int, no_browser: bool
     Ascolta solo su questo computer (127.0.0.1) e stampa l'indirizzo con il token di accesso, che apre anche nel
     browser: senza il token ogni richiesta è rifiutata. Fermare con Ctrl-C; i dati restano nella cartella --data.
 
-    Example:
+    Esempio:
 
 
     \b
@@ -44,7 +47,7 @@ def serve(data_dir: str, port: int, host: str, max_upload: int, no_browser: bool
     from piano_xlsx.web.app import create_app
 
     data = Path(data_dir)
-    data.mkdir(parents=True, exist_ok=True)
+    make_dir(data)
     _log_to(data / LOG_FILE)
     token = security.new_token()
     limit = max_upload * 1024 * 1024
