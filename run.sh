@@ -31,15 +31,17 @@ EOF
 }
 
 setup_debian() {
-  # LibreOffice Calc and Gnumeric recalculate workbooks in tests; poppler renders PDFs; Chromium renders HTML and
-  # drives the web app (chromium-l10n: its own controls in Italian, as in the HR office's browser).
+  # LibreOffice Calc and Gnumeric recalculate workbooks in tests (python3-uno drives Calc in an Italian locale);
+  # poppler renders PDFs; Chromium renders HTML and drives the web app (chromium-l10n: its own controls in
+  # Italian, as in the HR office's browser).
   if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
      || ! command -v chromium >/dev/null 2>&1 || ! command -v ssconvert >/dev/null 2>&1 \
-     || [ ! -f /usr/lib/chromium/locales/it.pak ]; then
+     || [ ! -f /usr/lib/chromium/locales/it.pak ] || ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc-nogui gnumeric poppler-utils chromium chromium-l10n fonts-crosextra-carlito >/dev/null
+      libreoffice-calc-nogui python3-uno gnumeric poppler-utils chromium chromium-l10n fonts-crosextra-carlito \
+      >/dev/null
   fi
 }
 

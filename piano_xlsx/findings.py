@@ -99,6 +99,11 @@ _ENTRIES = [
        "La scala «{scale}» non è valida: {detail}", "Indicare valori distinti in ordine crescente."),
     _c("SCALE_UNDECIDED", "warning", "A card does not say which scale it uses and the plan sets no default.",
        "La scheda «{card}» non indica la scala di valutazione.", "Indicare la scala della scheda o una scala predefinita del piano."),
+    _c("DROPDOWN_MESSAGE_SHORTENED", "warning", "The values of a scale do not fit in a dropdown's input and error messages (Excel allows 255 characters): the messages show only some of them.",
+       "I {count} valori della scala «{scale}» non stanno per intero nel messaggio dell'elenco a discesa "
+       "(Excel ammette 255 caratteri): il messaggio mostrerà «{shown}».",
+       "L'elenco a discesa offre comunque tutti i valori e il foglio «Istruzioni» li riporta; per un messaggio "
+       "completo usare valori a passo costante (es. da 0 a 100 con passo 0,5) o meno valori."),
     _c("BANDS_UNDECIDED", "warning", "A card has no bands: no percentage or bonus can be computed.",
        "La scheda «{card}» non ha fasce di premialità.", "Definire le fasce, oppure lasciarle assenti se non previste."),
     _c("BAND_OVERLAP", "error", "Two bands overlap.",

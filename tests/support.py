@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -36,6 +37,39 @@ def libreoffice_convert(files: Sequence[Path], out_dir: Path, target: str = "xls
     `infilter`: how LibreOffice reads the files, e.g. "CSV:59,34,76,1,,1040" (CSV with the given options).
     """
     return office.libreoffice_convert(files, out_dir, target, binary=soffice(), infilter=infilter)
+
+
+LOCALE_SETTING = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
+<value>{locale}</value></prop></item>
+</oor:items>
+"""
+
+
+def libreoffice_pick(source: Path, target: Path, picks: list[dict[str, Any]], *, locale: str = "it-IT"
+                     ) -> list[dict[str, Any]]:
+    """Choose dropdown entries (or type texts) in a real LibreOffice Calc run in `locale`, then save as .xlsx.
+
+    Drives Calc through UNO (tests/calc_uno.py, run by Debian's python3 with python3-uno); the locale is
+    set in a fresh user profile, which headless Calc honours where no system locale is installed.
+    """
+    soffice()
+    python = shutil.which("python3", path="/usr/bin:/bin") or "python3"
+    has_uno = subprocess.run([python, "-c", "import uno"], capture_output=True).returncode == 0
+    assert has_uno, "python3-uno is required (Debian package python3-uno)"
+    profile = Path(tempfile.mkdtemp(prefix="piano-xlsx-lo-"))
+    try:
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(LOCALE_SETTING.format(locale=locale))
+        run = subprocess.run([python, str(Path(__file__).parent / "calc_uno.py"), str(profile), str(source),
+                              str(target)], input=json.dumps(picks), capture_output=True, text=True, timeout=600,
+                             env={**os.environ, "HOME": str(profile)})
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert run.returncode == 0 and target.exists(), f"LibreOffice did not write {target}: {run.stderr[-2000:]}"
+    return json.loads(run.stdout)
 
 
 def ssconvert() -> str:
@@ -80,8 +114,8 @@ def full_scores(layouts: list[CardLayout], value: Any = 8) -> dict[str, dict[str
     return {lay.card.id: {i.item.id: (GATE_PASSED if i.item.gate else value) for i in lay.items} for lay in layouts}
 
 
-__all__ = ["ROOT", "TEMPLATES", "EXAMPLE_PLAN", "libreoffice_convert", "make_keys", "generate_plan", "fill_workbook",
-           "full_scores", "gnumeric_convert", "plan_layouts", "soffice", "ssconvert"]
+__all__ = ["ROOT", "TEMPLATES", "EXAMPLE_PLAN", "libreoffice_convert", "libreoffice_pick", "make_keys", "generate_plan",
+           "fill_workbook", "full_scores", "gnumeric_convert", "plan_layouts", "soffice", "ssconvert"]
 
 
 def rewrite_zip(source: Path, target: Path, edits: dict[str, Any]) -> Path:

@@ -28,6 +28,7 @@ from piano_xlsx.plan.resolve import (
     GATE_FAILED,
     GATE_PASSED,
     INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
     MANIFEST_SHEET,
     NEUTRALISED,
     SUMMARY_SHEET,
@@ -42,6 +43,7 @@ from piano_xlsx.workbook.layout import (
     item_row_heights,
     objective_text,
 )
+from piano_xlsx.workbook.lists import list_sheet
 from piano_xlsx.workbook.textmetrics import text_lines
 from piano_xlsx.workbook.writer import legacy_password_hash
 
@@ -96,7 +98,9 @@ def test_every_sheet_and_the_structure_are_protected(generated: Workbooks) -> No
     for wb in generated.books.values():
         assert wb.security is not None and wb.security.lockStructure
         assert wb.security.workbookPassword == expected_hash
-        names = [INSTRUCTIONS_SHEET, *(lay.sheet for lay in generated.group(wb)), SUMMARY_SHEET, MANIFEST_SHEET]
+        lists = [LISTS_SHEET] if list_sheet(generated.loaded.plan).entries else []  # band tables, long scales
+        names = [INSTRUCTIONS_SHEET, *(lay.sheet for lay in generated.group(wb)), SUMMARY_SHEET, *lists,
+                 MANIFEST_SHEET]
         assert wb.sheetnames == names
         for ws in wb.worksheets:
             assert ws.protection.sheet, ws.title
@@ -108,7 +112,8 @@ def test_every_sheet_and_the_structure_are_protected(generated: Workbooks) -> No
             assert protection.deleteRows and protection.insertColumns and protection.deleteColumns
             assert not protection.formatRows or ws.title == MANIFEST_SHEET
         assert wb[MANIFEST_SHEET].sheet_state == "veryHidden"
-        assert all(ws.sheet_state == "visible" for ws in wb.worksheets if ws.title != MANIFEST_SHEET)
+        assert all(wb[name].sheet_state == "hidden" for name in lists)
+        assert all(ws.sheet_state == "visible" for ws in wb.worksheets if ws.title not in (MANIFEST_SHEET, *lists))
 
 
 def _unlocked_allowed(ws: Worksheet, inputs: set[str]) -> set[str]:
@@ -146,6 +151,8 @@ def test_every_locked_cell_holds_what_content_says(generated: Workbooks) -> None
         sheets = {INSTRUCTIONS_SHEET: content.instruction_cells(plan, group),
                   SUMMARY_SHEET: content.summary_cells(plan, group),
                   **{lay.sheet: content.card_cells(plan, lay) for lay in group}}
+        if LISTS_SHEET in wb.sheetnames:
+            sheets[LISTS_SHEET] = content.list_cells(plan)
         for sheet, cells in sheets.items():
             ws = wb[sheet]
             for address, cell in cells.items():

@@ -4,7 +4,7 @@ Why `formulas` (vinci1it2000/formulas) and not our Python model: the model is
 our reading of the plan; an auditor needs a second party that reads only the
 cells found in the file. Why `formulas` rather than pycel: it was already a
 dependency, it parses every function our workbooks use (IF, AND, SUM, SUMIF,
-COUNTIF, ISBLANK, ISNUMBER, MATCH on an array literal, CHOOSE, ROUND/ROUNDUP/
+COUNTIF, ISBLANK, ISNUMBER, MATCH, SUMPRODUCT, INDEX on another sheet, ROUND/ROUNDUP/
 ROUNDDOWN, text concatenation), it agrees with LibreOffice on every formula
 cell of the three bundled plans, and it can be fed cells directly (no second
 parse of the file by openpyxl) and re-run with some cells overridden, which

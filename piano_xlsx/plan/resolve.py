@@ -21,8 +21,9 @@ DEFAULT_SCALE = Scale.model_validate({"id": "4-10", "values": [4, 6, 8, 10]})
 # sheets every generated workbook has besides the cards
 INSTRUCTIONS_SHEET = "Istruzioni"
 SUMMARY_SHEET = "Riepilogo"
+LISTS_SHEET = "Elenchi"  # hidden: long scales and band tables (workbook/lists.py)
 MANIFEST_SHEET = "_piano_xlsx"
-RESERVED_SHEETS = (INSTRUCTIONS_SHEET, SUMMARY_SHEET, MANIFEST_SHEET)
+RESERVED_SHEETS = (INSTRUCTIONS_SHEET, SUMMARY_SHEET, LISTS_SHEET, MANIFEST_SHEET)
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piano_xlsx.plan.loader import LoadedPlan
-from piano_xlsx.plan.resolve import INSTRUCTIONS_SHEET, SUMMARY_SHEET, resolve_cards
+from piano_xlsx.plan.resolve import INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET, resolve_cards
 from piano_xlsx.workbook import content
 from piano_xlsx.workbook.layout import CardLayout, card_layout
 from piano_xlsx.workbook.manifest import cell_key
@@ -20,6 +20,7 @@ class Expected:
     plan_hash: str = ""  # the plan's hash, computed once (it serialises the whole plan)
     _groups: dict[tuple[str, ...], dict[str, dict[str, list[Any]]]] = field(default_factory=dict)
     _wanted: set[str] | None = None
+    _lists: dict[str, list[Any]] | None = None  # the list sheet's cells, empty when the plan has none
     _shared: dict[Any, Any] = field(default_factory=dict)  # one object for each distinct address and cell
 
     @classmethod
@@ -49,6 +50,10 @@ class Expected:
                 INSTRUCTIONS_SHEET: self._keys(content.instruction_cells(plan, layouts)),
                 SUMMARY_SHEET: self._keys(content.summary_cells(plan, layouts)),
             }
+            if self._lists is None:  # the same in every workbook of the plan
+                self._lists = self._keys(content.list_cells(plan))
+            if self._lists:
+                self._groups[card_ids][LISTS_SHEET] = self._lists
         return self._groups[card_ids]
 
     def wanted_addresses(self) -> set[str]:

@@ -26,9 +26,7 @@ def show(item: ResolvedItem, value: Value) -> str:
 def scale_text(item: ResolvedItem) -> str:
     if item.scale.kind == "points":
         return f"punti da 0 a {wording.number(item.weight)}"
-    if item.scale.kind == "list":
-        return "/".join(f"{v:g}" for v in item.scale.numbers())
-    return wording.scale_short(item.scale)
+    return wording.scale_short(item.scale)  # a long list scale is described, not listed
 
 
 def text_as_number(item: ResolvedItem, text: str) -> float | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from piano_xlsx.findings import Severity, finding
-from piano_xlsx.plan.resolve import MANIFEST_SHEET
+from piano_xlsx.plan.resolve import LISTS_SHEET, MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import WorkbookData
 from piano_xlsx.verify import Add
 from piano_xlsx.verify.issued import Issued
@@ -47,7 +47,7 @@ def check_hidden_sheets(book: WorkbookData, name: str, add: Add) -> None:
                     else STATE_WORDS["visible"]
                 add(finding("MANIFEST_VISIBLE", file=name, sheet=sheet.name, state=state,
                             severity=Severity.INFO if application else None))
-        elif sheet.state != "visible":
+        elif sheet.state != "visible" and sheet.name != LISTS_SHEET:  # the list sheet is issued hidden
             add(finding("SHEET_HIDDEN", file=name, sheet=sheet.name, state=STATE_WORDS.get(sheet.state, sheet.state)))
 
 

@@ -7,6 +7,7 @@ from openpyxl.utils import range_boundaries
 from piano_xlsx.findings import finding
 from piano_xlsx.reader.xlsx import SheetData, Validation
 from piano_xlsx.verify import Add
+from piano_xlsx.workbook.lists import is_range_source, range_source_change
 
 SMALL_RANGE = 64  # cells: a validation range up to this size is indexed cell by cell
 MAX_INDEXED = 20_000  # cells indexed in all; larger or further ranges are searched in order
@@ -31,7 +32,11 @@ def validation_change(found: Validation, vtype: str, allowed: str) -> str | None
     """Italian description of how a validation differs from the one issued (None when it does not)."""
     if found.type != vtype:
         return f"tipo cambiato da «{vtype}» a «{found.type}»"
-    if vtype == "list":
+    if vtype == "list" and is_range_source(allowed):  # a long or decimal scale: a range of the list sheet
+        change = range_source_change(allowed, found.formula1)
+        if change:
+            return change
+    elif vtype == "list":
         want = [p.strip() for p in allowed.split(",")]
         have = list_values(found.formula1)
         if not (found.formula1 or "").strip().startswith('"'):

@@ -7,17 +7,19 @@ its cached results (LibreOffice does not recalculate on load), `collect`
 recomputes totals with them, and tests check that LibreOffice agrees.
 
 Only functions every engine computes the same way are used: SUM, SUMIF,
-COUNTIF, IF, AND, OR, ISBLANK, ISNUMBER, MATCH on a literal array, CHOOSE,
-ROUND, ABS.
+COUNTIF, IF, AND, OR, ISBLANK, ISNUMBER, MATCH (on a literal array or a range
+of the list sheet), SUMPRODUCT and INDEX (the band tables of the list sheet),
+ROUND.
 
 Input kinds (see `ScaleKind`): a list scale's score is one of its values; a
 percentage of achievement is stored as the fraction a percent-formatted cell
 holds (85% is 0.85, as Excel and Calc store it), so the plan's percentages
 (thresholds, steps, range) are divided by 100 in the formulas; points are
 entered as points, from 0 to the item's weight; achieved / not achieved is one
-of two words. A score is admitted with at most the declared decimals: it must
-equal its own ROUND within 1E-9 (an exact equality would depend on how each
-engine compares doubles that differ in the last bit).
+of two words. A score is admitted with at most the declared decimals: ROUND(x,
+d) = ROUND(x, 9), so no tolerance literal is needed (an exact equality with x
+itself would depend on how each engine compares doubles that differ in the
+last bit).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from piano_xlsx.plan.model import Band, BandSet, Scale
+from piano_xlsx.plan.model import BandSet, Scale
 from piano_xlsx.plan.resolve import ACHIEVED, GATE_FAILED, GATE_PASSED, NEUTRALISED, NOT_ACHIEVED, ResolvedItem
 from piano_xlsx.plan.rounding import excel_round
 from piano_xlsx.workbook.layout import (
@@ -39,11 +41,11 @@ from piano_xlsx.workbook.layout import (
     ItemRows,
     col,
 )
+from piano_xlsx.workbook.lists import BAND_OUTSIDE, BandRanges, BandTable, ListSheet, band_table
 
 Value = float | int | str | bool | dt.datetime | None
 
 BAND_EXCLUDED = "Esclusa: condizione non raggiunta"
-BAND_OUTSIDE = "Fuori fascia"
 
 
 def _num(value: float) -> str:
@@ -55,8 +57,9 @@ def _text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def scale_array(scale: Scale) -> str:
-    return "{" + ",".join(_num(v) for v in scale.numbers()) + "}"
+def scale_values(scale: Scale, lists: ListSheet) -> str:
+    """A list scale as MATCH reads it: its range on the list sheet, or a literal array for a short scale."""
+    return lists.scale_range(scale, False) or "{" + ",".join(_num(v) for v in scale.numbers()) + "}"
 
 
 def _hundredths(value: float) -> str:
@@ -89,10 +92,12 @@ def cell_decimals(scale: Scale) -> int:
     return scale.decimals + (2 if scale.kind == "percent" else 0)
 
 
+
+
 # ---------------------------------------------------------------- formulas
 
 
-def status_formula(layout: CardLayout, item: ItemRows) -> str:
+def status_formula(layout: CardLayout, item: ItemRows, lists: ListSheet) -> str:
     score = item.cell("score")
     if item.item.gate:
         inner = (f'IF({score}={_text(GATE_PASSED)},"{STATUS_OK}",'
@@ -105,15 +110,16 @@ def status_formula(layout: CardLayout, item: ItemRows) -> str:
             inner = (f'IF(OR({score}={_text(ACHIEVED)},{score}={_text(NOT_ACHIEVED)}),"{STATUS_OK}",'
                      f'{text_case})')
         else:
-            inner = f'IF(ISNUMBER({score}),IF({admitted_test(item)},"{STATUS_OK}","{STATUS_INVALID}"),{text_case})'
+            inner = (f'IF(ISNUMBER({score}),IF({admitted_test(item, lists)},"{STATUS_OK}","{STATUS_INVALID}"),'
+                     f'{text_case})')
     return f'IF(ISBLANK({score}),"{STATUS_MISSING}",{inner})'
 
 
-def admitted_test(item: ItemRows) -> str:
+def admitted_test(item: ItemRows, lists: ListSheet) -> str:
     """The test a number in the score cell passes when it is a score the item admits."""
     score, scale = item.cell("score"), item.item.scale
     if scale.kind == "list":
-        return f"ISNUMBER(MATCH({score},{scale_array(scale)},0))"
+        return f"ISNUMBER(MATCH({score},{scale_values(scale, lists)},0))"
     if scale.kind == "points":
         low, high = "0", item.cell("weight")
     else:
@@ -164,6 +170,8 @@ def threshold_values(item: ResolvedItem) -> tuple[float | None, float | None, fl
     return low, high, span
 
 
+
+
 def factor_cell(layout: CardLayout, item: ItemRows) -> str | None:
     if layout.card.card.redistribution == "card" and "factor" in layout.totals:
         return "$" + col("points") + "$" + str(layout.totals["factor"])
@@ -192,39 +200,38 @@ def _factor_formula(weight_total: str, weight_range: str, status_range: str) -> 
     return f"IF({weight_total}-{neutralised}<=0,0,{weight_total}/({weight_total}-{neutralised}))"
 
 
+def band_region_expr(table: BandRanges, ref: str) -> str:
+    """The 0-based region of `ref` in a band table (lists.BandTable): edges below it plus edges at or below it."""
+    return f"SUMPRODUCT(({table.edges}<{ref})+({table.edges}<={ref}))"
+
+
+def band_region(table: BandTable, value: float) -> int:
+    """`band_region_expr` in Python."""
+    return sum(1 for p in table.edges if p < value) + sum(1 for p in table.edges if p <= value)
+
+
 def outside_label(bandset: BandSet) -> str:
     """What a total in no band shows: the author's outcome, else «Fuori fascia»."""
     return bandset.outside.label if bandset.outside else BAND_OUTSIDE
 
 
-def _fraction_text(percent: float | None) -> str:
-    return '""' if percent is None else _hundredths(percent)
+def band_formulas(table: BandRanges, ref: str) -> tuple[str, str]:
+    """The band label of `ref` and its percentage ("" outside every band: the table's cell is empty there)."""
+    region = band_region_expr(table, ref)
+    percent = f"INDEX({table.percents},{region}+1)"
+    return f"INDEX({table.labels},{region}+1)", f'IF(ISNUMBER({percent}),{percent},"")'
 
 
-def band_index_expr(bands: list[Band], ref: str) -> str:
-    """Nested IF giving the 1-based band of `ref`, 0 when no band holds it."""
-    expr = "0"
-    for index in range(len(bands), 0, -1):
-        band = bands[index - 1]
-        conditions = []
-        if band.min is not None:
-            conditions.append(f"{ref}{'>=' if band.min_inclusive else '>'}{_num(band.min)}")
-        if band.max is not None:
-            conditions.append(f"{ref}{'<=' if band.max_inclusive else '<'}{_num(band.max)}")
-        test = f"AND({','.join(conditions)})" if conditions else "TRUE"
-        expr = f"IF({test},{index},{expr})"
-    return expr
-
-
-def card_formulas(layout: CardLayout) -> dict[str, str]:
-    """Every computed cell of the card sheet and its formula (without the leading '=')."""
+def card_formulas(layout: CardLayout, lists: ListSheet) -> dict[str, str]:
+    """Every computed cell of the card sheet and its formula (without the leading '='); `lists` is the plan's
+    list sheet, which the band lookup and a long scale's status formulas read."""
     card = layout.card
     out: dict[str, str] = {}
     status_range = layout.column_range("status")
     weight_range = layout.column_range("weight")
     for section in layout.sections:
         for item in section.items:
-            out[item.cell("status")] = status_formula(layout, item)
+            out[item.cell("status")] = status_formula(layout, item, lists)
             if not item.item.gate:
                 out[item.cell("points")] = points_formula(layout, item)
         first, last = section.first_item_row, section.last_item_row
@@ -257,18 +264,11 @@ def card_formulas(layout: CardLayout) -> dict[str, str]:
         return f"IF({t('gates_failed')}>0,{when_failed},{otherwise})"
 
     if "band" in layout.totals:
-        bands = card.bands
-        index = band_index_expr(bands, t("rounded") if "rounded" in layout.totals else t("total"))
-        labels = ",".join(_text(b.label) for b in bands)
-        outside_text = _text(outside_label(card.bandset))  # type: ignore[arg-type]
-        band = unless_gate_failed(_text(BAND_EXCLUDED), f"CHOOSE({index}+1,{outside_text},{labels})")
-        out[t("band")] = f'IF({incomplete},"",{band})'
-    if "percent" in layout.totals:
-        outside = card.bandset.outside  # type: ignore[union-attr]
-        percents = ",".join(_fraction_text(b.percent) for b in card.bands)
-        outside_percent = _fraction_text(outside.percent if outside else None)
-        percent = unless_gate_failed("0", f"CHOOSE({index}+1,{outside_percent},{percents})")
-        out[t("percent")] = f'IF({incomplete},"",{percent})'
+        table = lists.bands[card.bandset.id]  # type: ignore[union-attr]
+        label, percent = band_formulas(table, t("rounded") if "rounded" in layout.totals else t("total"))
+        out[t("band")] = f'IF({incomplete},"",{unless_gate_failed(_text(BAND_EXCLUDED), label)})'
+        if "percent" in layout.totals:  # bands that only classify pay no percentage
+            out[t("percent")] = f'IF({incomplete},"",{unless_gate_failed("0", percent)})'
     if "bonus" in layout.totals:
         out[t("bonus")] = f'IF({t("percent")}="","",{t("base")}*{t("percent")})'
     m, i = t("missing"), t("invalid")
@@ -394,11 +394,8 @@ def item_points(item: ResolvedItem, score: Value) -> float:
     return item.weight * share(item, score)
 
 
-def band_index(bands: list[Band], value: float) -> int:
-    for index, band in enumerate(bands, start=1):
-        if band.contains(value):
-            return index
-    return 0
+
+
 
 
 def _factor(weight_total: float, neutralised: float) -> float:
@@ -469,26 +466,28 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
     bonus: float | None = None
     if "band" in layout.totals:
         bands = card.bands
-        index = band_index(bands, rounded if rounded is not None else total)
+        table = band_table(bands)  # as the formula: the value's region, then the band the table gives it
+        index = table.band_at[band_region(table, rounded if rounded is not None else total)]
+        pays = "percent" in layout.totals
         if missing + invalid > 0:
             band = cells[t("band")] = ""
-            if "percent" in layout.totals:
+            if pays:
                 cells[t("percent")] = ""
         elif gates_failed:
             band = cells[t("band")] = BAND_EXCLUDED
-            if "percent" in layout.totals:
+            if pays:
                 percent, cells[t("percent")] = 0.0, 0
         else:
             bandset = card.bandset
             assert bandset is not None
             band = cells[t("band")] = bands[index - 1].label if index else outside_label(bandset)
-            if "percent" in layout.totals:
+            if pays:
                 stated = bands[index - 1].percent if index else (bandset.outside.percent if bandset.outside else None)
                 percent = None if stated is None else float(stated)
                 cells[t("percent")] = "" if stated is None else float(stated) / 100
     if "bonus" in layout.totals:
         fraction = cells[t("percent")]
-        bonus = None if fraction == "" else card.base * fraction  # type: ignore[operator,assignment]
+        bonus = None if fraction == "" else card.base * fraction  # type: ignore[operator]
         cells[t("bonus")] = "" if bonus is None else bonus
     status = status_text(missing, invalid)
     cells[t("status")] = status

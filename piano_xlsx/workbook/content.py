@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from piano_xlsx.plan.model import Plan, Rule, Scale
 from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedItem
 from piano_xlsx.workbook import wording
-from piano_xlsx.workbook.computation import card_formulas
+from piano_xlsx.workbook.computation import card_formulas, is_number
 from piano_xlsx.workbook.layout import (
     COLUMNS,
     FIRST_HEADER_ROW,
@@ -29,6 +29,7 @@ from piano_xlsx.workbook.layout import (
     indicators_text,
     summary_row,
 )
+from piano_xlsx.workbook.lists import list_sheet
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
     cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
-    for address, formula in card_formulas(layout).items():
+    for address, formula in card_formulas(layout, list_sheet(plan)).items():
         cells[address] = Cell("f", formula, formula_style(layout, address))
     return cells
 
@@ -276,3 +277,9 @@ def _source_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, str]
 def instruction_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
     return {f"A{row}": Cell("t", text, style)
             for row, (style, text) in enumerate(instruction_lines(plan, layouts), start=1) if text}
+
+
+def list_cells(plan: Plan) -> dict[str, Cell]:
+    """The list sheet (workbook/lists.py): numbers as numbers, so a picked value is a number in any locale."""
+    return {address: Cell("n" if is_number(value) else "t", value, style)
+            for address, (value, style) in list_sheet(plan).entries.items()}

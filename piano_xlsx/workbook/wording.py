@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from piano_xlsx.plan.model import Band, BandSet, Rule, Scale, Source, Step
 from piano_xlsx.plan.resolve import ACHIEVED, NEUTRALISED, NOT_ACHIEVED, ResolvedItem
+from piano_xlsx.workbook.lists import describe, show
+
+SCALE_WORDS = 60  # characters of a scale named in a sentence: longer scales are described ("da 0 a 100 …")
+LINES_PER_SCALE = 12  # values of a scale without labels listed one per line; more are said in one line
+VALUES_LINE = 600  # characters of that line
+
+
+def scale_text(values: list[float]) -> str:
+    """A list scale named in a sentence: 4/6/8/10, or a description of a long one."""
+    return describe(values, SCALE_WORDS, sep="/")[0]
 
 
 def number(value: float) -> str:
@@ -23,8 +33,7 @@ def scale_title(scale: Scale) -> str:
     if scale.title:
         return scale.title
     return {"percent": "Percentuale di raggiungimento", "points": "Punti dell'obiettivo",
-            "achieved": "Raggiunto / non raggiunto"}.get(scale.kind, "Scala " + "/".join(
-                f"{v:g}" for v in scale.numbers()))
+            "achieved": "Raggiunto / non raggiunto"}.get(scale.kind, "Scala " + scale_text(scale.numbers()))
 
 
 def decimals_words(scale: Scale) -> str:
@@ -44,7 +53,10 @@ def scale_lines(scale: Scale) -> list[str]:
         return [f"   punti da 0 al peso dell'obiettivo, {decimals_words(scale)} (es. 12,5)."]
     if scale.kind == "achieved":
         return [f"   «{ACHIEVED}» (punti pieni) oppure «{NOT_ACHIEVED}» (nessun punto)."]
-    return [f"   {value:g}" + (f" — {scale.label(value)}" if scale.label(value) else "") for value in scale.numbers()]
+    values = scale.numbers()
+    if len(values) > LINES_PER_SCALE and not any(scale.label(v) for v in values):  # one line, not a page
+        return ["   Valori ammessi: " + describe(values, VALUES_LINE)[0] + "."]
+    return [f"   {show(value)}" + (f" — {scale.label(value)}" if scale.label(value) else "") for value in values]
 
 
 def scale_short(scale: Scale) -> str:
@@ -55,7 +67,7 @@ def scale_short(scale: Scale) -> str:
         return "punti da 0 al peso"
     if scale.kind == "achieved":
         return f"«{ACHIEVED}» o «{NOT_ACHIEVED}»"
-    return "/".join(f"{v:g}" for v in scale.numbers())
+    return scale_text(scale.numbers())
 
 
 def interval_words(low: float | None, low_in: bool, high: float | None, high_in: bool, suffix: str = "") -> str:

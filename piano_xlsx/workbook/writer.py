@@ -9,14 +9,14 @@ from typing import Any
 
 import xlsxwriter
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from piano_xlsx.findings import finding
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.plan.resolve import (
     ACHIEVED,
-    GATE_FAILED,
-    GATE_PASSED,
     INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
     MANIFEST_SHEET,
     NEUTRALISED,
     NOT_ACHIEVED,
@@ -41,6 +41,7 @@ from piano_xlsx.workbook.layout import (
     item_row_heights,
     summary_row,
 )
+from piano_xlsx.workbook.lists import ListSheet, dropdown_messages, inline_list, item_options, list_sheet
 from piano_xlsx.workbook.manifest import manifest_and_text, manifest_rows
 from piano_xlsx.workbook.textmetrics import EXCEL_MAX_ROW_HEIGHT, column_pixels, lines_height, text_lines, whole_pixels
 
@@ -78,6 +79,7 @@ _STYLES: dict[str, dict[str, Any]] = {
     "money": {"bold": True, "num_format": "#,##0.00 [$€-410]"},
     "text": {"text_wrap": True, "valign": "top"},
     "heading": {"bold": True, "font_size": 12, "valign": "bottom"},
+    "list_value": {"valign": "top"},  # General: a number shows as the locale writes it, and is picked as a number
     "input": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top"},
     "input_wrap": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top", "text_wrap": True},
     "input_score": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top", "align": "center"},
@@ -160,6 +162,9 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     for layout in layouts:
         issued_cells[layout.sheet] = c.card_cells(plan, layout)
     issued_cells[SUMMARY_SHEET] = c.summary_cells(plan, layouts)
+    lists = list_sheet(plan)
+    if lists.entries:
+        issued_cells[LISTS_SHEET] = c.list_cells(plan)
     _refuse_long_texts(issued_cells)
 
     buffer = io.BytesIO()
@@ -169,7 +174,9 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
                        "comments": "Generato da piano-xlsx"})
-    percents = [float(b.percent) for lay in layouts for b in lay.card.bands if b.percent is not None]
+    percents = [float(p) for bandset in plan.bands  # the list sheet has them all, with the outcome outside them
+                for p in [*(b.percent for b in bandset.bands), bandset.outside.percent if bandset.outside else None]
+                if p is not None]
     formats = _Formats(wb, "0%" if all(p.is_integer() for p in percents) else "0.0#%")
     empty = wb.add_format({"bg_color": EMPTY_FILL})
     invalid = wb.add_format({"bg_color": INVALID_FILL, "font_color": "#9C0006", "bold": True})
@@ -187,7 +194,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         result = evaluate(layout, {})
         results[layout.card.id] = result
         _write_card(ws, layout, issued_cells[layout.sheet], formats, result.cells)
-        validations[layout.sheet] = _write_inputs(ws, layout, formats, empty, invalid)
+        validations[layout.sheet] = _write_inputs(ws, layout, formats, empty, invalid, lists)
         _finish_sheet(ws, plan, password, last_row=layout.last_row, last_col=col("note"),
                       repeat_row=TABLE_HEADER_ROW)
 
@@ -196,12 +203,18 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     _finish_sheet(summary, plan, password, last_row=summary_row(len(layouts) - 1), last_col=SUMMARY_COLUMNS[-1][0],
                   repeat_row=SUMMARY_HEADER_ROW)
 
+    sheets: list[dict[str, Any]] = [
+        {"name": INSTRUCTIONS_SHEET, "role": "instructions", "card": None},
+        *({"name": lay.sheet, "role": "card", "card": lay.card.id} for lay in layouts),
+        {"name": SUMMARY_SHEET, "role": "summary", "card": None}]
+    if LISTS_SHEET in issued_cells:
+        _write_lists(wb.add_worksheet(LISTS_SHEET), plan, lists, issued_cells[LISTS_SHEET], formats, password)
+        sheets.append({"name": LISTS_SHEET, "role": "lists", "card": None})
+
     manifest, text = manifest_and_text(
         plan_info={"id": plan.plan.id, "version": plan.plan.version, "hash": plan_hash or loaded.hash,
                    "ente": plan.plan.ente, "title": plan.plan.title},
-        sheets=[{"name": INSTRUCTIONS_SHEET, "role": "instructions", "card": None},
-                *({"name": lay.sheet, "role": "card", "card": lay.card.id} for lay in layouts),
-                {"name": SUMMARY_SHEET, "role": "summary", "card": None}],
+        sheets=sheets,
         cards=[_card_entry(lay) for lay in layouts],
         cells=issued_cells,
         validations=validations,
@@ -352,13 +365,18 @@ def _item_formats(ws: Any, item: ItemRows, cells: dict[str, c.Cell], formats: _F
     return out
 
 
-def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, invalid: Any) -> list[list[str]]:
-    """Input cells unlocked, with dropdowns, date validation and highlights; returns the validations issued."""
+def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, invalid: Any,
+                  lists: ListSheet) -> list[list[str]]:
+    """Input cells unlocked, with dropdowns, date validation and highlights; returns the validations issued.
+
+    A dropdown lists its values inline when that is safe (`inline_list`), else reads them from the list sheet;
+    the manifest records the inline text, or the range after an '='.
+    """
     issued: list[list[str]] = []
     evaluator, date = layout.header_cell("evaluator"), layout.header_cell("date")
     ws.write_blank(evaluator, None, formats["input"])
     ws.write_blank(date, None, formats["input_date"])
-    ws.data_validation(date, {
+    _validate(ws, date, {
         "validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX,
         "input_title": "Data della valutazione", "input_message": "Inserire la data nel formato gg/mm/aaaa.",
         "error_type": "stop", "error_title": "Data non valida",
@@ -371,8 +389,11 @@ def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, in
             score = item.cell("score")
             ws.write_blank(score, None, formats.get("input_score", **_score_format(item)))
             ws.write_blank(item.cell("note"), None, formats["input_wrap"])
-            validation, entry = score_validation(item)
-            ws.data_validation(score, validation)
+            if item.item.gate or item.item.scale.kind in ("list", "achieved"):
+                validation, entry = _dropdown(item, lists)
+            else:
+                validation, entry = score_validation(item)
+            _validate(ws, score, validation)
             issued.append([score, *entry])
         first, last = section.first_item_row, section.last_item_row
         scores = f"{col('score')}{first}:{col('score')}{last}"
@@ -382,13 +403,24 @@ def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, in
     return issued
 
 
-def _options(item: ItemRows) -> list[str]:
-    """The values of a list dropdown: the scale's, the two gate answers, or achieved / not achieved."""
-    if item.item.gate:
-        return [GATE_PASSED, GATE_FAILED]
+def _dropdown(item: ItemRows, lists: ListSheet) -> tuple[dict[str, Any], list[str]]:
+    """A list dropdown and its manifest entry: inline when that is safe (`inline_list`), else read from the list
+    sheet (the manifest records the inline text, or the range after an '=')."""
     scale = item.item.scale
-    options = [ACHIEVED, NOT_ACHIEVED] if scale.kind == "achieved" else [f"{v:g}" for v in scale.numbers()]
-    return options + ([NEUTRALISED] if item.item.neutralisable else [])
+    if scale.kind == "achieved" and not item.item.gate:
+        options: list[Any] = [ACHIEVED, NOT_ACHIEVED] + ([NEUTRALISED] if item.item.neutralisable else [])
+    else:
+        options = item_options(scale, item.item)
+    listed = None if item.item.gate or scale.kind != "list" else lists.scale_range(scale, item.item.neutralisable)
+    inline = None if listed else inline_list(options)
+    if listed is None and inline is None:  # `listed(scale)` puts every such scale on the list sheet
+        raise ValueError(f"no list for the dropdown of {item.cell('score')}")
+    source = "=" + listed if listed else str(inline)
+    input_message, error_message, _ = dropdown_messages(options)
+    return {"validate": "list", "source": source if listed else source.split(","),
+            "input_title": f"Valutazione obiettivo {item.item.number}"[:32], "input_message": input_message,
+            "error_type": "stop", "error_title": "Valore non ammesso", "error_message": error_message,
+            }, ["list", source]
 
 
 def _score_format(item: ItemRows) -> dict[str, Any]:
@@ -407,19 +439,11 @@ def _share(value: float) -> str:
 def score_validation(item: ItemRows) -> tuple[dict[str, Any], list[str]]:
     """The data validation of a score cell (with Italian input and error messages), and its manifest entry.
 
-    A list for list scales, gates and achieved / not achieved; a decimal range for percentages and points
-    (a custom rule when N.V. must pass too, since a decimal validation refuses any text).
+    For percentages and points: a decimal range (a custom rule when N.V. must pass too, since a decimal
+    validation refuses any text). Lists (scales, gates, achieved / not achieved) are `_dropdown`'s.
     """
-    number = item.item.number
-    title = f"Valutazione obiettivo {number}"[:32]
+    title = f"Valutazione obiettivo {item.item.number}"[:32]
     scale = item.item.scale
-    if item.item.gate or scale.kind in ("list", "achieved"):
-        options = _options(item)
-        return {"validate": "list", "source": options, "input_title": title,
-                "input_message": "Scegliere un valore dall'elenco: " + ", ".join(options) + ".",
-                "error_type": "stop", "error_title": "Valore non ammesso",
-                "error_message": "Sono ammessi solo i valori dell'elenco: " + ", ".join(options) + "."
-                }, ["list", ",".join(options)]
     if scale.kind == "percent":
         low, high = percent_range(scale)
         words = f"tra {_share(low * 100)}% e {_share(high * 100)}%"
@@ -440,6 +464,25 @@ def score_validation(item: ItemRows) -> tuple[dict[str, Any], list[str]]:
         return {**spec, "validate": "custom", "value": rule, "input_message": message}, ["custom", rule[1:]]
     return {**spec, "validate": "decimal", "criteria": "between", "minimum": low, "maximum": high,
             "input_message": message}, ["decimal", f"{low!r}..{high!r}"]
+
+
+def _validate(ws: Any, cell: str, options: dict[str, Any]) -> None:
+    """A data validation, never dropped: XlsxWriter only warns about one past Excel's limits and leaves it out."""
+    if ws.data_validation(cell, options) != 0:
+        raise ValueError(f"data validation of {cell} refused by XlsxWriter")
+
+
+def _write_lists(ws: Any, plan: Any, lists: ListSheet, cells: dict[str, c.Cell], formats: _Formats,
+                 password: str) -> None:
+    """The list sheet: hidden, protected and printable like the others; its cells are locked content."""
+    for letter, width in lists.widths.items():
+        ws.set_column(f"{letter}:{letter}", width)
+    for address, cell in cells.items():
+        _write_cell(ws, address, cell, formats[cell.style], {})
+    places = [coordinate_from_string(address) for address in cells]
+    last_col = get_column_letter(max(column_index_from_string(letter) for letter, _ in places))
+    _finish_sheet(ws, plan, password, last_row=max(row for _, row in places), last_col=last_col, repeat_row=2)
+    ws.hide()
 
 
 # ---------------------------------------------------------------- instructions and summary

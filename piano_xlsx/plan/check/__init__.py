@@ -17,6 +17,7 @@ from piano_xlsx.plan.check import (
     choices,
     content,
     levels,
+    limits,
     numbering,
     period,
     references,
@@ -59,6 +60,7 @@ CHECKS: list[Check] = [
     staff.check_templates,
     staff.check_staff,
     staff.check_exclusions,
+    limits.check_limits,
 ]
 
 
