@@ -223,3 +223,32 @@ def test_the_web_app_shows_an_excluded_card_as_back_with_the_reason(runs: dict[s
     shown = card_statuses(result, set())
     card = next(lay.card.id for lay in run["layouts"] if lay.card.card.evaluatee == EXCLUDED["punti"])  # type: ignore
     assert shown[card].kind == RETURNED and EXCLUSION["reason"] in shown[card].label
+
+
+def test_an_exclusion_reaches_the_payouts_and_an_hr_exclusion_reaches_the_card(tmp_path: Path) -> None:
+    """The two ways the HR office excludes someone agree: `exclusions` (with a source) and the `excluded` reason
+    of an HR record (`hr`, which the payouts read) both exclude from the money and mark the card."""
+    from support import EXAMPLE_PLAN, full_scores, generate_plan
+
+    data = yaml.safe_load(EXAMPLE_PLAN.read_text(encoding="utf-8"))
+    data["exclusions"] = [{"evaluatee": "rossi", **EXCLUSION}]
+    assert any(r["evaluatee"] == "verdi" for r in data["hr"])  # the example plan has HR data for verdi
+    data["hr"] = [dict(r, excluded="giorni di servizio insufficienti") if r["evaluatee"] == "verdi" else r
+                  for r in data["hr"]]
+    plan = tmp_path / "piano.yaml"
+    plan.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    loaded, issued = generate_plan(plan, tmp_path / "issued", per_sector=True)
+    layouts = plan_layouts(loaded)
+    filled = [fill_workbook(p, tmp_path / "filled" / p.name, layouts, full_scores(layouts, 8))
+              for p in issued if (tmp_path / "filled").mkdir(exist_ok=True) or True]
+    result = collect(loaded, filled, isolate=False)
+    status = {s.card_id: s for s in result.consolidated.statuses}
+    by_evaluatee = {lay.card.card.evaluatee: lay.card.id for lay in layouts}
+    assert status[by_evaluatee["rossi"]].status == "excluded"
+    assert status[by_evaluatee["verdi"]].status == "excluded"
+    assert "giorni di servizio insufficienti" in status[by_evaluatee["verdi"]].text
+    payments = [p for outcome in result.premi.results for p in outcome.payments]
+    excluded = {p.person.evaluatee: p.excluded for p in payments if p.excluded}
+    assert excluded.get("rossi") == EXCLUSION["reason"]
+    assert excluded.get("verdi") == "giorni di servizio insufficienti"
+    assert all(str(p.amount) == "0.00" for p in payments if p.person.evaluatee in ("rossi", "verdi"))

@@ -22,10 +22,18 @@ EXCLUDED_BAND = "Escluso dal premio"
 
 
 def exclusions_by_card(expected: Expected) -> dict[str, Exclusion]:
-    """Card id -> the exclusion of its evaluatee (the first, if the plan repeats one: check says so)."""
+    """Card id -> the exclusion of its evaluatee (the first, if the plan repeats one: check says so).
+
+    Both ways the HR office may write one count: an entry of `exclusions` (with its source), and the
+    `excluded` reason of the evaluatee's HR record (`hr`), which the payouts also apply.
+    """
+    plan = expected.loaded.plan
     by_evaluatee: dict[str, Exclusion] = {}
-    for exclusion in expected.loaded.plan.exclusions:
+    for exclusion in plan.exclusions:
         by_evaluatee.setdefault(exclusion.evaluatee, exclusion)
+    for record in plan.hr:
+        if record.excluded:
+            by_evaluatee.setdefault(record.evaluatee, Exclusion(evaluatee=record.evaluatee, reason=record.excluded))
     return {card_id: by_evaluatee[layout.card.card.evaluatee] for card_id, layout in expected.layouts.items()
             if layout.card.card.evaluatee in by_evaluatee}
 

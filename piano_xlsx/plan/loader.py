@@ -27,6 +27,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 KeyPath = tuple[str | int, ...]
+MONEY_KEYS = ("payouts", "funds", "hr")  # kept out of the plan hash
 
 
 class PlanError(UserError):
@@ -72,11 +73,13 @@ def format_path(path: KeyPath) -> str:
 def plan_hash(plan: Plan) -> str:
     """SHA-256 of the plan's canonical JSON: the same plan gives the same hash whatever its source form.
 
-    Exclusions are HR data that `collect` applies; they never reach the workbooks, so the HR office may record
-    them after the workbooks went out without making the returns another plan's.
+    Money (payouts, funds) and HR data never reach the workbooks and are settled after they went out (a fund is
+    certified, a person's days are known at year end, the HR office excludes someone), so they stay out of the
+    hash: recording them after the workbooks went out does not make the returns another plan's.
     """
     data = plan.model_dump(mode="json", exclude_defaults=True)
-    data.pop("exclusions", None)
+    for key in (*MONEY_KEYS, "exclusions"):
+        data.pop(key, None)
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

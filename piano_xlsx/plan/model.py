@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from piano_xlsx.plan.payouts import Fund, HrRecord, Payout
+
 Number = int | float
 
 
@@ -365,6 +367,10 @@ class Plan(_Strict):
                                                                           "dall'Ufficio Personale; non entra "
                                                                           "nell'impronta del piano.")
     choices: list[Choice] = Field(default_factory=list)
+    payouts: list[Payout] = Field(default_factory=list, description="Come i punteggi diventano importi in euro.")
+    funds: list[Fund] = Field(default_factory=list, description="I fondi ripartiti dalle regole di pagamento.")
+    hr: list[HrRecord] = Field(default_factory=list, description="Dati del personale (base, giorni, part-time, "
+                                                                 "convenzioni): restano all'Ufficio Personale.")
 
     def all_evaluatees(self) -> list[Evaluatee]:
         """The evaluatees written out and the members of the staff list."""

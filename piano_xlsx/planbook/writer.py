@@ -13,8 +13,9 @@ from typing import Any
 
 import xlsxwriter
 
-from piano_xlsx.plan.loader import format_path
+from piano_xlsx.plan.loader import MONEY_KEYS, format_path
 from piano_xlsx.plan.model import Plan
+from piano_xlsx.planbook.money import write_money_sheets
 from piano_xlsx.planbook.sheets import (
     EMPTY_LIST,
     EMPTY_TEXT,
@@ -126,7 +127,10 @@ def sources(plan: Plan) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
             for index, value in enumerate(data):
                 walk(value, path + (index,))
 
-    walk(plan.model_dump(mode="python", exclude_defaults=True), ())
+    data = plan.model_dump(mode="python", exclude_defaults=True)
+    for key in MONEY_KEYS:  # payouts and funds keep their sources on their own sheets (planbook/money.py)
+        data.pop(key, None)
+    walk(data, ())
     return found
 
 
@@ -194,6 +198,7 @@ def write_plan_workbook(plan: Plan) -> bytes:
             _write_key_value(ws, sheet, rows[sheet.name][0], fmt, lists)
         else:
             _write_table(ws, sheet, rows[sheet.name], fmt, lists)
+    write_money_sheets(wb, plan)
     _write_instructions(wb.add_worksheet(INSTRUCTIONS), fmt)
     hidden = wb.add_worksheet(LISTS_SHEET)
     for index, name in enumerate(REPEATING_LISTS):

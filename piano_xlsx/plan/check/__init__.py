@@ -19,6 +19,7 @@ from piano_xlsx.plan.check import (
     levels,
     limits,
     numbering,
+    payouts,
     period,
     references,
     scales,
@@ -61,6 +62,7 @@ CHECKS: list[Check] = [
     staff.check_staff,
     staff.check_exclusions,
     limits.check_limits,
+    payouts.check_payouts,
 ]
 
 
