@@ -25,6 +25,7 @@ from piano_xlsx.audit.frames import AUDIT_FILE_COLUMNS, FORMULA_COLUMNS
 from piano_xlsx.cli import cli
 from piano_xlsx.collect import collect
 from piano_xlsx.collect import status as st
+from piano_xlsx.collect.exclusions import EXCLUDED_BAND
 from piano_xlsx.collect.frames import CARD_COLUMNS, FILE_COLUMNS, ITEM_COLUMNS, PAYMENT_COLUMNS
 from piano_xlsx.demo import run_demo
 from piano_xlsx.frames import (
@@ -89,7 +90,8 @@ def test_cards_are_the_json_cards_and_missing(demo):
     keys = {"card": "card", "title": "title", "evaluatee": "evaluatee", "file": "file", "sheet": "sheet",
             "total": "total", "max": "max", "band": "band", "percent": "percent", "complete": "complete",
             "status": "status", "status_text": "status_text", "files": "files", "errors": "errors",
-            "warnings": "warnings", "evaluator": "evaluator", "date": "date"}
+            "warnings": "warnings", "excluded": "excluded", "exclusion_reason": "exclusion_reason",
+            "exclusion_source": "exclusion_source", "evaluator": "evaluator", "date": "date"}
     assert rows(returned, keys) == [{key: card[key] for key in keys.values()} for card in data["cards"]]
     assert list(cards.loc[cards["status"] == st.MISSING, "card"]) == data["missing"]
     assert list(cards["card"]) == [card.id for card in demo["loaded"].plan.cards]  # every card, in plan order
@@ -131,9 +133,10 @@ def test_payments_are_the_json_payouts(demo):
 
 def test_items_are_the_json_items(demo):
     items, data = items_frame(demo["collected"]), demo["collect_json"]
-    keys = {"card": "card", "item": "id", "weight": "weight", "score": "score", "points": "points",
+    keys = {"card": "card", "item": "id", "input": "input", "weight": "weight", "score": "score", "points": "points",
             "status": "status", "note": "note", "card_status": "card_status"}
-    want = [{"card": card["card"], **{k: item[k] for k in ("id", "weight", "score", "points", "status", "note")},
+    want = [{"card": card["card"],
+             **{k: item[k] for k in ("id", "input", "weight", "score", "points", "status", "note")},
              "card_status": card["status"]} for card in data["cards"] for item in card["items"]]
     assert rows(items, keys) == want
     assert len(want) > 20 and {"N.V.", "Sì", 7} <= set(items["score"])  # texts and an out-of-scale number too
@@ -209,7 +212,7 @@ def test_every_frame_has_its_declared_columns_and_dtypes(demo):
                 assert all(v is None or isinstance(v, Decimal) for v in data[column.name]), column.name
     bands = cards_frame(collected)["band"]
     labels = [b.label for b in loaded.plan.bands[0].bands]
-    assert list(bands.cat.categories) == [*labels, BAND_EXCLUDED, BAND_OUTSIDE]
+    assert list(bands.cat.categories) == [*labels, BAND_EXCLUDED, EXCLUDED_BAND, BAND_OUTSIDE]
 
 
 def test_amounts_add_up_to_the_cent():

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect import status as st
+from piano_xlsx.collect.exclusions import EXCLUDED_BAND, exclusions_by_card
 from piano_xlsx.files.container import KINDS
 from piano_xlsx.money.numbers import amount
-from piano_xlsx.plan.frames import PLAN_CARD_COLUMNS, card_row
+from piano_xlsx.plan.frames import INPUTS, PLAN_CARD_COLUMNS, card_row
+from piano_xlsx.plan.model import Exclusion
 from piano_xlsx.plan.payouts import PayoutMode
 from piano_xlsx.tabular import (
     BOOL,
@@ -40,6 +42,7 @@ from piano_xlsx.workbook.layout import (
     STATUS_OK,
 )
 from piano_xlsx.workbook.lists import BAND_OUTSIDE
+from piano_xlsx.workbook.wording import source_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,12 +56,15 @@ CARD_COLUMNS = (
     Column("status_text", TEXT),
     Column("total", FLOAT),
     Column("max", FLOAT),
-    Column("band", CATEGORY),  # the plan's band labels, then «Esclusa…» and «Fuori fascia»
+    Column("band", CATEGORY),  # the plan's band labels, then «Esclusa…», «Escluso dal premio», «Fuori fascia»
     Column("percent", FLOAT),
     Column("bonus", MONEY),
     Column("complete", BOOL),
     Column("errors", INT),
     Column("warnings", INT),
+    Column("excluded", BOOL),  # the HR office excluded the evaluatee from the bonus (plan key exclusions, hr)
+    Column("exclusion_reason", TEXT),
+    Column("exclusion_source", TEXT),
     Column("file", TEXT),
     Column("sheet", TEXT),
     Column("files", OBJECT),  # tuple of paths: every file that bears the card, the one that counts first
@@ -101,6 +107,7 @@ ITEM_COLUMNS = (
     Column("number", TEXT),
     Column("item_title", TEXT),
     Column("gate", BOOL),
+    Column("input", CATEGORY, INPUTS),  # how the score is given
     Column("weight", FLOAT),
     Column("score", OBJECT),  # as the cell holds it: a number, a text («N.V.», «Sì»), None when empty
     Column("points", FLOAT),
@@ -124,7 +131,7 @@ FILE_COLUMNS = (
 def band_labels(result: CollectResult) -> list[str]:
     """Every band a card can be given, the plan's in plan order first."""
     labels = (b.label for layout in result.expected.layouts.values() for b in layout.card.bands)
-    return list(dict.fromkeys([*labels, BAND_EXCLUDED, BAND_OUTSIDE]))
+    return list(dict.fromkeys([*labels, BAND_EXCLUDED, EXCLUDED_BAND, BAND_OUTSIDE]))
 
 
 def final_values(status: st.CardStatus) -> dict[str, Any]:
@@ -152,6 +159,7 @@ def cards_frame(result: CollectResult) -> pd.DataFrame:
     """
     rows = []
     amounts = _amounts(result)
+    exclusions = exclusions_by_card(result.expected)
     for status in result.consolidated.statuses:
         layout = result.expected.layouts[status.card_id]
         plan = card_row(layout.card)
@@ -163,6 +171,7 @@ def cards_frame(result: CollectResult) -> pd.DataFrame:
                      "max": layout.card.maximum, "band": final["band"], "percent": final["percent"],
                      "bonus": _bonus(layout.card.base, final["percent"], final["bonus"]),
                      "complete": r.complete if r else False, "errors": status.errors, "warnings": status.warnings,
+                     **_exclusion(exclusions.get(status.card_id)),
                      "file": card.file if card else None, "sheet": card.sheet if card else None,
                      "files": tuple(status.files), "evaluator": card.evaluator if card else None,
                      "date": card.date if card else None, **amounts.get(status.card_id, _NO_AMOUNT)})
@@ -170,6 +179,11 @@ def cards_frame(result: CollectResult) -> pd.DataFrame:
 
 
 _NO_AMOUNT: dict[str, Any] = {"amount": None, "provisional": None}
+
+
+def _exclusion(exclusion: Exclusion | None) -> dict[str, Any]:
+    return {"excluded": exclusion is not None, "exclusion_reason": exclusion.reason if exclusion else None,
+            "exclusion_source": source_text(exclusion.source) if exclusion and exclusion.source else None}
 
 
 def _amounts(result: CollectResult) -> dict[str, dict[str, Any]]:
@@ -220,6 +234,7 @@ def items_frame(result: CollectResult) -> pd.DataFrame:
             rows.append({"card": card.card_id, "title": plan["title"], "evaluatee": plan["evaluatee"],
                          "sector": plan["sector"], "section": sections[item.id], "item": item.id,
                          "number": resolved.number, "item_title": resolved.title, "gate": resolved.gate,
+                         "input": "gate" if resolved.gate else resolved.scale.kind,
                          "weight": item.weight, "score": item.score, "points": item.points, "status": item.status,
                          "note": item.note, "card_status": status.status})
     return frame(ITEM_COLUMNS, rows)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from piano_xlsx.plan.loader import LoadedPlan
+from piano_xlsx.plan.model import ScaleKind
 from piano_xlsx.plan.resolve import ResolvedCard, resolve_cards
-from piano_xlsx.tabular import BOOL, FLOAT, MONEY, TEXT, Column, exact, frame, money
+from piano_xlsx.tabular import BOOL, CATEGORY, FLOAT, MONEY, TEXT, Column, exact, frame, money
 
 if TYPE_CHECKING:
     import pandas as pd
+
+INPUTS = ("gate", *typing.get_args(ScaleKind))  # how an item's score is given: Sì/No, or a scale of this kind
 
 PLAN_CARD_COLUMNS = (
     Column("card", TEXT),
@@ -35,6 +39,7 @@ PLAN_ITEM_COLUMNS = (
     Column("item_title", TEXT),
     Column("weight", FLOAT),
     Column("gate", BOOL),
+    Column("input", CATEGORY, INPUTS),
     Column("neutralisable", BOOL),
     Column("shared", TEXT),
 )
@@ -59,6 +64,7 @@ def items_table(cards: Iterable[ResolvedCard]) -> pd.DataFrame:
         {"card": card.id, "section": section.section.id,
          "section_title": section.section.title, "item": item.id, "number": item.number,
          "item_title": item.title, "weight": item.weight, "gate": item.gate,
+         "input": "gate" if item.gate else item.scale.kind,
          "neutralisable": item.neutralisable, "shared": item.ref}
         for card in cards for section in card.sections for item in section.items))
 
