@@ -253,3 +253,47 @@ def test_the_analysis_page_lists_every_column_with_its_type():
     for heading, columns in DOCUMENTED.items():
         listed = re.findall(r"^\| `([^`]+)` \| `([^`]+)` \|", sections[heading], re.M)
         assert listed == [(c.name, c.kind) for c in columns], heading
+
+
+def a_value(item: Any) -> Any:
+    """A value the item admits, whatever its input kind."""
+    from piano_xlsx.plan.resolve import ACHIEVED, GATE_PASSED
+
+    scale = item.scale
+    if item.gate:
+        return GATE_PASSED
+    return {"percent": 0.75, "points": item.weight, "achieved": ACHIEVED}.get(scale.kind) or scale.numbers()[-1]
+
+
+def test_an_excluded_card_and_percentages(tmp_path):
+    """The percentages example with an evaluatee excluded by the HR office: the frames hold what the JSON
+    says (status, band, exclusion, input kinds), and the report shows a percentage as the card shows it."""
+    import yaml
+    from support import fill_workbook, generate_plan
+
+    from piano_xlsx.collect.report import Tables, to_json
+    from piano_xlsx.generate import plan_layouts
+
+    data = yaml.safe_load((ROOT / "examples" / "piano-percentuali.yaml").read_text(encoding="utf-8"))
+    data["exclusions"] = [{"evaluatee": "verdi", "reason": "sanzione disciplinare (dato di prova)"}]
+    plan = tmp_path / "piano.yaml"
+    plan.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    loaded, issued = generate_plan(plan, tmp_path / "issued", per_sector=True)
+    layouts = plan_layouts(loaded)
+    scores = {lay.card.id: {i.item.id: a_value(i.item) for i in lay.items} for lay in layouts}
+    (tmp_path / "filled").mkdir()
+    filled = [fill_workbook(p, tmp_path / "filled" / p.name, layouts, scores) for p in issued]
+    result = collect(loaded, filled, isolate=False)
+    data = json.loads(json.dumps(to_json(result), ensure_ascii=False))  # as `collect --json` writes it
+    cards, items = cards_frame(result), items_frame(result)
+    keys = same(["card", "status", "status_text", "total", "band", "percent", "excluded", "exclusion_reason",
+                 "exclusion_source"])
+    assert rows(cards, keys) == [{k: c[k] for k in keys} for c in data["cards"]]
+    excluded = cards[cards["excluded"].astype(bool)]
+    assert list(excluded["status"]) == [st.EXCLUDED] and list(excluded["band"]) == [EXCLUDED_BAND]
+    keys = {"card": "card", "item": "id", "input": "input", "score": "score", "points": "points", "status": "status"}
+    assert rows(items, keys) == [{"card": c["card"], **{k: i[k] for k in list(keys.values())[1:]}}
+                                 for c in data["cards"] for i in c["items"]]
+    assert set(items["input"]) == {"percent", "list"}
+    shown = Tables.of(result).scores["Valutazione"][items["input"] == "percent"]
+    assert set(shown) == {"75%"}
