@@ -24,7 +24,9 @@ from piano_xlsx.frames import cards_frame  # noqa: E402
 from piano_xlsx.planfile import load_plan_file  # noqa: E402
 from piano_xlsx.signing import load_public_key  # noqa: E402
 
-COUNTS = ["clean", "duplicate"]  # the statuses whose return counts, band and bonus included (collect.status)
+# the statuses whose return counts and whose band is the score's (collect.status): an excluded card is scored too,
+# but its band only says that it is excluded from the bonus
+COUNTS = ["clean", "duplicate"]
 
 
 def main() -> int:
