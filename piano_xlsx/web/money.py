@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from piano_xlsx.collect import CollectResult
-from piano_xlsx.collect.premi_report import MODE_WORDS, state_text
+from piano_xlsx.collect.premi_report import MODE_WORDS
 from piano_xlsx.money.compute import Payment, PayoutResult
 
 
@@ -26,7 +26,7 @@ class Due:
 
 def why(pay: Payment, outcome: PayoutResult) -> str:
     """The state of one amount in words, with the reason where it is not final."""
-    text = state_text(pay)
+    text = pay.state
     if pay.provisional and outcome.group_dependent and outcome.pending:
         return f"{text}: dipende da tutto il gruppo, mancano o sono da verificare " + ", ".join(outcome.pending)
     if pay.provisional:
