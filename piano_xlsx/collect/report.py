@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
-
-import xlsxwriter
 
 from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.collect import CollectResult
@@ -25,7 +24,8 @@ from piano_xlsx.findings import Severity, count
 from piano_xlsx.italian import SEVERITY_LABELS
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
-from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, wrapped_lines
+from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, text_lines, whole_pixels, wrapped_lines
+from piano_xlsx.workbook.xlsxfile import GENERATED_BY, MONEY_FORMAT, ToolWorkbook
 
 __all__ = ["neutralise", "to_json", "write_csv", "write_json", "write_report"]
 
@@ -72,7 +72,8 @@ def score_rows(result: CollectResult) -> list[dict[str, Any]]:
             resolved = by_id[item.id].item
             rows.append({"Scheda": layout.card.card.title, "Valutato": name, "Obiettivo": item.id,
                          "N.": resolved.number, "Titolo": resolved.title,
-                         "Peso": None if resolved.gate else item.weight, "Valutazione": item.score,
+                         "Peso": None if resolved.gate else item.weight,
+                         "Peso applicato": None if resolved.gate else item.applied_weight, "Valutazione": item.score,
                          "Punti": item.points, "Esito": item.status, "Note": item.note or "",
                          "Stato della scheda": status.label})
     return rows
@@ -125,8 +126,8 @@ def _json_card(result: CollectResult, status: st.CardStatus) -> dict[str, Any]:
         "status": status.status, "status_text": status.text, "files": list(status.files),
         "errors": status.errors, "warnings": status.warnings,
         "evaluator": card.evaluator if card else None, "date": card.date if card else None,
-        "items": [{"id": i.id, "weight": i.weight, "score": i.score, "points": i.points, "status": i.status,
-                   "note": i.note} for i in r.items] if r else [],
+        "items": [{"id": i.id, "weight": i.weight, "applied_weight": i.applied_weight, "score": i.score,
+                   "points": i.points, "status": i.status, "note": i.note} for i in r.items] if r else [],
     }
 
 
@@ -174,11 +175,11 @@ def write_csv(result: CollectResult, directory: str | Path, *, format_name: str 
 
 # ------------------------------------------------------------------ the workbook
 
-_NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Punti": "0.00", "Premio": "#,##0.00",
-                   "Percentuale": '0.##"%"', "Valutazione": "General"}
+_NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Peso applicato": "0.00", "Punti": "0.00",
+                   "Premio": MONEY_FORMAT, "Percentuale": 'General"%"', "Valutazione": "General"}
 _WIDTHS = {"Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 40, "File": 36, "Foglio": 24, "Titolo": 50,
            "Note": 40, "Messaggio": 70, "Cosa fare": 55, "SHA-256": 66, "Schede": 30, "Obiettivo": 18, "Esito": 14,
-           "Fascia": 18, "Codice": 24, "Formato": 16, "Modificato": 19, "Stato della scheda": 20}
+           "Fascia": 18, "Codice": 24, "Formato": 16, "Modificato": 19, "Stato della scheda": 20, "Premio": 14}
 
 
 def write_report(result: CollectResult, target: str | Path, *, force: bool = False) -> Path:
@@ -190,10 +191,10 @@ def write_report(result: CollectResult, target: str | Path, *, force: bool = Fal
 
 
 def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                    "strings_to_numbers": False})
+    wb = ToolWorkbook(buffer)
     plan = result.loaded.plan
-    wb.set_properties({"title": f"Valutazione — {plan_label(plan)}", "author": plan.plan.ente})
+    wb.set_properties({"title": f"Valutazione — {plan_label(plan)}", "author": plan.plan.ente,
+                       "comments": f"{GENERATED_BY} (collect)"})
     fmt = {
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "header": wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
@@ -226,6 +227,23 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
     wb.close()
 
 
+HEADING_SIZE = 11 * 1.07  # bold 11-point Calibri: glyphs about 7 % wider than regular ones
+FILTER_BUTTON = 2.5  # column width the autofilter's button takes at the right of a heading
+
+
+def heading_width(heading: str, width: float, button: float = 0) -> float:
+    """`width`, widened until every word of a bold heading fits on one line (beside the filter button)."""
+    while any(text_lines(word, width - button, HEADING_SIZE) > 1 for word in heading.split()):
+        width += 0.5
+    return width
+
+
+def headings_height(widths: dict[str, float], button: float = 0) -> float:
+    """The height of a row of wrapped bold headings (heading -> its column's width) that shows them in full."""
+    lines = max(text_lines(heading, width - button, HEADING_SIZE) for heading, width in widths.items())
+    return whole_pixels(15 * lines + 4)
+
+
 def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, Any]], fmt: dict[str, Any],
            numbers: dict[str, Any]) -> Any:
     ws = wb.add_worksheet(name)
@@ -235,9 +253,11 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
         ws.write_string(3, 0, "Nessuna voce.", fmt["muted"])
         return ws
     columns = list(rows[0])
+    widths = {heading: heading_width(heading, _WIDTHS.get(heading, 12), FILTER_BUTTON) for heading in columns}
     for col, heading in enumerate(columns):
         ws.write_string(2, col, heading, fmt["header"])
-        ws.set_column(col, col, _WIDTHS.get(heading, 12))
+        ws.set_column(col, col, widths[heading])
+    ws.set_row(2, headings_height(widths, FILTER_BUTTON))
     for r, row in enumerate(rows, start=3):
         lines = 1
         for col, heading in enumerate(columns):
@@ -249,7 +269,7 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
             else:
                 ws.write_string(r, col, str(value), fmt["text"])  # never a formula, whatever it starts with
                 # 11-point text: fewer characters per unit of width than the 9-point text the layout measures
-                lines = max(lines, wrapped_lines(str(value), _WIDTHS.get(heading, 12) / CHARS_PER_WIDTH))
+                lines = max(lines, wrapped_lines(str(value), widths[heading] / CHARS_PER_WIDTH))
         if lines > 1:  # XlsxWriter does not autofit row heights, and LibreOffice keeps what the file says
             ws.set_row(r, 15 * lines + 2)
     ws.autofilter(2, 0, 2 + len(rows), len(columns) - 1)
@@ -262,19 +282,36 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
     return ws
 
 
+CHART_TABLES = (("Scheda", "Punteggio"), ("Valutazione", "Numero"), ("Fascia", "Schede"))  # columns A-B, D-E, G-H
+CHART_WIDTHS = {"Scheda": 32, "Fascia": 22}
+
+
+def count_axis(counts: list[int]) -> dict[str, Any]:
+    """A value axis of whole numbers: steps of 1, 2, 5, 10, 20, 50… with at most 10 of them, room above the top."""
+    top = max(counts, default=0)
+    step = next(s for k in itertools.count() for s in (10**k, 2 * 10**k, 5 * 10**k) if top < 10 * s)
+    return {"min": 0, "max": (top // step + 1) * step, "major_unit": step, "num_format": "0"}
+
+
 def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: dict[str, Any]) -> None:
     """Native charts: total per card, distribution of scores and of bands (evaluations must be differentiated)."""
     ws = wb.add_worksheet("Grafici")
     ws.write_string(0, 0, "Differenziazione delle valutazioni", fmt["title"])
+    widths = {}
+    for first, headings in zip((0, 3, 6), CHART_TABLES, strict=True):
+        ws.write_row(2, first, headings, fmt["header"])
+        for col, heading in enumerate(headings, start=first):
+            widths[heading] = heading_width(heading, CHART_WIDTHS.get(heading, 8))
+            ws.set_column(col, col, widths[heading])
+    ws.set_row(2, headings_height(widths))
     returned = [row for row in summary if row["Punteggio"] is not None]
-    ws.write_row(2, 0, ["Scheda", "Punteggio"], fmt["header"])
+    score_format = wb.add_format({"num_format": _NUMBER_FORMATS["Punteggio"]})
     for i, row in enumerate(returned, start=3):
         ws.write_string(i, 0, row["Scheda"])
-        ws.write_number(i, 1, row["Punteggio"])
+        ws.write_number(i, 1, row["Punteggio"], score_format)
     scale_values = sorted({v for lay in result.expected.layouts.values() for v in lay.card.scale.numbers()})
     scores = Counter(float(i.score) for c in result.consolidated.cards for i in c.result.items  # type: ignore[arg-type]
                      if is_number(i.score) and i.status == "OK")
-    ws.write_row(2, 3, ["Valutazione", "Numero"], fmt["header"])
     for i, value in enumerate(scale_values, start=3):
         ws.write_number(i, 3, value)
         ws.write_number(i, 4, scores.get(float(value), 0))
@@ -282,13 +319,9 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
     bands = Counter(s.card.result.band for s in result.consolidated.statuses
                     if s.final and s.card is not None and s.card.result.band)
     extra = [label for label in bands if label not in band_labels]
-    ws.write_row(2, 6, ["Fascia", "Schede"], fmt["header"])
     for i, label in enumerate(band_labels + extra, start=3):
         ws.write_string(i, 6, label)
         ws.write_number(i, 7, bands.get(label, 0))
-    ws.set_column(0, 0, 32)
-    ws.set_column(3, 3, 12)
-    ws.set_column(6, 6, 22)
     top = 5 + max(len(returned), len(scale_values), len(band_labels + extra))  # charts go under the tables
     ws.set_portrait()
     ws.set_paper(9)
@@ -296,7 +329,8 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
     if returned:
         chart = wb.add_chart({"type": "bar"})
         chart.add_series({"name": "Punteggio", "categories": ["Grafici", 3, 0, 2 + len(returned), 0],
-                          "values": ["Grafici", 3, 1, 2 + len(returned), 1], "data_labels": {"value": True}})
+                          "values": ["Grafici", 3, 1, 2 + len(returned), 1],
+                          "data_labels": {"value": True, "num_format": "0.##"}})
         chart.set_title({"name": "Punteggio totale per scheda"})
         chart.set_legend({"none": True})
         chart.set_x_axis({"min": 0})
@@ -307,6 +341,7 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
                       "values": ["Grafici", 3, 4, 2 + len(scale_values), 4], "data_labels": {"value": True}})
     chart.set_title({"name": "Distribuzione delle valutazioni"})
     chart.set_legend({"none": True})
+    chart.set_y_axis(count_axis(list(scores.values())))
     ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
     if band_labels or extra:
         chart = wb.add_chart({"type": "column"})
@@ -315,4 +350,5 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
                           "data_labels": {"value": True}})
         chart.set_title({"name": "Distribuzione per fascia"})
         chart.set_legend({"none": True})
+        chart.set_y_axis(count_axis(list(bands.values())))
         ws.insert_chart(top + 18 + len(returned) // 3, 3, chart, {"x_scale": 0.75})

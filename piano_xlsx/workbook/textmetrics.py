@@ -157,13 +157,14 @@ def wrapped_lines(text: str, width: float) -> int:
     per_line = max(1, int(width * CHARS_PER_WIDTH) - 2)
     lines = 0
     for paragraph in text.split("\n"):
-        words, length, count = paragraph.split(" "), 0, 1
-        for word in words:
-            extra = len(word) + (1 if length else 0)
-            if length + extra > per_line and length:
-                count += 1 + (len(word) - 1) // per_line
-                length = len(word) % per_line or per_line
-            else:
-                length += extra
+        length, count = 0, 1
+        for word in paragraph.split(" "):
+            if length and length + 1 + len(word) > per_line:  # the word starts a new line
+                count += 1
+                length = 0
+            length += len(word) + (1 if length else 0)
+            while length > per_line:  # a word longer than a line is cut where it overflows
+                count += 1
+                length -= per_line
         lines += count
     return lines

@@ -41,8 +41,8 @@ from piano_xlsx.workbook.layout import (
 from piano_xlsx.workbook.lists import ListSheet, dropdown_messages, inline_list, item_options, list_sheet
 from piano_xlsx.workbook.manifest import manifest_and_text, manifest_rows
 from piano_xlsx.workbook.textmetrics import EXCEL_MAX_ROW_HEIGHT, column_pixels, lines_height, text_lines, whole_pixels
+from piano_xlsx.workbook.xlsxfile import CREATED, GENERATED_BY, MONEY_FORMAT, ToolWorkbook
 
-CREATED = dt.datetime(2000, 1, 1)  # fixed, so the same plan and key give the same bytes
 INPUT_FILL, EMPTY_FILL, INVALID_FILL = "#FFF9E0", "#FFE699", "#FFC7CE"  # cream, yellow, Excel's light red
 HEADER_FILL, SECTION_FILL = "#1F4E78", "#DDEBF7"
 DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -73,7 +73,7 @@ _STYLES: dict[str, dict[str, Any]] = {
     "total_text": {"bold": True, "indent": 1},
     "count": {"num_format": "0"},
     "percent": {"bold": True, "num_format": "0%"},
-    "money": {"bold": True, "num_format": "#,##0.00 [$€-410]"},
+    "money": {"bold": True, "num_format": MONEY_FORMAT},
     "text": {"text_wrap": True, "valign": "top"},
     "heading": {"bold": True, "font_size": 12, "valign": "bottom"},
     "list_value": {"valign": "top"},  # General: a number shows as the locale writes it, and is picked as a number
@@ -106,7 +106,7 @@ class _Formats:
         return self._made[key]
 
 
-class _Workbook(xlsxwriter.Workbook):
+class _Workbook(ToolWorkbook):
     """XlsxWriter has no workbook (structure) protection: write <workbookProtection> where OOXML puts it."""
 
     structure_password_hash: str | None = None
@@ -165,12 +165,11 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     _refuse_long_texts(issued_cells)
 
     buffer = io.BytesIO()
-    wb = _Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                            "strings_to_numbers": False})
+    wb = _Workbook(buffer)
     wb.structure_password_hash = legacy_password_hash(password)
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
-                       "comments": "Generato da piano-xlsx"})
+                       "comments": GENERATED_BY})
     percents = [float(b.percent) for bandset in plan.bands for b in bandset.bands]  # the list sheet has them all
     formats = _Formats(wb, "0%" if all(p.is_integer() for p in percents) else "0.0#%")
     empty = wb.add_format({"bg_color": EMPTY_FILL})
