@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 
 from piano_xlsx.plan.model import Plan
-from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
+from piano_xlsx.plan.resolve import DETAILS_SHEET, GATE_FAILED, GATE_PASSED, NEUTRALISED
 from piano_xlsx.workbook.computation import card_formulas, is_number
 from piano_xlsx.workbook.layout import (
     COLUMNS,
+    DETAILS_COLUMNS,
     FIRST_HEADER_ROW,
     HEADER_FIELDS,
     LABEL_COL,
@@ -25,10 +26,12 @@ from piano_xlsx.workbook.layout import (
     TITLE_ROW,
     CardLayout,
     col,
+    detail_parts,
     indicators_text,
     summary_row,
 )
 from piano_xlsx.workbook.lists import describe, list_sheet, show
+from piano_xlsx.workbook.textmetrics import split_text
 
 
 @dataclass(frozen=True)
@@ -60,9 +63,10 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
         if not is_input:
             cells[layout.header_cell(key)] = Cell("t", header_values[key], "header_value")
     evaluator_hint = f" ({card.card.evaluator})" if card.card.evaluator else ""
+    details = f" Descrizione e modalità esecutive degli obiettivi: foglio «{DETAILS_SHEET}»." if layout.details else ""
     cells[f"{LABEL_COL}{LEGEND_ROW}"] = Cell(
         "t", f"Compilare le celle gialle{evaluator_hint}: scegliere la valutazione dall'elenco "
-             f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.", "legend")
+             f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.{details}", "legend")
     for letter, heading, _ in COLUMNS.values():
         cells[f"{letter}{TABLE_HEADER_ROW}"] = Cell("t", heading, "table_header")
     for section in layout.sections:
@@ -188,6 +192,9 @@ def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, 
         "5. Punti, totali, fascia e stato si calcolano da soli; il foglio «Riepilogo» raccoglie tutte le schede.",
         "6. Non rinominare, spostare o eliminare fogli, righe o colonne; non incollare valori da altri file.",
     )]
+    if any(layout.details for layout in layouts):
+        lines.append(("text", "7. Descrizione e modalità esecutive degli obiettivi delle schede che non le riportano "
+                              f"sono nel foglio «{DETAILS_SHEET}»."))
     lines += [("blank", ""), ("heading", "Scala di valutazione")]
     seen: set[str] = set()
     for layout in layouts:
@@ -236,6 +243,49 @@ def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, 
 def instruction_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
     return {f"A{row}": Cell("t", text, style)
             for row, (style, text) in enumerate(instruction_lines(plan, layouts), start=1) if text}
+
+
+def detail_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
+    """The details sheet: description and modes of every objective of the cards that send them there (none when
+    no card does). A text already given above is referred to, not repeated (objectives shared by several cards)."""
+    if not any(layout.details for layout in layouts):
+        return {}
+    number_col, text_col = DETAILS_COLUMNS["number"][0], DETAILS_COLUMNS["text"][0]
+    cells = {f"{number_col}1": Cell("t", f"{DETAILS_SHEET} — {plan_label(plan)}", "title"),
+             f"{number_col}2": Cell("t", "Descrizione e modalità esecutive degli obiettivi, come nel piano; le "
+                                         "schede ne riportano titolo, indicatori, valore atteso e termine.", "legend")}
+    row = 4
+    given: dict[str, tuple[str, str]] = {}  # detail text -> the card that gave it, and which objective
+    given_titles = {layout.card.id: layout.card.card.title for layout in layouts}
+    for layout in layouts:
+        if not layout.details:
+            continue
+        cells[f"{number_col}{row}"] = Cell("t", f"Scheda «{layout.card.card.title}»", "heading")
+        row += 1
+        for section in layout.sections:
+            items = [item.item for item in section.items if detail_parts(item.item)]
+            if not items:
+                continue
+            cells[f"{number_col}{row}"] = Cell("t", section.section.section.title, "section")
+            row += 1
+            for item in items:
+                cells[f"{number_col}{row}"] = Cell("t", item.number, "detail_number")
+                cells[f"{text_col}{row}"] = Cell("t", item.title.strip(), "detail_title")
+                row += 1
+                text = "\n".join(p.strip() for p in detail_parts(item))
+                if text in given:
+                    card_id, where = given[text]
+                    if card_id != layout.card.id:
+                        where += f" della scheda «{given_titles[card_id]}»"
+                    chunks = [f"Descrizione e modalità esecutive come per l'{where}, sopra."]
+                else:
+                    given[text] = (layout.card.id, f"obiettivo {item.number} di «{section.section.section.title}»")
+                    chunks = split_text(text, DETAILS_COLUMNS["text"][1])
+                for chunk in chunks:
+                    cells[f"{text_col}{row}"] = Cell("t", chunk, "text")
+                    row += 1
+        row += 1
+    return cells
 
 
 def list_cells(plan: Plan) -> dict[str, Cell]:
