@@ -195,16 +195,16 @@ def indicators_text(item: ResolvedItem) -> str:
 # the details sheet (DETAILS_SHEET) and the card keeps title, indicators, target and deadline.
 MAX_CARD_PAGES = 2
 HEADER_ALLOWANCE = 200.0  # points: the rows above the table (title, header fields, legend), at their tallest usual
-TABLE_HEADER_HEIGHT = 28.0
+TABLE_HEADER_HEIGHT = 27.75  # 37 pixels: XlsxWriter keeps heights in whole pixels
 SECTION_HEADER_HEIGHT = 18.0
 CARD_WIDTHS = [width for _, _, width in COLUMNS.values()]
 
 
 def card_layout(card: ResolvedCard) -> CardLayout:
     """Place a card on its sheet: descriptions on the card, unless the card would then print on too many pages."""
-    layout = _place(card, details=False)
+    layout = place(card, details=False)
     if any(detail_parts(item) for item in card.items) and estimated_pages(layout) > MAX_CARD_PAGES:
-        layout = _place(card, details=True)
+        layout = place(card, details=True)
     return layout
 
 
@@ -225,7 +225,8 @@ def estimated_pages(layout: CardLayout) -> int:
                       landscape=True, repeated=TABLE_HEADER_HEIGHT)
 
 
-def _place(card: ResolvedCard, *, details: bool) -> CardLayout:
+def place(card: ResolvedCard, *, details: bool) -> CardLayout:
+    """Place a card on its sheet, with its descriptions on the card or (`details`) on the details sheet."""
     row = TABLE_HEADER_ROW + 1
     sections: list[SectionRows] = []
     section_factors = card.redistributes and card.card.redistribution != "card"
