@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from piano_xlsx.plan.payouts import Fund, HrRecord, Payout
+
 Number = int | float
 
 
@@ -192,3 +194,7 @@ class Plan(_Strict):
     shared_objectives: list[SharedObjective] = Field(default_factory=list)
     cards: list[Card] = Field(min_length=1)
     choices: list[Choice] = Field(default_factory=list)
+    payouts: list[Payout] = Field(default_factory=list, description="Come i punteggi diventano importi in euro.")
+    funds: list[Fund] = Field(default_factory=list, description="I fondi ripartiti dalle regole di pagamento.")
+    hr: list[HrRecord] = Field(default_factory=list, description="Dati del personale (base, giorni, part-time, "
+                                                                 "convenzioni): restano all'Ufficio Personale.")

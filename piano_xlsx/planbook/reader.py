@@ -25,6 +25,7 @@ from piano_xlsx.errors import PianoError
 from piano_xlsx.findings import Finding, Severity, finding
 from piano_xlsx.italian import os_reason
 from piano_xlsx.plan.loader import KeyPath, LoadedPlan, PlanError, format_path, validate
+from piano_xlsx.planbook.money import read_money_sheets
 from piano_xlsx.planbook.sheets import (
     EMPTY_LIST,
     EMPTY_TEXT,
@@ -698,6 +699,7 @@ def read_plan_workbook(path: str | Path) -> WorkbookPlan:
     path = Path(path)
     reader = _Reader(str(path))
     data = reader.build(_read_workbook(path))
+    data.update(read_money_sheets(path))
     lines = {p: place.row for p, place in reader.places.items() if place.row is not None}
     reported = {format_path(p) for p, _ in reader.errors if p}
     findings = [f for _, f in reader.errors if f.severity == Severity.ERROR]  # why the plan cannot be used

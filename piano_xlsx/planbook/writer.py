@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from piano_xlsx.plan.model import Plan
+from piano_xlsx.planbook.money import write_money_sheets
 from piano_xlsx.planbook.sheets import (
     EMPTY_LIST,
     EMPTY_TEXT,
@@ -146,6 +147,7 @@ def write_plan_workbook(plan: Plan) -> bytes:
             _write_key_value(ws, sheet, rows[sheet.name][0], fmt, lists)
         else:
             _write_table(ws, sheet, rows[sheet.name], fmt, lists)
+    write_money_sheets(wb, plan)
     _write_instructions(wb.add_worksheet(INSTRUCTIONS), fmt)
     hidden = wb.add_worksheet(LISTS_SHEET)
     for index, name in enumerate(REPEATING_LISTS):
