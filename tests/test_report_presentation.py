@@ -18,9 +18,9 @@ from support import EXAMPLE_PLAN, fill_workbook, full_scores, generate_plan, lib
 from piano_xlsx import __version__
 from piano_xlsx.audit import audit_file
 from piano_xlsx.collect import collect
-from piano_xlsx.collect.report import FILTER_BUTTON, HEADING_SIZE, count_axis, to_json, write_report
+from piano_xlsx.collect.report import count_axis, to_json, write_report
 from piano_xlsx.plan.resolve import NEUTRALISED
-from piano_xlsx.workbook.textmetrics import text_lines
+from piano_xlsx.workbook.textmetrics import FILTER_BUTTON, HEADING_SIZE, text_lines
 from piano_xlsx.workbook.xlsxfile import TOOL
 
 # settore-2: ind.3 (30 of the section's 80 points) not assessable, its weight spread over the section's others
@@ -109,17 +109,24 @@ def test_count_charts_have_whole_number_axes(world: dict[str, Any]) -> None:
 
 
 def test_headings_fit_their_columns(world: dict[str, Any]) -> None:
+    """Every heading (a cell filled in the heading colour) shows each word on one line, all its lines in its row;
+    a column's merged cells aside (a table's last heading may stretch over the columns after it)."""
+    checked = set()
     for ws in world["book"].worksheets:
-        row = 3
-        cells = [c for c in ws[row] if c.value is not None]
-        assert cells, ws.title
+        merged = {r.start_cell.coordinate for r in ws.merged_cells.ranges}
         button = FILTER_BUTTON if ws.auto_filter.ref else 0
-        height = ws.row_dimensions[row].height
-        for cell in cells:
-            width = ws.column_dimensions[cell.column_letter].width
-            words = str(cell.value).split()
-            assert all(text_lines(word, width - button, HEADING_SIZE) == 1 for word in words), (ws.title, cell.value)
-            assert text_lines(str(cell.value), width - button, HEADING_SIZE) * 15 <= height, (ws.title, cell.value)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None or cell.fill.fgColor.rgb != "FF1F4E78" or cell.coordinate in merged:
+                    continue
+                width = ws.column_dimensions[cell.column_letter].width
+                height = ws.row_dimensions[cell.row].height or 15
+                text = str(cell.value)
+                assert all(text_lines(word, width - button, HEADING_SIZE) == 1 for word in text.split()), \
+                    (ws.title, text, width)
+                assert text_lines(text, width - button, HEADING_SIZE) * 15 <= height, (ws.title, text, height)
+                checked.add(ws.title)
+    assert checked == set(world["book"].sheetnames)
     grafici = world["book"]["Grafici"]
     assert grafici["B3"].value == "Punteggio" and grafici.column_dimensions["B"].width > 8.43  # no longer cut
 

@@ -31,8 +31,14 @@ from piano_xlsx.findings import Severity, count
 from piano_xlsx.italian import SEVERITY_LABELS
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
-from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, text_lines, whole_pixels, wrapped_lines
-from piano_xlsx.workbook.xlsxfile import GENERATED_BY, MONEY_FORMAT, ToolWorkbook
+from piano_xlsx.workbook.textmetrics import (
+    CHARS_PER_WIDTH,
+    FILTER_BUTTON,
+    heading_width,
+    headings_height,
+    wrapped_lines,
+)
+from piano_xlsx.workbook.xlsxfile import GENERATED_BY, MONEY_FORMAT, PAGE_FOOTER, ToolWorkbook
 
 __all__ = ["neutralise", "to_json", "write_csv", "write_json", "write_report"]
 
@@ -243,21 +249,15 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
     wb.close()
 
 
-HEADING_SIZE = 11 * 1.07  # bold 11-point Calibri: glyphs about 7 % wider than regular ones
-FILTER_BUTTON = 2.5  # column width the autofilter's button takes at the right of a heading
-
-
-def heading_width(heading: str, width: float, button: float = 0) -> float:
-    """`width`, widened until every word of a bold heading fits on one line (beside the filter button)."""
-    while any(text_lines(word, width - button, HEADING_SIZE) > 1 for word in heading.split()):
-        width += 0.5
-    return width
-
-
-def headings_height(widths: dict[str, float], button: float = 0) -> float:
-    """The height of a row of wrapped bold headings (heading -> its column's width) that shows them in full."""
-    lines = max(text_lines(heading, width - button, HEADING_SIZE) for heading, width in widths.items())
-    return whole_pixels(15 * lines + 4)
+def print_on_a4(ws: Any, *, portrait: bool = False) -> None:
+    """A4, one page wide, each page footed with the sheet's name and its number."""
+    if portrait:
+        ws.set_portrait()
+    else:
+        ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer(PAGE_FOOTER)
 
 
 def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, Any]], fmt: dict[str, Any],
@@ -265,6 +265,7 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
     ws = wb.add_worksheet(name)
     ws.write_string(0, 0, title, fmt["title"])
     ws.write_string(1, 0, subtitle, fmt["muted"])
+    print_on_a4(ws)
     if not rows:
         ws.write_string(3, 0, "Nessuna voce.", fmt["muted"])
         return ws
@@ -293,9 +294,6 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
     ws.autofilter(2, 0, 2 + len(rows), len(columns) - 1)
     ws.print_area(0, 0, 2 + len(rows), len(columns) - 1)  # the subtitle may overflow; the page is the table
     ws.freeze_panes(3, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
     ws.repeat_rows(2)
     return ws
 
@@ -341,9 +339,7 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
         ws.write_string(i, 6, label)
         ws.write_number(i, 7, bands.get(label, 0))
     top = 5 + max(len(returned), len(scale_values), len(band_labels + extra))  # charts go under the tables
-    ws.set_portrait()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    print_on_a4(ws, portrait=True)
     if returned:
         chart = wb.add_chart({"type": "bar"})
         chart.add_series({"name": "Punteggio", "categories": ["Grafici", 3, 0, 2 + len(returned), 0],

@@ -53,7 +53,7 @@ from piano_xlsx.workbook.textmetrics import (
     text_lines,
     whole_pixels,
 )
-from piano_xlsx.workbook.xlsxfile import CREATED, GENERATED_BY, MONEY_FORMAT, ToolWorkbook
+from piano_xlsx.workbook.xlsxfile import CREATED, GENERATED_BY, MONEY_FORMAT, PAGE_FOOTER, ToolWorkbook
 
 INPUT_FILL, EMPTY_FILL, INVALID_FILL = "#FFF9E0", "#FFE699", "#FFC7CE"  # cream, yellow, Excel's light red
 HEADER_FILL, SECTION_FILL = "#1F4E78", "#DDEBF7"
@@ -557,7 +557,7 @@ def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col:
     if repeat_row:
         ws.repeat_rows(repeat_row - 1)
     ws.set_header(f"&L&9{_escape(_short(plan.plan.ente))}&R&9{_escape(_short(c.plan_label(plan)))}")
-    ws.set_footer("&L&9&A&R&9Pagina &P di &N")
+    ws.set_footer(PAGE_FOOTER)
 
 
 def _summary_cached(layouts: list[CardLayout], results: dict[str, CardResult]) -> dict[str, Value]:

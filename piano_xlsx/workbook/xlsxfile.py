@@ -30,6 +30,8 @@ ISSUED_MODIFIED = CREATED.strftime("%Y-%m-%dT%H:%M:%SZ")
 # [$€-410] is Excel's currency token (symbol €, Italian), which LibreOffice and Gnumeric read as the same format.
 MONEY_FORMAT = "#,##0.00 [$€-410]"
 
+PAGE_FOOTER = "&L&9&A&R&9Pagina &P di &N"  # every printed sheet: its name, and the page of how many
+
 OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
