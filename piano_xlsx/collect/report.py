@@ -18,7 +18,9 @@ from typing import Any
 from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect import status as st
+from piano_xlsx.collect.exclusions import exclusions_by_card
 from piano_xlsx.collect.inspect import CardReturn
+from piano_xlsx.collect.notes import note_rows
 from piano_xlsx.collect.premi_report import (
     convention_rows,
     fund_rows,
@@ -29,6 +31,7 @@ from piano_xlsx.collect.premi_report import (
 from piano_xlsx.csvfile import DEFAULT_FORMAT, from_dicts, neutralise, write_tables
 from piano_xlsx.findings import Severity, count
 from piano_xlsx.italian import SEVERITY_LABELS
+from piano_xlsx.verify.scores import show
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
 from piano_xlsx.workbook.textmetrics import (
@@ -38,6 +41,7 @@ from piano_xlsx.workbook.textmetrics import (
     headings_height,
     wrapped_lines,
 )
+from piano_xlsx.workbook.wording import source_text
 from piano_xlsx.workbook.xlsxfile import GENERATED_BY, MONEY_FORMAT, PAGE_FOOTER, ToolWorkbook
 
 __all__ = ["neutralise", "to_json", "write_csv", "write_json", "write_report"]
@@ -86,7 +90,9 @@ def score_rows(result: CollectResult) -> list[dict[str, Any]]:
             rows.append({"Scheda": layout.card.card.title, "Valutato": name, "Obiettivo": item.id,
                          "N.": resolved.number, "Titolo": resolved.title,
                          "Peso": None if resolved.gate else item.weight,
-                         "Peso applicato": None if resolved.gate else item.applied_weight, "Valutazione": item.score,
+                         "Peso applicato": None if resolved.gate else item.applied_weight,
+                         "Valutazione": show(resolved, item.score) if resolved.scale.kind == "percent" and
+                         is_number(item.score) and not resolved.gate else item.score,
                          "Punti": item.points, "Esito": item.status, "Note": item.note or "",
                          "Stato della scheda": status.label})
     return rows
@@ -130,8 +136,10 @@ def summary_text(result: CollectResult) -> str:
 def _json_card(result: CollectResult, status: st.CardStatus) -> dict[str, Any]:
     """A card that came back in some form; band, percent and bonus are null unless final (see collect.status)."""
     layout = result.expected.layouts[status.card_id]
+    kinds = {i.item.id: "gate" if i.item.gate else i.item.scale.kind for i in layout.items}
     card: CardReturn | None = status.card
     r = card.result if card is not None else None
+    exclusion = exclusions_by_card(result.expected).get(status.card_id)
     return {
         "card": status.card_id, "title": layout.card.card.title,
         "evaluatee": _evaluatee(result, status.card_id)[0], "file": card.file if card else None,
@@ -139,9 +147,12 @@ def _json_card(result: CollectResult, status: st.CardStatus) -> dict[str, Any]:
         **_final(status), "complete": r.complete if r else False,
         "status": status.status, "status_text": status.text, "files": list(status.files),
         "errors": status.errors, "warnings": status.warnings,
+        "excluded": exclusion is not None, "exclusion_reason": exclusion.reason if exclusion else None,
+        "exclusion_source": source_text(exclusion.source) if exclusion and exclusion.source else None,
         "evaluator": card.evaluator if card else None, "date": card.date if card else None,
-        "items": [{"id": i.id, "weight": i.weight, "applied_weight": i.applied_weight, "score": i.score,
-                   "points": i.points, "status": i.status, "note": i.note} for i in r.items] if r else [],
+        "items": [{"id": i.id, "input": kinds[i.id], "weight": i.weight, "applied_weight": i.applied_weight,
+                   "score": i.score, "points": i.points, "status": i.status, "note": i.note}
+                  for i in r.items] if r else [],
     }
 
 
@@ -165,9 +176,21 @@ def to_json(result: CollectResult) -> dict[str, Any]:
         "files": sorted(files, key=lambda f: f["path"]),
         "cards": [_json_card(result, s) for s in result.consolidated.statuses if s.status != st.MISSING],
         "missing": list(result.consolidated.missing),
+        "excluded": excluded_json(result),
         "findings": [f.to_json() for f in result.findings],
         **({"payouts": payouts_json(result)} if result.premi.results else {}),  # only where the plan pays
     }
+
+
+def excluded_json(result: CollectResult) -> list[dict[str, Any]]:
+    """Every evaluatee the HR office excluded, with reason and source, whether their card came back or not."""
+    returned = {c.card_id for c in result.consolidated.cards}
+    out = []
+    for card_id, exclusion in exclusions_by_card(result.expected).items():
+        out.append({"card": card_id, "evaluatee": _evaluatee(result, card_id)[0], "reason": exclusion.reason,
+                    "source": source_text(exclusion.source) if exclusion.source else None,
+                    "returned": card_id in returned})
+    return out
 
 
 def write_json(result: CollectResult, target: str, *, force: bool = False) -> str:
@@ -196,7 +219,8 @@ def write_csv(result: CollectResult, directory: str | Path, *, format_name: str 
 
 _NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Peso applicato": "0.00", "Punti": "0.00",
                    "Premio": MONEY_FORMAT, "Percentuale": 'General"%"', "Valutazione": "General"}
-_WIDTHS = {"Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 40, "File": 36, "Foglio": 24, "Titolo": 50,
+_WIDTHS = {"Argomento": 40, "Nota": 110,
+           "Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 40, "File": 36, "Foglio": 24, "Titolo": 50,
            "Note": 40, "Messaggio": 70, "Cosa fare": 55, "SHA-256": 66, "Schede": 30, "Obiettivo": 18, "Esito": 14,
            "Fascia": 18, "Codice": 24, "Formato": 16, "Modificato": 19, "Stato della scheda": 20, "Premio": 14}
 
@@ -246,6 +270,7 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
     if result.premi.results:
         write_premi_sheet(wb, result, fmt)
     _charts(wb, result, summary, fmt)
+    _table(wb, "Note", "Regole applicate, fonti ed esclusioni", subtitle, note_rows(result), fmt, numbers)
     wb.close()
 
 
@@ -325,9 +350,11 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
     for i, row in enumerate(returned, start=3):
         ws.write_string(i, 0, row["Scheda"])
         ws.write_number(i, 1, row["Punteggio"], score_format)
-    scale_values = sorted({v for lay in result.expected.layouts.values() for v in lay.card.scale.numbers()})
+    listed = {(lay.card.id, i.item.id): i.item.scale for lay in result.expected.layouts.values() for i in lay.items
+              if i.item.scale.kind == "list" and not i.item.gate}  # percentages and points are not a distribution
+    scale_values = sorted({v for scale in listed.values() for v in scale.numbers()})
     scores = Counter(float(i.score) for c in result.consolidated.cards for i in c.result.items  # type: ignore[arg-type]
-                     if is_number(i.score) and i.status == "OK")
+                     if (c.card_id, i.id) in listed and is_number(i.score) and i.status == "OK")
     for i, value in enumerate(scale_values, start=3):
         ws.write_number(i, 3, value)
         ws.write_number(i, 4, scores.get(float(value), 0))
@@ -350,13 +377,14 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
         chart.set_x_axis({"min": 0})
         chart.set_y_axis({"reverse": True})  # cards top to bottom in plan order
         ws.insert_chart(top, 0, chart, {"x_scale": 1.5, "y_scale": 1.0 + len(returned) / 40})
-    chart = wb.add_chart({"type": "column"})
-    chart.add_series({"name": "Valutazioni", "categories": ["Grafici", 3, 3, 2 + len(scale_values), 3],
-                      "values": ["Grafici", 3, 4, 2 + len(scale_values), 4], "data_labels": {"value": True}})
-    chart.set_title({"name": "Distribuzione delle valutazioni"})
-    chart.set_legend({"none": True})
-    chart.set_y_axis(count_axis(list(scores.values())))
-    ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
+    if scale_values:
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"name": "Valutazioni", "categories": ["Grafici", 3, 3, 2 + len(scale_values), 3],
+                          "values": ["Grafici", 3, 4, 2 + len(scale_values), 4], "data_labels": {"value": True}})
+        chart.set_title({"name": "Distribuzione delle valutazioni"})
+        chart.set_legend({"none": True})
+        chart.set_y_axis(count_axis(list(scores.values())))
+        ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
     if band_labels or extra:
         chart = wb.add_chart({"type": "column"})
         chart.add_series({"name": "Schede", "categories": ["Grafici", 3, 6, 2 + len(band_labels + extra), 6],

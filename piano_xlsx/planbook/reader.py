@@ -29,15 +29,23 @@ from piano_xlsx.planbook.money import read_money_sheets
 from piano_xlsx.planbook.sheets import (
     EMPTY_LIST,
     EMPTY_TEXT,
+    ESCLUSIONI,
     FASCE,
+    FONTI,
     KEY_VALUE_ALIASES,
     KEY_VALUE_HEADERS,
     LIVELLI,
+    MODELLI,
     OBIETTIVI,
+    OBIETTIVI_MODELLI,
+    PERSONALE,
+    PESI,
     PIANO,
+    REGOLE,
     SCALE,
     SCHEDE,
     SEZIONI,
+    SEZIONI_MODELLI,
     SHEETS,
     Column,
     Sheet,
@@ -48,7 +56,7 @@ HEADER_SEARCH_ROWS = 10  # the header row may sit below a title a person added
 HEADER_LIKENESS = 0.75  # difflib ratio from which an unknown header is taken for a misspelt one («Pesi», «Peso»)
 TRUE_WORDS = {"si", "sì", "s", "yes", "y", "true", "vero", "x", "1"}
 FALSE_WORDS = {"no", "n", "false", "falso", "0"}
-_BLANK = object()
+BLANK = object()
 _T = TypeVar("_T")
 
 
@@ -171,10 +179,10 @@ def _as_text(value: Any) -> str:
 
 
 def convert(column: Column, raw: RawCell) -> Any:
-    """The plan value of a cell under `column`; _BLANK for an empty cell; CellError when it cannot be one."""
+    """The plan value of a cell under `column`; BLANK for an empty cell; CellError when it cannot be one."""
     value = raw.value
     if _is_blank(value):
-        return _BLANK
+        return BLANK
     kind = column.kind
     if kind == "id":
         return _as_text(value).strip()
@@ -427,7 +435,7 @@ class _Reader:
             if column.key not in table.letters:
                 continue
             value = self.cell(table, row, column, path + keys)
-            if value is not _BLANK:
+            if value is not BLANK:
                 target = out
                 for part in keys[:-1]:
                     target = target.setdefault(part, {})
@@ -437,18 +445,18 @@ class _Reader:
     def cell(self, table: Table, row: TableRow, column: Column, path: KeyPath | None) -> Any:
         raw = row.cells.get(column.key)
         if raw is None:
-            return _BLANK
+            return BLANK
         try:
             return convert(column, raw)
         except CellError as exc:
             self.error(self.place(table, row, column.key), str(exc), path)
-            return _BLANK
+            return BLANK
 
     def link(self, table: Table, row: TableRow, key: str, *, repeat: bool = True) -> str | None:
         """The id in a linking column (@card, @section, …) of a row; an empty cell repeats the row above
         (as people leave it, or as merged cells read); None (reported) when there is none above either."""
         value = self.cell(table, row, table.sheet.column(key), None)
-        if value is _BLANK:
+        if value is BLANK:
             above = self.above.get((table.name, key)) if repeat else None
             if above is not None:
                 return above
@@ -461,6 +469,8 @@ class _Reader:
     # -- the plan
 
     def build(self, sheets: dict[str, list[list[RawCell]]]) -> dict[str, Any]:
+        from piano_xlsx.planbook import schemes  # builds on this module's reader
+
         data: dict[str, Any] = {}
         tables = {sheet.name: self.table(sheets, sheet) for sheet in SHEETS}
         self._piano(tables[PIANO.name], data)
@@ -474,6 +484,16 @@ class _Reader:
                 self.places[(key,)] = Place(table.name)
                 data[key] = [self.values(table, row, (key, i)) for i, row in enumerate(table.rows)]
         self._cards(tables[SCHEDE.name], tables[SEZIONI.name], tables[OBIETTIVI.name], data)
+        schemes.read_rules(self, tables[REGOLE.name], data)
+        if tables[MODELLI.name] is not None:
+            self._cards(tables[MODELLI.name], tables[SEZIONI_MODELLI.name], tables[OBIETTIVI_MODELLI.name], data,
+                        key="templates", link="@template", words=("il modello", "del modello"))
+            schemes.read_part_weights(self, tables[PESI.name], data)
+        for table, key in ((tables[PERSONALE.name], "staff"), (tables[ESCLUSIONI.name], "exclusions")):
+            if table is not None:
+                self.places[(key,)] = Place(table.name)
+                data[key] = [self.values(table, row, (key, i)) for i, row in enumerate(table.rows)]
+        schemes.read_sources(self, tables[FONTI.name], data)
         return data
 
     def _piano(self, table: Table | None, data: dict[str, Any]) -> None:
@@ -516,14 +536,14 @@ class _Reader:
             except CellError as exc:
                 self.error(place, str(exc), path)
                 continue
-            if value is _BLANK:
+            if value is BLANK:
                 continue
             target = data
             for part in path[:-1]:
                 target = target.setdefault(part, {})
             target[path[-1]] = value
 
-    def _grouped(self, table: Table, key: str) -> dict[str, list[TableRow]]:
+    def grouped(self, table: Table, key: str) -> dict[str, list[TableRow]]:
         groups: dict[str, list[TableRow]] = {}
         for row in table.rows:
             group = self.link(table, row, key)
@@ -531,13 +551,13 @@ class _Reader:
                 groups.setdefault(group, []).append(row)
         return groups
 
-    def _once(self, table: Table, rows: list[TableRow], key: str, path: KeyPath) -> Any:
+    def once(self, table: Table, rows: list[TableRow], key: str, path: KeyPath) -> Any:
         """A value given once per group (on any of its rows; repeated values must agree)."""
         column = table.sheet.column(key)
         found: tuple[Any, TableRow] | None = None
         for row in rows:
             value = self.cell(table, row, column, path)
-            if value is _BLANK:
+            if value is BLANK:
                 continue
             if found is None:
                 found = (value, row)
@@ -548,7 +568,7 @@ class _Reader:
                            path)
         if found is None:
             self.places[path] = self.place(table, rows[0], key)
-            return _BLANK
+            return BLANK
         return found[0]
 
     def _scales(self, table: Table | None, data: dict[str, Any]) -> None:
@@ -556,14 +576,17 @@ class _Reader:
             return
         self.places[("scales",)] = Place(table.name)
         data["scales"] = []
-        for i, (scale_id, rows) in enumerate(self._grouped(table, "@scale").items()):
+        for i, (scale_id, rows) in enumerate(self.grouped(table, "@scale").items()):
             path = ("scales", i)
             self.places[path] = self.place(table, rows[0], "@scale")
             self.places[path + ("id",)] = self.place(table, rows[0], "@scale")
             scale: dict[str, Any] = {"id": scale_id}
-            title = self._once(table, rows, "title", path + ("title",))
-            if title is not _BLANK:
-                scale["title"] = title
+            for key in ("title", "kind", "min", "max", "decimals"):
+                if key in table.letters or key == "title":
+                    value = self.once(table, rows, key, path + (key,))
+                    if value is not BLANK:
+                        scale[key] = value
+            listed = scale.get("kind", "list") == "list"  # only a list scale has values, one per row
             values = []
             for k, row in enumerate(rows):
                 vpath = path + ("values", k)
@@ -571,12 +594,13 @@ class _Reader:
                 self.places[vpath + ("label",)] = self.place(table, row, "label")
                 value = self.cell(table, row, table.sheet.column("value"), vpath)
                 label = self.cell(table, row, table.sheet.column("label"), vpath + ("label",))
-                if value is _BLANK:
-                    if "value" in table.letters:
+                if value is BLANK:
+                    if "value" in table.letters and listed:
                         self.error(self.place(table, row, "value"), "valore obbligatorio mancante", vpath)
                     continue
-                values.append(value if label is _BLANK else {"value": value, "label": label})
-            scale["values"] = values
+                values.append(value if label is BLANK else {"value": value, "label": label})
+            if values or listed:
+                scale["values"] = values
             data["scales"].append(scale)
 
     def _levels(self, table: Table | None, data: dict[str, Any]) -> None:
@@ -595,7 +619,7 @@ class _Reader:
             seen[name] = row.number
             self.places[("levels", name)] = self.place(table, row, "@points")
             points = self.cell(table, row, table.sheet.column("@points"), ("levels", name))
-            if points is _BLANK:
+            if points is BLANK:
                 if "@points" in table.letters:
                     self.error(self.place(table, row, "@points"), "valore obbligatorio mancante", ("levels", name))
                 continue
@@ -607,80 +631,95 @@ class _Reader:
             return
         self.places[("bands",)] = Place(table.name)
         data["bands"] = []
-        for i, (bandset_id, rows) in enumerate(self._grouped(table, "@bandset").items()):
+        for i, (bandset_id, rows) in enumerate(self.grouped(table, "@bandset").items()):
             path = ("bands", i)
             self.places[path] = self.places[path + ("id",)] = self.place(table, rows[0], "@bandset")
             bandset: dict[str, Any] = {"id": bandset_id}
             rounding = {}
             for key in ("rounding.mode", "rounding.decimals"):
-                value = self._once(table, rows, key, path + tuple(key.split(".")))
-                if value is not _BLANK:
+                value = self.once(table, rows, key, path + tuple(key.split(".")))
+                if value is not BLANK:
                     rounding[key.split(".")[1]] = value
             if rounding:
                 self.places[path + ("rounding",)] = self.places[path + ("rounding", "mode")]
                 bandset["rounding"] = rounding
-            skip = ("rounding.mode", "rounding.decimals")
+            outside = {}
+            for key in ("outside.label", "outside.percent", "outside.note"):
+                if key in table.letters:
+                    value = self.once(table, rows, key, path + tuple(key.split(".")))
+                    if value is not BLANK:
+                        outside[key.split(".")[1]] = value
+            if outside:
+                self.places[path + ("outside",)] = self.places.get(path + ("outside", "label"), Place(table.name))
+                bandset["outside"] = outside
+            skip = ("rounding.mode", "rounding.decimals", "outside.label", "outside.percent", "outside.note")
             bandset["bands"] = [self.values(table, row, path + ("bands", k), skip=skip) for k, row in enumerate(rows)]
             data["bands"].append(bandset)
 
-    def _cards(self, cards: Table | None, sections: Table | None, items: Table | None, data: dict[str, Any]) -> None:
+    def _cards(self, cards: Table | None, sections: Table | None, items: Table | None, data: dict[str, Any], *,
+               key: str = "cards", link: str = "@card", words: tuple[str, str] = ("la scheda", "della scheda")
+               ) -> None:
+        """Cards (or card templates) with their sections and items, linked by the card's id in `link`."""
         if cards is None:
             return
-        self.places[("cards",)] = Place(cards.name)
-        data["cards"] = []
+        what, of_what = words
+        self.places[(key,)] = Place(cards.name)
+        data[key] = []
         index: dict[str, int] = {}
         for i, row in enumerate(cards.rows):
-            card = self.values(cards, row, ("cards", i))
+            card = self.values(cards, row, (key, i))
             card["sections"] = []
-            self.places[("cards", i, "sections")] = self.place(cards, row, "id")
-            data["cards"].append(card)
+            self.places[(key, i, "sections")] = self.place(cards, row, "id")
+            data[key].append(card)
             if isinstance(card.get("id"), str):
                 index.setdefault(card["id"], i)
         section_index: dict[tuple[str, str], tuple[int, int]] = {}
         if sections is not None:
             for row in sections.rows:
-                card_id = self.link(sections, row, "@card")
+                card_id = self.link(sections, row, link)
                 if card_id is None:
                     continue
                 if card_id not in index:
-                    self.error(self.place(sections, row, "@card"),
-                               f"la scheda «{card_id}» non è nel foglio «{cards.name}»")
+                    self.error(self.place(sections, row, link),
+                               f"{what} «{card_id}» non è nel foglio «{cards.name}»")
                     continue
                 ci = index[card_id]
-                si = len(data["cards"][ci]["sections"])
-                path = ("cards", ci, "sections", si)
+                si = len(data[key][ci]["sections"])
+                path = (key, ci, "sections", si)
                 section = self.values(sections, row, path)
                 section["items"] = []
                 self.places[path + ("items",)] = self.place(sections, row, "id")
-                data["cards"][ci]["sections"].append(section)
+                data[key][ci]["sections"].append(section)
                 if isinstance(section.get("id"), str):
                     section_index.setdefault((card_id, section["id"]), (ci, si))
         if items is not None:
             for row in items.rows:
-                card_id = self.link(items, row, "@card")
+                card_id = self.link(items, row, link)
                 section_id = self.link(items, row, "@section")
                 if card_id is None or section_id is None:
                     continue
                 if card_id not in index:
-                    self.error(self.place(items, row, "@card"),
-                               f"la scheda «{card_id}» non è nel foglio «{cards.name}»")
+                    self.error(self.place(items, row, link),
+                               f"{what} «{card_id}» non è nel foglio «{cards.name}»")
                     continue
                 if (card_id, section_id) not in section_index:
                     where = f"«{sections.name}»" if sections is not None else "«Sezioni»"
                     self.error(self.place(items, row, "@section"),
-                               f"la sezione «{section_id}» della scheda «{card_id}» non è nel foglio {where}")
+                               f"la sezione «{section_id}» {of_what} «{card_id}» non è nel foglio {where}")
                     continue
                 ci, si = section_index[(card_id, section_id)]
-                target = data["cards"][ci]["sections"][si]["items"]
-                target.append(self.values(items, row, ("cards", ci, "sections", si, "items", len(target))))
-        for ci, card in enumerate(data["cards"]):
+                target = data[key][ci]["sections"][si]["items"]
+                target.append(self.values(items, row, (key, ci, "sections", si, "items", len(target))))
+        for ci, card in enumerate(data[key]):
             if not card["sections"] and sections is not None:
-                self.error(self.places[("cards", ci, "sections")],
-                           f"la scheda non ha sezioni nel foglio «{sections.name}»", ("cards", ci, "sections"))
+                self.error(self.places[(key, ci, "sections")],
+                           f"{what} non ha sezioni nel foglio «{sections.name}»", (key, ci, "sections"))
             for si, section in enumerate(card["sections"]):
-                if not section["items"] and items is not None:
-                    path = ("cards", ci, "sections", si, "items")
-                    self.error(self.places[path], f"la sezione non ha obiettivi nel foglio «{items.name}»", path)
+                if not section["items"] and items is not None and not section.get("unit_objectives"):
+                    empty: KeyPath = (key, ci, "sections", si, "items")
+                    self.error(self.places[empty], f"la sezione non ha obiettivi nel foglio «{items.name}»", empty)
+                if not section["items"] and section.get("unit_objectives"):
+                    del section["items"]  # a unit section may have only the unit's objectives
 
 
 _PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,12 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from piano_xlsx import __version__
+from piano_xlsx.collect.report import CSV_NAMES, MONEY_CSV_NAMES
 from piano_xlsx.demo import example_plan_path
 from piano_xlsx.findings import SEVERITY_ORDER, Severity
+from piano_xlsx.money.numbers import euro
 from piano_xlsx.plan.loader import PlanError
-from piano_xlsx.web import charts, security
+from piano_xlsx.web import charts, money, security
 from piano_xlsx.web import tables as t
 from piano_xlsx.web.campaign import Campaigns, Consolidation
 from piano_xlsx.web.history import history
@@ -24,6 +27,7 @@ from piano_xlsx.web.store import Store
 
 DEFAULT_UPLOAD_LIMIT = 256 * 1024 * 1024  # bytes in one request: a season of returns dropped at once
 PLAN_SUFFIXES = (".yaml", ".yml", ".xlsx")
+HR_SUFFIXES = (".csv", ".xlsx")
 SEVERITY_WORDS = {"error": "Errore", "warning": "Avviso", "info": "Nota"}
 SEVERITY_PLURALS = {"error": "Errori", "warning": "Avvisi", "info": "Note"}
 ERROR_WORDS = {400: "Richiesta non valida", 403: "Accesso negato", 404: "Pagina non trovata",
@@ -50,6 +54,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
                                  severity_plurals=SEVERITY_PLURALS, kinds=KINDS,
                                  upload_limit=upload_limit, mb=lambda n: f"{n / 1024 / 1024:.0f}")
     app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["euro"] = lambda value: "—" if value is None else euro(Decimal(value))
     app.jinja_env.filters["when"] = lambda iso: iso.replace("T", " ")[:19] if iso else ""
 
     def campaign_or_404(campaign_id: int) -> dict[str, Any]:
@@ -197,6 +202,33 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
         campaigns.set_excluded(campaign_id, receipt_id, request.form.get("excluded") == "1")
         return redirect(url_for("returns", campaign_id=campaign_id))
 
+    # ------------------------------------------------------------------ money
+
+    @app.get("/campagne/<int:campaign_id>/premi")
+    def premi(campaign_id: int) -> str:
+        campaign = campaign_or_404(campaign_id)
+        consolidation = campaigns.consolidate(campaign_id)
+        hr_row, hr = campaigns.hr(campaign_id)
+        result = consolidation.result if consolidation else None
+        hr_findings = [f for f in result.findings if f.code.startswith("HR_")] if result else []
+        rows = money.chart_rows(result) if result else []
+        return page("premi.html", campaign, tab="premi", c=consolidation, hr_row=hr_row, hr=hr,
+                    hr_findings=hr_findings, payouts=money.payouts(result) if result else [],
+                    chart=charts.amounts(rows, "Importo dovuto a ogni persona") if rows else None)
+
+    @app.post("/campagne/<int:campaign_id>/premi")
+    def upload_hr(campaign_id: int) -> Any:
+        campaign_or_404(campaign_id)
+        upload = request.files.get("hr")
+        if upload is None or not upload.filename:
+            abort(400, "scegliere il file dei dati del personale da caricare")
+        name = Path(upload.filename).name
+        if not name.lower().endswith(HR_SUFFIXES):
+            abort(400, f"i dati del personale devono essere un file CSV (.csv) o una cartella di lavoro (.xlsx): "
+                       f"«{name}»")
+        campaigns.upload_hr(campaign_id, name, upload.stream)
+        return redirect(url_for("premi", campaign_id=campaign_id))
+
     # ------------------------------------------------------------------ findings, audits, reports
 
     @app.get("/campagne/<int:campaign_id>/anomalie")
@@ -288,13 +320,16 @@ def _overview(consolidation: Consolidation) -> dict[str, Any]:
     result = consolidation.result
     statuses = consolidation.statuses
     counted = {c.card_id: c for c in result.consolidated.cards}
-    cards = []
+    cards: list[dict[str, Any]] = []
     for card_id, layout in result.expected.layouts.items():
         resolved = layout.card
         cards.append({"id": card_id, "title": resolved.card.title, "status": statuses[card_id],
                       "evaluatee": resolved.evaluatee.name if resolved.evaluatee else resolved.card.evaluatee,
                       "sector": resolved.sector.title if resolved.sector else "", "maximum": resolved.maximum,
                       "card": counted.get(card_id)})
+    dues = money.dues(result)
+    for row in cards:
+        row["due"] = dues.get(row["id"])
     counts = Counter(s.kind for s in statuses.values())
     bands = [b.label for lay in result.expected.layouts.values() for b in lay.card.bands]
     band_counts = Counter(c.result.band for c in result.consolidated.cards if c.result.band)
@@ -304,6 +339,7 @@ def _overview(consolidation: Consolidation) -> dict[str, Any]:
     scored = [(f"{row['title']} — {row['evaluatee']}", row["card"].result.total, row["maximum"], row["status"].kind)
               for row in cards if row["card"] is not None]
     by_severity = Counter(f.severity.value for f in result.findings)
+    amounts = money.chart_rows(result)
     return {
         "cards": cards, "counts": counts, "bonus": bonus, "provisional": provisional, "by_severity": by_severity,
         "chart_status": charts.columns([(k, counts.get(k, 0)) for k in KINDS], "Schede per stato", charts.COLOURS),
@@ -312,4 +348,11 @@ def _overview(consolidation: Consolidation) -> dict[str, Any]:
         "chart_bands": charts.columns([(b, band_counts.get(b, 0)) for b in dict.fromkeys(bands)],
                                       "Schede per fascia") if bands else None,
         "top_findings": sorted(result.findings, key=lambda f: SEVERITY_ORDER[f.severity])[:5],
+        "chart_amounts": charts.amounts(amounts, "Importo dovuto a ogni persona") if amounts else None,
+        "pays": bool(result.premi.results), "funds": [o for o in result.premi.results if o.fund is not None],
+        "csv_names": CSV_NAMES + (MONEY_CSV_NAMES if result.premi.results else ()),
+        "due_final": sum((d.amount for d in dues.values() if d.amount is not None and not d.provisional),
+                         Decimal("0.00")),
+        "due_provisional": sum((d.amount for d in dues.values() if d.amount is not None and d.provisional),
+                               Decimal("0.00")),
     }
