@@ -133,10 +133,10 @@ def test_payments_are_the_json_payouts(demo):
 
 def test_items_are_the_json_items(demo):
     items, data = items_frame(demo["collected"]), demo["collect_json"]
-    keys = {"card": "card", "item": "id", "input": "input", "weight": "weight", "score": "score", "points": "points",
-            "status": "status", "note": "note", "card_status": "card_status"}
+    keys = {"card": "card", "item": "id", "input": "input", "weight": "weight", "applied_weight": "applied_weight",
+            "score": "score", "points": "points", "status": "status", "note": "note", "card_status": "card_status"}
     want = [{"card": card["card"],
-             **{k: item[k] for k in ("id", "input", "weight", "score", "points", "status", "note")},
+             **{k: item[k] for k in ("id", "input", "weight", "applied_weight", "score", "points", "status", "note")},
              "card_status": card["status"]} for card in data["cards"] for item in card["items"]]
     assert rows(items, keys) == want
     assert len(want) > 20 and {"N.V.", "Sì", 7} <= set(items["score"])  # texts and an out-of-scale number too

@@ -109,6 +109,7 @@ ITEM_COLUMNS = (
     Column("gate", BOOL),
     Column("input", CATEGORY, INPUTS),  # how the score is given
     Column("weight", FLOAT),
+    Column("applied_weight", FLOAT),  # the weight the points use: raised where a neutralised item's is shared out
     Column("score", OBJECT),  # as the cell holds it: a number, a text («N.V.», «Sì»), None when empty
     Column("points", FLOAT),
     Column("status", CATEGORY, ITEM_STATUSES),
@@ -235,8 +236,9 @@ def items_frame(result: CollectResult) -> pd.DataFrame:
                          "sector": plan["sector"], "section": sections[item.id], "item": item.id,
                          "number": resolved.number, "item_title": resolved.title, "gate": resolved.gate,
                          "input": "gate" if resolved.gate else resolved.scale.kind,
-                         "weight": item.weight, "score": item.score, "points": item.points, "status": item.status,
-                         "note": item.note, "card_status": status.status})
+                         "weight": item.weight, "applied_weight": item.applied_weight, "score": item.score,
+                         "points": item.points, "status": item.status, "note": item.note,
+                         "card_status": status.status})
     return frame(ITEM_COLUMNS, rows)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import xlsxwriter
 
 from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.collect import CollectResult, frames
@@ -40,8 +40,15 @@ from piano_xlsx.verify.scores import show_value
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
 from piano_xlsx.workbook.layout import STATUS_OK
-from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, wrapped_lines
+from piano_xlsx.workbook.textmetrics import (
+    CHARS_PER_WIDTH,
+    FILTER_BUTTON,
+    heading_width,
+    headings_height,
+    wrapped_lines,
+)
 from piano_xlsx.workbook.wording import source_text
+from piano_xlsx.workbook.xlsxfile import GENERATED_BY, MONEY_FORMAT, PAGE_FOOTER, ToolWorkbook
 
 __all__ = ["neutralise", "to_json", "write_csv", "write_json", "write_report"]
 
@@ -84,9 +91,11 @@ def summary_table(cards: pd.DataFrame) -> pd.DataFrame:
 
 def score_table(items: pd.DataFrame) -> pd.DataFrame:
     percent = (items["input"] == "percent") & items["score"].map(is_number)  # 0.85 is shown as the card shows it
+    gate = items["gate"].astype(bool)
     return pd.DataFrame({
         "Scheda": items["title"], "Valutato": items["evaluatee"], "Obiettivo": items["item"], "N.": items["number"],
-        "Titolo": items["item_title"], "Peso": items["weight"].mask(items["gate"].astype(bool)),
+        "Titolo": items["item_title"], "Peso": items["weight"].mask(gate),
+        "Peso applicato": items["applied_weight"].mask(gate),
         "Valutazione": items["score"].where(~percent, items["score"].map(lambda v: show_value("percent", v))),
         "Punti": items["points"], "Esito": items["status"], "Note": _blank(items["note"]),
         "Stato della scheda": items["card_status"].map(st.LABELS)})
@@ -145,8 +154,9 @@ def _json_card(result: CollectResult, status: st.CardStatus) -> dict[str, Any]:
         "excluded": exclusion is not None, "exclusion_reason": exclusion.reason if exclusion else None,
         "exclusion_source": source_text(exclusion.source) if exclusion and exclusion.source else None,
         "evaluator": card.evaluator if card else None, "date": card.date if card else None,
-        "items": [{"id": i.id, "input": kinds[i.id], "weight": i.weight, "score": i.score, "points": i.points,
-                   "status": i.status, "note": i.note} for i in r.items] if r else [],
+        "items": [{"id": i.id, "input": kinds[i.id], "weight": i.weight, "applied_weight": i.applied_weight,
+                   "score": i.score, "points": i.points, "status": i.status, "note": i.note}
+                  for i in r.items] if r else [],
     }
 
 
@@ -212,12 +222,12 @@ def write_csv(result: CollectResult, directory: str | Path, *, format_name: str 
 
 # ------------------------------------------------------------------ the workbook
 
-_NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Punti": "0.00", "Premio": "#,##0.00",
-                   "Percentuale": '0.##"%"', "Valutazione": "General"}
+_NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Peso applicato": "0.00", "Punti": "0.00",
+                   "Premio": MONEY_FORMAT, "Percentuale": 'General"%"', "Valutazione": "General"}
 _WIDTHS = {"Argomento": 40, "Nota": 110,
            "Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 40, "File": 36, "Foglio": 24, "Titolo": 50,
            "Note": 40, "Messaggio": 70, "Cosa fare": 55, "SHA-256": 66, "Schede": 30, "Obiettivo": 18, "Esito": 14,
-           "Fascia": 18, "Codice": 24, "Formato": 16, "Modificato": 19, "Stato della scheda": 20}
+           "Fascia": 18, "Codice": 24, "Formato": 16, "Modificato": 19, "Stato della scheda": 20, "Premio": 14}
 
 
 def write_report(result: CollectResult, target: str | Path, *, force: bool = False) -> Path:
@@ -229,10 +239,10 @@ def write_report(result: CollectResult, target: str | Path, *, force: bool = Fal
 
 
 def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                    "strings_to_numbers": False})
+    wb = ToolWorkbook(buffer)
     plan = result.loaded.plan
-    wb.set_properties({"title": f"Valutazione — {plan_label(plan)}", "author": plan.plan.ente})
+    wb.set_properties({"title": f"Valutazione — {plan_label(plan)}", "author": plan.plan.ente,
+                       "comments": f"{GENERATED_BY} (collect)"})
     fmt = {
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "header": wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
@@ -270,18 +280,32 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
     wb.close()
 
 
+def print_on_a4(ws: Any, *, portrait: bool = False) -> None:
+    """A4, one page wide, each page footed with the sheet's name and its number."""
+    if portrait:
+        ws.set_portrait()
+    else:
+        ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer(PAGE_FOOTER)
+
+
 def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, Any]], fmt: dict[str, Any],
            numbers: dict[str, Any]) -> Any:
     ws = wb.add_worksheet(name)
     ws.write_string(0, 0, title, fmt["title"])
     ws.write_string(1, 0, subtitle, fmt["muted"])
+    print_on_a4(ws)
     if not rows:
         ws.write_string(3, 0, "Nessuna voce.", fmt["muted"])
         return ws
     columns = list(rows[0])
+    widths = {heading: heading_width(heading, _WIDTHS.get(heading, 12), FILTER_BUTTON) for heading in columns}
     for col, heading in enumerate(columns):
         ws.write_string(2, col, heading, fmt["header"])
-        ws.set_column(col, col, _WIDTHS.get(heading, 12))
+        ws.set_column(col, col, widths[heading])
+    ws.set_row(2, headings_height(widths, FILTER_BUTTON))
     for r, row in enumerate(rows, start=3):
         lines = 1
         for col, heading in enumerate(columns):
@@ -295,35 +319,49 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
             else:
                 ws.write_string(r, col, str(value), fmt["text"])  # never a formula, whatever it starts with
                 # 11-point text: fewer characters per unit of width than the 9-point text the layout measures
-                lines = max(lines, wrapped_lines(str(value), _WIDTHS.get(heading, 12) / CHARS_PER_WIDTH))
+                lines = max(lines, wrapped_lines(str(value), widths[heading] / CHARS_PER_WIDTH))
         if lines > 1:  # XlsxWriter does not autofit row heights, and LibreOffice keeps what the file says
             ws.set_row(r, 15 * lines + 2)
     ws.autofilter(2, 0, 2 + len(rows), len(columns) - 1)
     ws.print_area(0, 0, 2 + len(rows), len(columns) - 1)  # the subtitle may overflow; the page is the table
     ws.freeze_panes(3, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
     ws.repeat_rows(2)
     return ws
+
+
+CHART_TABLES = (("Scheda", "Punteggio"), ("Valutazione", "Numero"), ("Fascia", "Schede"))  # columns A-B, D-E, G-H
+CHART_WIDTHS = {"Scheda": 32, "Fascia": 22}
+
+
+def count_axis(counts: list[int]) -> dict[str, Any]:
+    """A value axis of whole numbers: steps of 1, 2, 5, 10, 20, 50… with at most 10 of them, room above the top."""
+    top = max(counts, default=0)
+    step = next(s for k in itertools.count() for s in (10**k, 2 * 10**k, 5 * 10**k) if top < 10 * s)
+    return {"min": 0, "max": (top // step + 1) * step, "major_unit": step, "num_format": "0"}
 
 
 def _charts(wb: Any, result: CollectResult, t: Tables, summary: list[dict[str, Any]], fmt: dict[str, Any]) -> None:
     """Native charts: total per card, distribution of scores and of bands (evaluations must be differentiated)."""
     ws = wb.add_worksheet("Grafici")
     ws.write_string(0, 0, "Differenziazione delle valutazioni", fmt["title"])
+    widths = {}
+    for first, headings in zip((0, 3, 6), CHART_TABLES, strict=True):
+        ws.write_row(2, first, headings, fmt["header"])
+        for col, heading in enumerate(headings, start=first):
+            widths[heading] = heading_width(heading, CHART_WIDTHS.get(heading, 8))
+            ws.set_column(col, col, widths[heading])
+    ws.set_row(2, headings_height(widths))
     returned = [row for row in summary if row["Punteggio"] is not None]
-    ws.write_row(2, 0, ["Scheda", "Punteggio"], fmt["header"])
+    score_format = wb.add_format({"num_format": _NUMBER_FORMATS["Punteggio"]})
     for i, row in enumerate(returned, start=3):
         ws.write_string(i, 0, row["Scheda"])
-        ws.write_number(i, 1, row["Punteggio"])
+        ws.write_number(i, 1, row["Punteggio"], score_format)
     listed = {(lay.card.id, i.item.id): i.item.scale for lay in result.expected.layouts.values() for i in lay.items
               if i.item.scale.kind == "list" and not i.item.gate}  # percentages and points are not a distribution
     scale_values = sorted({v for scale in listed.values() for v in scale.numbers()})
     items = t.items
     rated = items["score"][(items["input"] == "list") & (items["status"] == STATUS_OK) & items["score"].map(is_number)]
     scores = rated.astype(float).value_counts()
-    ws.write_row(2, 3, ["Valutazione", "Numero"], fmt["header"])
     for i, value in enumerate(scale_values, start=3):
         ws.write_number(i, 3, value)
         ws.write_number(i, 4, scores.get(float(value), 0))
@@ -331,21 +369,16 @@ def _charts(wb: Any, result: CollectResult, t: Tables, summary: list[dict[str, A
     given = t.cards["band"].dropna()  # set only where the return that counts may show it (collect.status)
     bands = given.value_counts()
     extra = [label for label in dict.fromkeys(given) if label not in band_labels]
-    ws.write_row(2, 6, ["Fascia", "Schede"], fmt["header"])
     for i, label in enumerate(band_labels + extra, start=3):
         ws.write_string(i, 6, label)
         ws.write_number(i, 7, bands.get(label, 0))
-    ws.set_column(0, 0, 32)
-    ws.set_column(3, 3, 12)
-    ws.set_column(6, 6, 22)
     top = 5 + max(len(returned), len(scale_values), len(band_labels + extra))  # charts go under the tables
-    ws.set_portrait()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    print_on_a4(ws, portrait=True)
     if returned:
         chart = wb.add_chart({"type": "bar"})
         chart.add_series({"name": "Punteggio", "categories": ["Grafici", 3, 0, 2 + len(returned), 0],
-                          "values": ["Grafici", 3, 1, 2 + len(returned), 1], "data_labels": {"value": True}})
+                          "values": ["Grafici", 3, 1, 2 + len(returned), 1],
+                          "data_labels": {"value": True, "num_format": "0.##"}})
         chart.set_title({"name": "Punteggio totale per scheda"})
         chart.set_legend({"none": True})
         chart.set_x_axis({"min": 0})
@@ -357,6 +390,7 @@ def _charts(wb: Any, result: CollectResult, t: Tables, summary: list[dict[str, A
                           "values": ["Grafici", 3, 4, 2 + len(scale_values), 4], "data_labels": {"value": True}})
         chart.set_title({"name": "Distribuzione delle valutazioni"})
         chart.set_legend({"none": True})
+        chart.set_y_axis(count_axis([int(n) for n in scores]))
         ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
     if band_labels or extra:
         chart = wb.add_chart({"type": "column"})
@@ -365,4 +399,5 @@ def _charts(wb: Any, result: CollectResult, t: Tables, summary: list[dict[str, A
                           "data_labels": {"value": True}})
         chart.set_title({"name": "Distribuzione per fascia"})
         chart.set_legend({"none": True})
+        chart.set_y_axis(count_axis([int(n) for n in bands]))
         ws.insert_chart(top + 18 + len(returned) // 3, 3, chart, {"x_scale": 0.75})
