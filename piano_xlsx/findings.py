@@ -263,7 +263,7 @@ _ENTRIES = [
 CATALOGUE: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}
 
 
-class _Missing(dict):
+class _Missing(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

@@ -88,18 +88,18 @@ def groups(audit: FileAudit) -> list[Group]:
         group = Group(f"Scheda «{card.title}»{who}", card.sheet, card)
         out.append(group)
         by_sheet[card.sheet] = group
+
+    def sheet_group(sheet: str) -> Group:
+        if sheet not in by_sheet:  # a sheet with formulas that is not a card (the summary, the list sheet)
+            by_sheet[sheet] = Group(f"Foglio «{sheet}»", sheet, None)
+            out.append(by_sheet[sheet])
+        return by_sheet[sheet]
+
     for row in audit.formulas:
-        group = by_sheet.get(row.sheet)
-        if group is None:
-            group = by_sheet[row.sheet] = Group(f"Foglio «{row.sheet}»", row.sheet, None)
-            out.append(group)
+        group = sheet_group(row.sheet)
         (group.intact if row.status == OK else group.differences).append(row)
     for const in audit.constants:
-        group = by_sheet.get(const.sheet)
-        if group is None:
-            group = by_sheet[const.sheet] = Group(f"Foglio «{const.sheet}»", const.sheet, None)
-            out.append(group)
-        group.constants.append(const)
+        sheet_group(const.sheet).constants.append(const)
     for group in out:
         group.differences.sort(key=row_order)
     return sorted(out, key=lambda g: not g.has_differences)  # stable: workbook order within each part

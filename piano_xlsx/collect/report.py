@@ -272,7 +272,7 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
         ws.write_string(i, 0, row["Scheda"])
         ws.write_number(i, 1, row["Punteggio"])
     scale_values = sorted({v for lay in result.expected.layouts.values() for v in lay.card.scale.numbers()})
-    scores = Counter(float(i.score) for c in result.consolidated.cards for i in c.result.items  # type: ignore[arg-type]
+    scores = Counter(float(i.score) for c in result.consolidated.cards for i in c.result.items
                      if is_number(i.score) and i.status == "OK")
     ws.write_row(2, 3, ["Valutazione", "Numero"], fmt["header"])
     for i, value in enumerate(scale_values, start=3):

@@ -493,25 +493,25 @@ class _Reader:
             if _is_blank(key_cell.value):
                 self.error(Place(table.name, row.number, key_letter, key_header), "manca il nome della voce")
                 continue
-            column = by_name.get(normalise_header(_as_text(key_cell.value)))
-            if column is None:
+            named = by_name.get(normalise_header(_as_text(key_cell.value)))
+            if named is None:
                 known = ", ".join(c.header for c in table.sheet.columns)
                 meant = _closest(_as_text(key_cell.value), by_name)
                 guess = f"forse «{meant.header}»? " if meant is not None else ""
                 self.error(Place(table.name, row.number, key_letter, key_header),
                            f"voce sconosciuta «{_found(key_cell.value)}» ({guess}voci ammesse: {known})")
                 continue
-            if column.key in seen:
+            if named.key in seen:
                 self.error(Place(table.name, row.number, key_letter, key_header),
-                           f"voce «{column.header}» ripetuta (già alla riga {seen[column.key]})")
+                           f"voce «{named.header}» ripetuta (già alla riga {seen[named.key]})")
                 continue
-            seen[column.key] = row.number
-            path = tuple(column.key.split("."))
-            place = Place(table.name, row.number, value_letter, f"Valore di «{column.header}»")
+            seen[named.key] = row.number
+            path = tuple(named.key.split("."))
+            place = Place(table.name, row.number, value_letter, f"Valore di «{named.header}»")
             self.places[path] = place
             raw = row.cells.get("@value", RawCell(None))
             try:
-                value = convert(column, raw)
+                value = convert(named, raw)
             except CellError as exc:
                 self.error(place, str(exc), path)
                 continue
@@ -678,8 +678,9 @@ class _Reader:
                            f"la scheda non ha sezioni nel foglio «{sections.name}»", ("cards", ci, "sections"))
             for si, section in enumerate(card["sections"]):
                 if not section["items"] and items is not None:
-                    path = ("cards", ci, "sections", si, "items")
-                    self.error(self.places[path], f"la sezione non ha obiettivi nel foglio «{items.name}»", path)
+                    items_path = ("cards", ci, "sections", si, "items")
+                    self.error(self.places[items_path], f"la sezione non ha obiettivi nel foglio «{items.name}»",
+                               items_path)
 
 
 _PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")

@@ -63,8 +63,9 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
-def _text(key: str, header: str, width: float, help: str, **kw: object) -> Column:
-    return Column(key, header, "text", width, help, **kw)  # type: ignore[arg-type]
+def _text(key: str, header: str, width: float, help: str, *, required: bool = False,
+          aliases: tuple[str, ...] = ()) -> Column:
+    return Column(key, header, "text", width, help, required=required, aliases=aliases)
 
 
 _OBJECTIVE_TEXT = (

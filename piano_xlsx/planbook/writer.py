@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 import xlsxwriter
+from pydantic import BaseModel
 
 from piano_xlsx.plan.model import Plan
 from piano_xlsx.planbook.sheets import (
@@ -41,7 +42,7 @@ Row = dict[str, Any]
 # ---------------------------------------------------------------- plan -> rows
 
 
-def _fields(model: Any, *, drop: tuple[str, ...] = ()) -> Row:
+def _fields(model: BaseModel, *, drop: tuple[str, ...] = ()) -> Row:
     """The keys the author set (defaults left out, as in the plan hash), nested models as plain data."""
     data = model.model_dump(mode="python", exclude_defaults=True)
     for key in drop:

@@ -28,8 +28,8 @@ import zipfile
 import zlib
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
-from typing import Any
-from xml.etree.ElementTree import ParseError, XMLParser, XMLPullParser
+from typing import Any, cast
+from xml.etree.ElementTree import Element, ParseError, XMLParser, XMLPullParser
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -229,7 +229,7 @@ def _parse_whole(zf: zipfile.ZipFile, name: str) -> Any:
 
 
 def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
-            keep: frozenset[str] = frozenset(), only: frozenset[str] | None = None) -> Iterator[tuple[str, Any]]:
+            keep: frozenset[str] = frozenset(), only: frozenset[str] | None = None) -> Iterator[tuple[str, Element]]:
     """Stream the elements of part `name` (nothing if absent); with `only`, the events of those tags alone.
 
     Each element is removed from the tree once its end event has been handled, so memory stays flat however
@@ -240,9 +240,9 @@ def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
     if stream is None:
         return
     prolog = _Prolog()
-    parser = XMLPullParser(events=("start", "end"))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
     want_start, want_end = "start" in events, "end" in events
-    stack: list[Any] = []
+    stack: list[Element] = []
     kept_at = 0  # depth of the open element being kept whole, 0 when none
     kept = 0
     try:
@@ -254,7 +254,8 @@ def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
                     parser.feed(chunk)
                 else:
                     parser.close()
-                for event, el in parser.read_events():
+                # asked for start and end events only, the parser gives (event, element) pairs
+                for event, el in cast("Iterator[tuple[str, Element]]", parser.read_events()):
                     if event == "start":
                         stack.append(el)
                         if len(stack) > MAX_DEPTH:
@@ -568,7 +569,8 @@ def _translate(formula: str, origin: str, target: str) -> str:
     from openpyxl.formula.translate import Translator
 
     try:
-        return Translator("=" + formula, origin=origin).translate_formula(target)[1:]
+        translated: str = Translator("=" + formula, origin=origin).translate_formula(target)
+        return translated[1:]
     except Exception:  # noqa: BLE001 - a formula we cannot translate is reported as changed
         return formula
 

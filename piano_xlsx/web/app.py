@@ -20,7 +20,7 @@ from piano_xlsx.web import tables as t
 from piano_xlsx.web.campaign import Campaigns, Consolidation
 from piano_xlsx.web.history import history
 from piano_xlsx.web.statuses import KINDS, RETURNED
-from piano_xlsx.web.store import Store
+from piano_xlsx.web.store import Store, existing
 
 DEFAULT_UPLOAD_LIMIT = 256 * 1024 * 1024  # bytes in one request: a season of returns dropped at once
 PLAN_SUFFIXES = (".yaml", ".yml", ".xlsx")
@@ -187,7 +187,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
         if not files:
             abort(400, "nessun file scelto: trascinare i file nel riquadro o sceglierli con il pulsante")
         ids = campaigns.receive(campaign_id, files)
-        batch = store.receipt(campaign_id, ids[0])["batch"]  # type: ignore[index]
+        batch = existing(store.receipt(campaign_id, ids[0]), ids[0])["batch"]
         return redirect(url_for("returns", campaign_id=campaign_id, lotto=batch))
 
     @app.post("/campagne/<int:campaign_id>/restituzioni/<int:receipt_id>/esclusione")
@@ -288,7 +288,7 @@ def _overview(consolidation: Consolidation) -> dict[str, Any]:
     result = consolidation.result
     statuses = consolidation.statuses
     counted = {c.card_id: c for c in result.consolidated.cards}
-    cards = []
+    cards: list[dict[str, Any]] = []  # one row of the overview's table per card, as the template reads it
     for card_id, layout in result.expected.layouts.items():
         resolved = layout.card
         cards.append({"id": card_id, "title": resolved.card.title, "status": statuses[card_id],

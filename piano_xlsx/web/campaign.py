@@ -15,13 +15,14 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import delete, select, update
 
 from piano_xlsx.audit import audit
 from piano_xlsx.audit.report_html import render as render_audit
 from piano_xlsx.collect import CollectResult, collect
+from piano_xlsx.collect.inspect import FileReport
 from piano_xlsx.collect.report import write_csv, write_json, write_report
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import Finding, Severity, count, finding, sort_findings
@@ -31,7 +32,7 @@ from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.planfile import load_plan_file
 from piano_xlsx.web import tables as t
 from piano_xlsx.web.statuses import CardStatus, card_statuses
-from piano_xlsx.web.store import Store, now
+from piano_xlsx.web.store import Store, existing, now
 from piano_xlsx.workbook.naming import slug
 
 PLAN_LIMITS = Limits(seconds=60.0, memory=1024 * 1024 * 1024)
@@ -65,14 +66,18 @@ def _plan_failed(path: str, failure: Failure) -> PlanCheck:
     return PlanCheck(None, [finding("PLAN_UNREADABLE", detail=reason)])
 
 
-class _Cache(OrderedDict):
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Cache(OrderedDict[K, V]):
     """The last few results, by what they were computed from."""
 
     def __init__(self, size: int):
         super().__init__()
         self.size = size
 
-    def put(self, key: Any, value: Any) -> Any:
+    def put(self, key: K, value: V) -> V:
         self[key] = value
         self.move_to_end(key)
         while len(self) > self.size:
@@ -85,7 +90,7 @@ class Consolidation:
     result: CollectResult
     statuses: dict[str, CardStatus]
     names: dict[int, str]  # receipt id -> the name the reports use
-    reports: dict[int, Any] = field(default_factory=dict)  # receipt id -> collect's FileReport
+    reports: dict[int, FileReport] = field(default_factory=dict)  # receipt id -> collect's report of its file
 
 
 class Campaigns:
@@ -94,8 +99,8 @@ class Campaigns:
     def __init__(self, store: Store, jobs: int | None = None):
         self.store = store
         self.jobs = jobs
-        self._plans = _Cache(16)
-        self._consolidations = _Cache(8)
+        self._plans: _Cache[str, PlanCheck] = _Cache(16)  # plan blob -> its check
+        self._consolidations: _Cache[tuple[Any, ...], Consolidation] = _Cache(8)  # campaign, plan and files
         # the server answers on several threads: one consolidation at a time, so each is computed and saved once
         self._lock = threading.RLock()
 
@@ -165,7 +170,7 @@ class Campaigns:
                            files=len(issued.files), password=issued.password, note=note, created_at=now())
             self.store.log(campaign_id, "cartelle generate", f"{len(issued.files)} cartelle firmate dal piano "
                            f"{row['name']}", conn)
-        return self.store.last_generation(campaign_id)  # type: ignore[return-value]
+        return existing(self.store.last_generation(campaign_id), campaign_id)
 
     def zip_name(self, campaign_id: int) -> str:
         _, checked = self.plan(campaign_id)
@@ -279,10 +284,9 @@ class Campaigns:
     # ------------------------------------------------------------------ audit
 
     def audit(self, campaign_id: int, receipt_id: int) -> int:
-        receipt = self.store.receipt(campaign_id, receipt_id)
-        if receipt is None:
-            raise LookupError(receipt_id)
-        source = self.store.receipt(campaign_id, receipt["copy_of"]) if receipt["copy_of"] else receipt
+        receipt = existing(self.store.receipt(campaign_id, receipt_id), receipt_id)
+        copy_of = receipt["copy_of"]
+        source = existing(self.store.receipt(campaign_id, copy_of), copy_of) if copy_of else receipt
         name = self.report_names(self.store.receipts(campaign_id)).get(source["id"], receipt["name"])
         _, checked = self.plan(campaign_id)
         path = str(self.store.blobs.path(source["sha256"]))

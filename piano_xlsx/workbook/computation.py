@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeGuard
 
 from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
 from piano_xlsx.plan.rounding import excel_round
@@ -133,10 +133,10 @@ def card_formulas(layout: CardLayout, lists: ListSheet) -> dict[str, str]:
     if "factor" in layout.totals:
         weights = "+".join(f"{col('weight')}{s.subtotal_row}" for s in layout.sections)
         out[t("factor")] = _factor_formula(f"({weights})", weight_range, status_range)
-    if "rounded" in layout.totals:
-        rounding = card.bandset.rounding  # type: ignore[union-attr]
-        fn = {"round": "ROUND", "floor": "ROUNDDOWN", "ceil": "ROUNDUP"}[rounding.mode]  # type: ignore[union-attr]
-        out[t("rounded")] = f"{fn}({t('total')},{rounding.decimals})"  # type: ignore[union-attr]
+    rounding = card.rounding  # the totals block has a rounded total just when there is one
+    if rounding:
+        fn = {"round": "ROUND", "floor": "ROUNDDOWN", "ceil": "ROUNDUP"}[rounding.mode]
+        out[t("rounded")] = f"{fn}({t('total')},{rounding.decimals})"
     out[t("missing")] = f'COUNTIF({status_range},"{STATUS_MISSING}")'
     out[t("invalid")] = f'COUNTIF({status_range},"{STATUS_INVALID}")'
     if "gates_failed" in layout.totals:
@@ -148,8 +148,8 @@ def card_formulas(layout: CardLayout, lists: ListSheet) -> dict[str, str]:
             return otherwise
         return f"IF({t('gates_failed')}>0,{when_failed},{otherwise})"
 
-    if "band" in layout.totals:
-        table = lists.bands[card.bandset.id]  # type: ignore[union-attr]
+    if "band" in layout.totals and card.bandset:  # a card has a band row just when it has bands
+        table = lists.bands[card.bandset.id]
         label, percent = band_formulas(table, t("rounded") if "rounded" in layout.totals else t("total"))
         out[t("band")] = f'IF({incomplete},"",{unless_gate_failed(_text(BAND_EXCLUDED), label)})'
         out[t("percent")] = f'IF({incomplete},"",{unless_gate_failed("0", percent)})'
@@ -204,7 +204,7 @@ def excel_equal(a: Value, b: str) -> bool:
     return isinstance(a, str) and a.casefold() == b.casefold()
 
 
-def is_number(value: Value) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -263,8 +263,8 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
             points: float | None = None
             if not item.item.gate:
                 points = 0
-                if status == STATUS_OK:
-                    points = item.item.weight * float(score) / maximum  # type: ignore[arg-type]
+                if status == STATUS_OK and is_number(score):  # a number of the scale: the only scores that are OK
+                    points = item.item.weight * float(score) / maximum
                     if has_factor:
                         points = points * factor
                 cells[item.cell("points")] = points
@@ -277,9 +277,9 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
     total = sum(subtotals)
     cells[t("total")] = total
     rounded = None
-    if "rounded" in layout.totals:
-        rounding = card.bandset.rounding  # type: ignore[union-attr]
-        rounded = excel_round(total, rounding.decimals, rounding.mode)  # type: ignore[union-attr]
+    rounding = card.rounding
+    if rounding:
+        rounded = excel_round(total, rounding.decimals, rounding.mode)
         cells[t("rounded")] = rounded
     missing = sum(1 for s in statuses.values() if s == STATUS_MISSING)
     invalid = sum(1 for s in statuses.values() if s == STATUS_INVALID)
@@ -305,9 +305,9 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
             cells[t("band")] = band
             percent = float(bands[index - 1].percent) if index else None
             cells[t("percent")] = percent / 100 if percent is not None else ""
-    if "bonus" in layout.totals:
-        fraction = cells[t("percent")]
-        bonus = None if fraction == "" else card.base * fraction  # type: ignore[operator]
+    if "bonus" in layout.totals and card.base is not None:  # a bonus row just when there is a base
+        fraction = cells[t("percent")]  # "" while incomplete, else a number
+        bonus = card.base * fraction if is_number(fraction) else None
         cells[t("bonus")] = "" if bonus is None else bonus
     status = status_text(missing, invalid)
     cells[t("status")] = status
@@ -326,7 +326,7 @@ def status_text(missing: int, invalid: int) -> str:
     return "; ".join(parts)
 
 
-def values_equal(a: Any, b: Any, tolerance: float = 1e-9) -> bool:
+def values_equal(a: object, b: object, tolerance: float = 1e-9) -> bool:
     """Equality of cell values across engines: numbers within a relative tolerance, text exactly."""
     if is_number(a) and is_number(b):
         return abs(float(a) - float(b)) <= tolerance * max(1.0, abs(float(a)), abs(float(b)))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from piano_xlsx.plan.dropdowns import describe, show
 from piano_xlsx.plan.model import Plan
-from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
+from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard
 from piano_xlsx.workbook.computation import card_formulas, is_number
 from piano_xlsx.workbook.layout import (
     COLUMNS,
@@ -28,7 +29,7 @@ from piano_xlsx.workbook.layout import (
     indicators_text,
     summary_row,
 )
-from piano_xlsx.workbook.lists import describe, list_sheet, show
+from piano_xlsx.workbook.lists import list_sheet
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def formula_style(layout: CardLayout, address: str) -> str:
     return "points"
 
 
-def _evaluatee(card) -> str:  # type: ignore[no-untyped-def]
+def _evaluatee(card: ResolvedCard) -> str:
     if card.evaluatee is None:
         return card.card.evaluatee
     role = f" — {card.evaluatee.role}" if card.evaluatee.role and card.evaluatee.role != card.evaluatee.name else ""

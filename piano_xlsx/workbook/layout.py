@@ -226,8 +226,8 @@ def totals_block(card: ResolvedCard) -> list[tuple[str, str]]:
     rows = [("total", "Punteggio totale"), ("maximum", "Punteggio massimo")]
     if card.redistributes and card.card.redistribution == "card":
         rows.append(("factor", "Ridistribuzione del peso non valutabile (fattore)"))
-    rounding = card.bandset.rounding if card.bandset else None
-    if rounding and rounding.mode != "none":
+    rounding = card.rounding
+    if rounding:
         words = {"round": "arrotondato", "floor": "arrotondato per difetto", "ceil": "arrotondato per eccesso"}
         rows.append(("rounded", f"Punteggio per la fascia ({words[rounding.mode]}, {rounding.decimals} decimali)"))
     rows += [("missing", "Valutazioni mancanti"), ("invalid", "Valori non ammessi")]

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from piano_xlsx.findings import finding
+from piano_xlsx.plan.dropdowns import dropdown_messages, inline_list, item_options
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.plan.resolve import (
     INSTRUCTIONS_SHEET,
@@ -38,7 +39,7 @@ from piano_xlsx.workbook.layout import (
     item_row_heights,
     summary_row,
 )
-from piano_xlsx.workbook.lists import ListSheet, dropdown_messages, inline_list, item_options, list_sheet
+from piano_xlsx.workbook.lists import ListSheet, list_sheet
 from piano_xlsx.workbook.manifest import manifest_and_text, manifest_rows
 from piano_xlsx.workbook.textmetrics import EXCEL_MAX_ROW_HEIGHT, column_pixels, lines_height, text_lines, whole_pixels
 
@@ -106,7 +107,7 @@ class _Formats:
         return self._made[key]
 
 
-class _Workbook(xlsxwriter.Workbook):
+class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc] # XlsxWriter ships no types: its classes are Any
     """XlsxWriter has no workbook (structure) protection: write <workbookProtection> where OOXML puts it."""
 
     structure_password_hash: str | None = None
