@@ -115,7 +115,6 @@ class Model:
         import formulas
 
         excel_semantics()
-        started = time.perf_counter()
         self.problems: list[Problem] = []
         self._keys: dict[str, Key] = {}  # engine output name -> (sheet, cell)
         self._outputs: dict[Key, str] = {}
@@ -146,7 +145,6 @@ class Model:
             self._outputs[key] = cell.output
         self.model.assemble()
         self.model.inverse_references()
-        self.build_seconds = time.perf_counter() - started
 
     def _formula(self, key: Key, formula: str) -> Any:
         """A compiled formula cell; one the engine refuses or cannot parse becomes an empty cell, reported."""
