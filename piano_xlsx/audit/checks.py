@@ -4,7 +4,7 @@ locked cells. The checks are `piano_xlsx.verify`'s, the same `collect` runs, so 
 from __future__ import annotations
 
 from piano_xlsx.audit.result import HiddenSheet
-from piano_xlsx.plan.resolve import MANIFEST_SHEET
+from piano_xlsx.plan.resolve import LISTS_SHEET, MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import SheetData, WorkbookData
 from piano_xlsx.verify import Add
 from piano_xlsx.verify import cells as cell_checks
@@ -43,7 +43,9 @@ def check_workbook(book: WorkbookData, issued: Issued, name: str, add: Add, *, h
             if sheet is not None and sheet_name != MANIFEST_SHEET:
                 card = issued.card_of_sheet(sheet_name) is not None
                 cell_checks.report(cell_checks.compare_sheet(sheet, cells, book, rows_may_shift=card), name, add)
-    return [peek(sheet) for sheet in book.sheets.values() if sheet.name != MANIFEST_SHEET and sheet.state != "visible"]
+    issued_hidden = (MANIFEST_SHEET, LISTS_SHEET)  # as check_hidden_sheets: these two are issued hidden
+    return [peek(sheet) for sheet in book.sheets.values()
+            if sheet.name not in issued_hidden and sheet.state != "visible"]
 
 
 def peek(sheet: SheetData) -> HiddenSheet:
