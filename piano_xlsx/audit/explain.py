@@ -18,6 +18,7 @@ from piano_xlsx.audit.result import (
     ConstantRow,
     FormulaRow,
 )
+from piano_xlsx.italian import cell_value
 from piano_xlsx.reader.xlsx import split_address
 from piano_xlsx.verify.issued import Issued, IssuedCard
 from piano_xlsx.workbook.computation import is_number
@@ -44,14 +45,7 @@ TITLE_CHARS = 60
 
 def number(value: Any) -> str:
     """A value as an Italian reader expects it: 6 / 6,5 / «testo» / (vuota)."""
-    if value is None or value == "":
-        return "(vuota)"
-    if isinstance(value, bool):
-        return "VERO" if value else "FALSO"
-    if isinstance(value, (int, float)):
-        text = f"{round(float(value), 9):.9f}".rstrip("0").rstrip(".")
-        return (text if text != "-0" else "0").replace(".", ",")
-    return f"«{value}»"
+    return cell_value(value)
 
 
 def points(delta: float) -> str:

@@ -18,7 +18,7 @@ from piano_xlsx.audit.result import (
     FormulaRow,
 )
 from piano_xlsx.findings import Finding, sort_findings
-from piano_xlsx.italian import SEVERITY_LABELS
+from piano_xlsx.italian import SEVERITY_LABELS, cell_value
 
 # findings that only repeat a formula row: the rows say it better
 ROW_CODES = {"FORMULA_CHANGED", "FORMULA_REPLACED", "CACHED_MISMATCH", "LOCKED_CHANGED"}
@@ -33,14 +33,7 @@ SIGNATURE_LONG = {
 
 def show(value: Any) -> str:
     """A cell value for a table: numbers the Italian way, empty as a dash."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "VERO" if value else "FALSO"
-    if isinstance(value, (int, float)):
-        text = f"{round(float(value), 9):.9f}".rstrip("0").rstrip(".")
-        return (text if text != "-0" else "0").replace(".", ",")
-    return str(value)
+    return cell_value(value, empty="—", quoted=False)
 
 
 def status_word(row: FormulaRow) -> str:

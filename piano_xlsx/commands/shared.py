@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -19,6 +19,15 @@ from piano_xlsx.plan.loader import LoadedPlan, PlanError, load_plan
 force_option = click.option("--force", is_flag=True,
                             help="Sovrascrive le uscite che esistono già (senza, il comando si ferma e non scrive "
                                  "nulla).")
+
+F = TypeVar("F", bound=Callable[..., Any])  # a command's function
+
+
+def output_file_option(help: str) -> Callable[[F], F]:
+    """-o/--output FILE, required: the one file a command writes."""
+    return click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False), help=help)
+
+
 public_key_option = click.option("--public-key", "public_key_path", metavar="CHIAVE",
                                  type=click.Path(dir_okay=False),
                                  help="Chiave pubblica che verifica la firma dei manifesti (piano-xlsx-pubblica.pem).")

@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 import xlsxwriter
+from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
 from piano_xlsx.plan.model import Plan
@@ -183,12 +184,12 @@ def _list_source(column: Column, lists: dict[str, list[str]]) -> str | None:
         count = len(lists[column.source])
         if not count:
             return None
-        letter = chr(ord("A") + index)
+        letter = get_column_letter(index + 1)
         return f"={LISTS_SHEET}!${letter}$2:${letter}${count + 1}"
     sheet_name, key = LISTS[column.source]
     sheet = sheet_by_name(sheet_name)
     assert sheet is not None
-    letter = chr(ord("A") + [c.key for c in sheet.columns].index(key))
+    letter = get_column_letter([c.key for c in sheet.columns].index(key) + 1)
     return f"={_quote(sheet_name)}!${letter}$2:${letter}${TABLE_ROWS + 1}"
 
 

@@ -33,6 +33,7 @@ from xml.etree.ElementTree import Element, ParseError, XMLParser, XMLPullParser
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from piano_xlsx.files.container import ContainerError
 from piano_xlsx.italian import thousands as _n
@@ -49,6 +50,7 @@ _ADDR = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 # Ceilings on what one file can make the reader hold; an issued workbook stays far below every one of them.
 TREE_LIMIT = 4 * 1024 * 1024  # parts up to this size are parsed whole (a tree of some 15 times the size)
+MAX_COLUMN = 16_384  # XFD, the last column of a sheet
 MAX_DEPTH = 64  # element nesting in a streamed part (OOXML parts nest about ten deep)
 MAX_SUBTREE = 250_000  # elements inside one row, validation, string or format list of a streamed part
 MAX_KEPT_CELLS = 500_000  # cells kept, all sheets together
@@ -471,8 +473,10 @@ def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Contai
                 address = c.get("r")
                 if not address:
                     parsed = split_address(previous) if previous else None
-                    column = (_col_index(parsed[0]) if parsed else column) + 1
-                    address = f"{_col_letters(column)}{row}"
+                    column = (column_index_from_string(parsed[0]) if parsed else column) + 1
+                    if column > MAX_COLUMN:
+                        raise ContainerError("FILE_UNREADABLE", f"cella oltre l'ultima colonna (XFD) in {part}")
+                    address = f"{get_column_letter(column)}{row}"
                     previous = ""
                 else:
                     previous = address
@@ -506,21 +510,6 @@ def _row_number(value: str | None, previous: int) -> int:
         return int(value) if value is not None else previous + 1
     except ValueError:
         return previous + 1
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _col_letters(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _cell(el: Any, formula_el: Any, shared: dict[str, tuple[str, str]], address: str) -> CellData:
