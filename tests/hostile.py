@@ -706,11 +706,11 @@ def measure(fn: Callable[..., Any], *args: Any, cap: int = 1024 * MB, timeout: f
 def read_both_ways(path: Path, monkeypatch: Any) -> list[Any]:
     """The reader's result (or refusal code) with small parts parsed whole, then with every part streamed."""
     from piano_xlsx.files.container import ContainerError, sniff
-    from piano_xlsx.reader import xlsx
+    from piano_xlsx.reader import parts, xlsx
 
     out = []
-    for limit in (xlsx.TREE_LIMIT, -1):
-        monkeypatch.setattr(xlsx, "TREE_LIMIT", limit)
+    for limit in (parts.TREE_LIMIT, -1):
+        monkeypatch.setattr(parts, "TREE_LIMIT", limit)
         try:
             kind, zf = sniff(path.read_bytes())
             out.append(xlsx.read_workbook(zf, lambda sheet: None) if zf is not None and kind in ("xlsx", "xlsm")
