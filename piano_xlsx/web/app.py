@@ -13,13 +13,12 @@ from werkzeug.exceptions import HTTPException
 
 from piano_xlsx import __version__
 from piano_xlsx.demo import example_plan_path
-from piano_xlsx.findings import SEVERITY_ORDER, Severity
 from piano_xlsx.plan.loader import PlanError
-from piano_xlsx.web import charts, security
+from piano_xlsx.web import pages, security
 from piano_xlsx.web import tables as t
-from piano_xlsx.web.campaign import Campaigns, Consolidation
+from piano_xlsx.web.campaign import Campaigns
 from piano_xlsx.web.history import history
-from piano_xlsx.web.statuses import KINDS, RETURNED
+from piano_xlsx.web.statuses import KINDS
 from piano_xlsx.web.store import Store, existing
 
 DEFAULT_UPLOAD_LIMIT = 256 * 1024 * 1024  # bytes in one request: a season of returns dropped at once
@@ -49,7 +48,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
     app.jinja_env.globals.update(version=__version__, severity_words=SEVERITY_WORDS,
                                  severity_plurals=SEVERITY_PLURALS, kinds=KINDS,
                                  upload_limit=upload_limit, mb=lambda n: f"{n / 1024 / 1024:.0f}")
-    app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["number"] = pages.number
     app.jinja_env.filters["when"] = lambda iso: iso.replace("T", " ")[:19] if iso else ""
 
     def campaign_or_404(campaign_id: int) -> dict[str, Any]:
@@ -105,7 +104,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
         campaign = campaign_or_404(campaign_id)
         consolidation = campaigns.consolidate(campaign_id)
         return page("overview.html", campaign, tab="quadro", c=consolidation,
-                    **(_overview(consolidation) if consolidation else {}))
+                    **(pages.overview(consolidation) if consolidation else {}))
 
     # ------------------------------------------------------------------ plan
 
@@ -176,7 +175,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
             audits.setdefault(row["receipt_id"], row)
         batch = request.args.get("lotto", type=int)
         return page("returns.html", campaign, tab="restituzioni", receipts=receipts, audits=audits, batch=batch,
-                    status={r["id"]: _receipt_status(r, consolidation) for r in receipts},
+                    status={r["id"]: pages.receipt_status(r, consolidation) for r in receipts},
                     new=[r for r in receipts if r["batch"] == batch])
 
     @app.post("/campagne/<int:campaign_id>/restituzioni")
@@ -255,61 +254,3 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
 def _check_plan_name(name: str) -> None:
     if not name.lower().endswith(PLAN_SUFFIXES):
         abort(400, f"il piano deve essere un file YAML (.yaml) o una cartella di lavoro del piano (.xlsx): «{name}»")
-
-
-def _number(value: Any, digits: int = 2) -> str:
-    """A number as Italian readers write it: 1.234,5 (no trailing zeros)."""
-    if value is None:
-        return "—"
-    text = f"{float(value):,.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def _receipt_status(receipt: dict[str, Any], consolidation: Consolidation | None) -> tuple[str, str]:
-    """(CSS class, words) for a receipt, from collect's report of its file."""
-    if receipt["copy_of"]:
-        return "muted", f"copia identica della ricevuta {receipt['copy_of']}: non contata due volte"
-    if receipt["excluded"]:
-        return "muted", "escluso dall'ufficio: non contato"
-    report = consolidation.reports.get(receipt["id"]) if consolidation else None
-    if report is None:
-        return "muted", "non ancora letto (il piano contiene errori)"
-    errors = [f for f in report.findings if f.severity == Severity.ERROR]
-    if not report.cards and errors:
-        return "error", errors[0].message
-    if errors:
-        return "error", errors[0].message if len(errors) == 1 else f"{len(errors)} errori: {errors[0].message} …"
-    return "ok", "valido"
-
-
-def _overview(consolidation: Consolidation) -> dict[str, Any]:
-    result = consolidation.result
-    statuses = consolidation.statuses
-    counted = {c.card_id: c for c in result.consolidated.cards}
-    cards: list[dict[str, Any]] = []  # one row of the overview's table per card, as the template reads it
-    for card_id, layout in result.expected.layouts.items():
-        resolved = layout.card
-        cards.append({"id": card_id, "title": resolved.card.title, "status": statuses[card_id],
-                      "evaluatee": resolved.evaluatee.name if resolved.evaluatee else resolved.card.evaluatee,
-                      "sector": resolved.sector.title if resolved.sector else "", "maximum": resolved.maximum,
-                      "card": counted.get(card_id)})
-    counts = Counter(s.kind for s in statuses.values())
-    bands = [b.label for lay in result.expected.layouts.values() for b in lay.card.bands]
-    band_counts = Counter(c.result.band for c in result.consolidated.cards if c.result.band)
-    final = {cid for cid, s in statuses.items() if s.kind == RETURNED}
-    bonus = sum(c.result.bonus or 0 for c in result.consolidated.cards if c.card_id in final)
-    provisional = sum(c.result.bonus or 0 for c in result.consolidated.cards if c.card_id not in final)
-    scored = [(f"{row['title']} — {row['evaluatee']}", row["card"].result.total, row["maximum"], row["status"].kind)
-              for row in cards if row["card"] is not None]
-    by_severity = Counter(f.severity.value for f in result.findings)
-    return {
-        "cards": cards, "counts": counts, "bonus": bonus, "provisional": provisional, "by_severity": by_severity,
-        "chart_status": charts.columns([(k, counts.get(k, 0)) for k in KINDS], "Schede per stato", charts.COLOURS),
-        "chart_totals": charts.bars(scored, "Punteggio di ogni scheda restituita (quota del massimo)") if scored
-        else None,
-        "chart_bands": charts.columns([(b, band_counts.get(b, 0)) for b in dict.fromkeys(bands)],
-                                      "Schede per fascia") if bands else None,
-        "top_findings": sorted(result.findings, key=lambda f: SEVERITY_ORDER[f.severity])[:5],
-    }
