@@ -11,6 +11,7 @@ value sat. One concern, the plan's sheets into the plan's keys, hence its length
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -181,10 +182,12 @@ class _Reader:
     def build(self, sheets: dict[str, list[list[RawCell]]]) -> dict[str, Any]:
         data: dict[str, Any] = {}
         tables = {sheet.name: self.table(sheets, sheet) for sheet in SHEETS}
-        self._piano(tables[PIANO.name], data)
-        self._scales(tables[SCALE.name], data)
-        self._levels(tables[LIVELLI.name], data)
-        self._bands(tables[FASCE.name], data)
+        for read, sheet, key in ((self._piano, PIANO, "plan"), (self._scales, SCALE, "scales"),
+                                 (self._levels, LIVELLI, "levels"), (self._bands, FASCE, "bands")):
+            table = tables[sheet.name]
+            if table is not None:
+                self.places[(key,)] = Place(table.name)
+                read(table, data)
         for sheet_name, key in (("Settori", "sectors"), ("Valutati", "evaluatees"),
                                 ("Obiettivi condivisi", "shared_objectives"), ("Scelte", "choices")):
             table = tables[sheet_name]
@@ -194,10 +197,7 @@ class _Reader:
         self._cards(tables[SCHEDE.name], tables[SEZIONI.name], tables[OBIETTIVI.name], data)
         return data
 
-    def _piano(self, table: Table | None, data: dict[str, Any]) -> None:
-        if table is None:
-            return
-        self.places[("plan",)] = Place(table.name)
+    def _piano(self, table: Table, data: dict[str, Any]) -> None:
         by_name: dict[str, Column] = {}
         for column in table.sheet.columns:
             for alias in (column.header, column.key, *column.aliases):
@@ -269,15 +269,16 @@ class _Reader:
             return BLANK
         return found[0]
 
-    def _scales(self, table: Table | None, data: dict[str, Any]) -> None:
-        if table is None:
-            return
-        self.places[("scales",)] = Place(table.name)
+    def _elements(self, table: Table, key: str, link: str) -> Iterator[tuple[KeyPath, str, list[TableRow]]]:
+        """The elements under plan key `key` (scales, band sets), each the rows sharing a `link` id, with its path."""
+        for i, (element_id, rows) in enumerate(self._grouped(table, link).items()):
+            path: KeyPath = (key, i)
+            self.places[path] = self.places[path + ("id",)] = self.place(table, rows[0], link)
+            yield path, element_id, rows
+
+    def _scales(self, table: Table, data: dict[str, Any]) -> None:
         data["scales"] = []
-        for i, (scale_id, rows) in enumerate(self._grouped(table, "@scale").items()):
-            path = ("scales", i)
-            self.places[path] = self.place(table, rows[0], "@scale")
-            self.places[path + ("id",)] = self.place(table, rows[0], "@scale")
+        for path, scale_id, rows in self._elements(table, "scales", "@scale"):
             scale: dict[str, Any] = {"id": scale_id}
             title = self._once(table, rows, "title", path + ("title",))
             if title is not BLANK:
@@ -297,10 +298,7 @@ class _Reader:
             scale["values"] = values
             data["scales"].append(scale)
 
-    def _levels(self, table: Table | None, data: dict[str, Any]) -> None:
-        if table is None:
-            return
-        self.places[("levels",)] = Place(table.name)
+    def _levels(self, table: Table, data: dict[str, Any]) -> None:
         levels: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for row in table.rows:
@@ -320,14 +318,9 @@ class _Reader:
             levels[name] = points
         data["levels"] = levels
 
-    def _bands(self, table: Table | None, data: dict[str, Any]) -> None:
-        if table is None:
-            return
-        self.places[("bands",)] = Place(table.name)
+    def _bands(self, table: Table, data: dict[str, Any]) -> None:
         data["bands"] = []
-        for i, (bandset_id, rows) in enumerate(self._grouped(table, "@bandset").items()):
-            path = ("bands", i)
-            self.places[path] = self.places[path + ("id",)] = self.place(table, rows[0], "@bandset")
+        for path, bandset_id, rows in self._elements(table, "bands", "@bandset"):
             bandset: dict[str, Any] = {"id": bandset_id}
             rounding = {}
             for key in ("rounding.mode", "rounding.decimals"):
