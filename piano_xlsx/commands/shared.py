@@ -14,7 +14,8 @@ from piano_xlsx.commands.app import CannotRun
 from piano_xlsx.csvfile import DEFAULT_FORMAT, FORMATS
 from piano_xlsx.findings import SEVERITY_ORDER, Finding, Severity, sort_findings
 from piano_xlsx.italian import SEVERITY_LABELS
-from piano_xlsx.plan.loader import LoadedPlan, PlanError, load_plan
+from piano_xlsx.plan.loader import LoadedPlan, PlanError
+from piano_xlsx.planfile import load_plan_file
 
 force_option = click.option("--force", is_flag=True,
                             help="Sovrascrive le uscite che esistono già (senza, il comando si ferma e non scrive "
@@ -50,9 +51,9 @@ def print_findings(findings: Iterable[Finding], *, err: bool = True, minimum: Se
 
 
 def open_plan(path: str) -> LoadedPlan:
-    """Load the plan or stop with exit status 2 and its findings."""
+    """Load the plan, YAML or plan workbook, or stop with exit status 2 and its findings."""
     try:
-        return load_plan(path)
+        return load_plan_file(path)
     except PlanError as exc:
         print_findings(exc.findings)
         raise SystemExit(2) from None
