@@ -9,9 +9,11 @@ Both end lines with CRLF, as RFC 4180 says. Text that a spreadsheet would read a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,10 @@ def _cell(value: Any, fmt: CsvFormat) -> str:
         return ("VERO" if value else "FALSO") if fmt.decimal == "," else ("TRUE" if value else "FALSE")
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, dt.datetime):  # as each format's readers write a date: 01/12/2026 08:58:05, or ISO 8601
+        return value.strftime("%d/%m/%Y %H:%M:%S" if fmt.decimal == "," else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, Decimal):  # money: its exact decimal text
+        return f"{value:f}".replace(".", fmt.decimal)
     if isinstance(value, float):
         text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
         return text.replace(".", fmt.decimal)

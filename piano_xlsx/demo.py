@@ -285,6 +285,9 @@ def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | Non
     say(f"5. Raccolta: {summary_text(result)}; schede una per una:")
     for status in result.consolidated.statuses:
         say(f"     {layouts[status.card_id].card.card.title}: {status.text}")
+    for pay in result.premi.payments():
+        shown = pay.steps[0] if pay.amount is not None and pay.steps else (pay.reason or "")
+        say(f"     Premio di {pay.person.name}: {shown}" + (" (provvisorio)" if pay.provisional else ""))
 
     audited = audit([returned_dir], public_key=public_key, loaded=loaded)
     audit_report, audit_workbook, audit_json = out / "audit.html", out / "audit.xlsx", out / "audit.json"

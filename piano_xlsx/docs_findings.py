@@ -29,6 +29,9 @@ GROUPS = (
     ("Cartelle restituite", "Rilievi segnalati da `piano-xlsx collect` (per ogni file, poi confrontando i file "
                             "tra loro) e, quando riguardano il file stesso, da `piano-xlsx audit`. Il luogo è il "
                             "file, il foglio e la cella."),
+    ("Premi", "Rilievi sulle regole di pagamento del piano (segnalati da `piano-xlsx check`), sui dati del "
+              "personale (da `check` per la chiave `hr` del piano, da `collect` per il file `--hr`) e sugli importi "
+              "calcolati da `collect`."),
     ("Audit", "Rilievi segnalati solo da `piano-xlsx audit`."),
 )
 
@@ -38,6 +41,8 @@ def group_of(code: Code, first_file_code: int, index: int) -> str:
         return "Cartelle del piano"
     if code.code.startswith("AUDIT_"):
         return "Audit"
+    if code.code.startswith(("PAYOUT_", "HR_")):
+        return "Premi"
     return "Il piano" if index < first_file_code else "Cartelle restituite"
 
 

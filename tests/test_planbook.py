@@ -189,7 +189,7 @@ def test_export_is_deterministic_and_not_protected(tmp_path):
     path = export_plan(loaded, tmp_path / "p.xlsx")
     wb = openpyxl.load_workbook(path)
     assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == [s.name for s in SHEETS] + [
-        "Istruzioni"]
+        "Dati del personale", "Regole di pagamento", "Istruzioni"]  # the example plan has HR data and payouts
     obiettivi = wb["Obiettivi"]
     assert obiettivi.freeze_panes == "D2"
     assert not any(ws.protection.sheet for ws in wb.worksheets)

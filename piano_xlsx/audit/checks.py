@@ -43,7 +43,7 @@ def check_workbook(book: WorkbookData, issued: Issued, name: str, add: Add, *, h
             if sheet is not None and sheet_name != MANIFEST_SHEET:
                 card = issued.card_of_sheet(sheet_name) is not None
                 cell_checks.report(cell_checks.compare_sheet(sheet, cells, book, rows_may_shift=card), name, add)
-    issued_hidden = (MANIFEST_SHEET, LISTS_SHEET)  # as check_hidden_sheets: these two are issued hidden
+    issued_hidden = (MANIFEST_SHEET, LISTS_SHEET)  # the tool's own sheets, checked against the manifest
     return [peek(sheet) for sheet in book.sheets.values()
             if sheet.name not in issued_hidden and sheet.state != "visible"]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from piano_xlsx import __version__
 from piano_xlsx.atomic import write_text
+from piano_xlsx.audit.premi import html_section
 from piano_xlsx.audit.present import (
     SEVERITY_WORDS,
     SIGNATURE_LONG,
@@ -57,6 +58,7 @@ def render(result: AuditResult) -> str:
              _legend(), _overview(result)]
     for index, audit in enumerate(result.files, start=1):
         parts.append(_file(audit, index))
+    parts.append(html_section(result.payouts))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

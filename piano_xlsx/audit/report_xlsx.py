@@ -16,6 +16,7 @@ from typing import Any
 import xlsxwriter
 
 from piano_xlsx.atomic import write_bytes
+from piano_xlsx.audit import premi
 from piano_xlsx.audit.present import (
     SEVERITY_WORDS,
     other_findings,
@@ -51,7 +52,7 @@ CSV_NAMES = ("file", "schede", "formule", "rilievi", "fogli-nascosti")  # the ta
 
 def tables(result: AuditResult) -> list[Table]:
     return [_files_table(result), _cards_table(result), _formulas_table(result), _findings_table(result),
-            _hidden_table(result)]
+            _hidden_table(result)] + ([_premi_table(result)] if result.payouts else [])
 
 
 def render(result: AuditResult) -> bytes:
@@ -235,6 +236,13 @@ def _findings_table(result: AuditResult) -> Table:
             table.rows.append(([audit.path, SEVERITY_WORDS[found.severity.value], found.code, found.sheet, found.cell,
                                 found.message, found.hint, explained.get((found.sheet or "", found.cell or ""), "")],
                                {1: "fill_" + found.severity.value}))
+    return table
+
+
+def _premi_table(result: AuditResult) -> Table:
+    """With the plan: every amount the files lead to and its steps (audit.premi)."""
+    table = Table("Premi", "premi", premi.COLUMNS)
+    table.rows = [(row, {}) for row in premi.rows(result.payouts)]
     return table
 
 

@@ -143,6 +143,7 @@ class FileAudit:
 class AuditResult:
     files: list[FileAudit] = field(default_factory=list)
     ignored: list[Finding] = field(default_factory=list)  # files found that are not returns, left unopened
+    payouts: list[dict[str, Any]] = field(default_factory=list)  # with the plan: every amount and its steps
 
     @property
     def findings(self) -> list[Finding]:
@@ -150,4 +151,7 @@ class AuditResult:
 
     def to_json(self) -> dict[str, Any]:
         """SPEC §7: {"files": [{"path", "signature", "formulas": [...], "findings": [...]}]} plus more keys."""
-        return {"files": [file.to_json() for file in self.files], "ignored": [f.to_json() for f in self.ignored]}
+        out = {"files": [file.to_json() for file in self.files], "ignored": [f.to_json() for f in self.ignored]}
+        if self.payouts:
+            out["payouts"] = self.payouts
+        return out

@@ -13,11 +13,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from piano_xlsx.collect.consolidate import Consolidated, consolidate
 from piano_xlsx.collect.inspect import FileReport, inspect_file
+from piano_xlsx.collect.payouts import Premi, compute_premi
 from piano_xlsx.files.discover import Skipped, discover
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.files.jobs import default_jobs
 from piano_xlsx.findings import Finding, finding, sort_findings
 from piano_xlsx.plan.loader import LoadedPlan
+from piano_xlsx.plan.payouts import HrRecord
 from piano_xlsx.verify.expected import Expected
 
 
@@ -28,6 +30,7 @@ class CollectResult:
     consolidated: Consolidated
     findings: list[Finding] = field(default_factory=list)  # every finding: per file and across files
     skipped: list[Skipped] = field(default_factory=list)  # files found that are not returns, left unopened
+    premi: Premi = field(default_factory=Premi)  # the payouts over the returned cards
 
     @property
     def loaded(self) -> LoadedPlan:
@@ -95,8 +98,8 @@ def _inspect_here(path: str, expected: Expected, public_key: Ed25519PublicKey | 
 
 def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25519PublicKey | None = None,
             jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
-            isolate: bool = True, limits: Limits | None = None, names: Mapping[str, str] | None = None
-            ) -> CollectResult:
+            isolate: bool = True, limits: Limits | None = None, names: Mapping[str, str] | None = None,
+            hr: list[HrRecord] | None = None, hr_source: str = "") -> CollectResult:
     """Inspect every file, then consolidate; results do not depend on `jobs` or on the order of `paths`.
 
     Args:
@@ -113,6 +116,8 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
         limits: time and memory limits per file (default 10 s, 512 MB).
         names: the name the reports give a file, by its path as found (default: the path itself); the web app
             keeps returns under their SHA-256 and reports them under the name they were uploaded with.
+        hr: HR data that replaces the plan's own (from `collect --hr`), checked against the plan.
+        hr_source: where `hr` came from (a file name), for findings and the report.
     """
     names = {str(k): v for k, v in (names or {}).items()}
     expected = Expected.from_plan(loaded)
@@ -132,12 +137,13 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
     for report in reports:
         report.modified = _modified(report.path)
     consolidated = consolidate(expected, reports)
-    findings = [f for r in reports for f in r.findings] + consolidated.findings
+    premi = compute_premi(expected, consolidated, hr, hr_source)
+    findings = [f for r in reports for f in r.findings] + consolidated.findings + premi.findings
     findings += [finding("FILE_IGNORED", file=str(s.path), detail=s.reason) for s in found.skipped]
     if public_key is None:
         findings.append(finding("SIGNATURE_ABSENT",
                                 detail="nessuna chiave pubblica indicata: le firme dei file non sono state verificate"))
-    return CollectResult(expected, reports, consolidated, sort_findings(findings), found.skipped)
+    return CollectResult(expected, reports, consolidated, sort_findings(findings), found.skipped, premi)
 
 
 def _modified(path: str) -> float | None:

@@ -20,6 +20,13 @@ from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect import status as st
 from piano_xlsx.collect.inspect import CardReturn
+from piano_xlsx.collect.premi_report import (
+    convention_rows,
+    fund_rows,
+    payouts_json,
+    premi_rows,
+    write_premi_sheet,
+)
 from piano_xlsx.csvfile import DEFAULT_FORMAT, from_dicts, neutralise, write_tables
 from piano_xlsx.findings import Severity, count
 from piano_xlsx.italian import SEVERITY_LABELS
@@ -83,8 +90,9 @@ def finding_rows(result: CollectResult) -> list[dict[str, Any]]:
              "Cella": f.cell or "", "Messaggio": f.message, "Cosa fare": f.hint} for f in result.findings]
 
 
-def _modified(timestamp: float | None) -> str:
-    return dt.datetime.fromtimestamp(timestamp).strftime("%d/%m/%Y %H:%M:%S") if timestamp is not None else ""
+def _modified(timestamp: float | None) -> dt.datetime | None:
+    """The file's modification time, local, to the second (a date in the workbook and the CSV)."""
+    return dt.datetime.fromtimestamp(timestamp).replace(microsecond=0) if timestamp is not None else None
 
 
 def receipt_rows(result: CollectResult) -> list[dict[str, Any]]:
@@ -151,6 +159,7 @@ def to_json(result: CollectResult) -> dict[str, Any]:
         "cards": [_json_card(result, s) for s in result.consolidated.statuses if s.status != st.MISSING],
         "missing": list(result.consolidated.missing),
         "findings": [f.to_json() for f in result.findings],
+        **({"payouts": payouts_json(result)} if result.premi.results else {}),  # only where the plan pays
     }
 
 
@@ -162,6 +171,7 @@ def write_json(result: CollectResult, target: str, *, force: bool = False) -> st
 
 
 CSV_NAMES = ("riepilogo", "punteggi", "anomalie", "ricevute")
+MONEY_CSV_NAMES = ("premi", "fondi", "convenzioni")  # written where the plan pays
 
 
 def write_csv(result: CollectResult, directory: str | Path, *, format_name: str = DEFAULT_FORMAT,
@@ -169,6 +179,9 @@ def write_csv(result: CollectResult, directory: str | Path, *, format_name: str 
     """The report's four tables as CSV (csvfile.FORMATS: Italian Excel by default)."""
     tables = dict(zip(CSV_NAMES, map(from_dicts, (summary_rows(result), score_rows(result), finding_rows(result),
                                                   receipt_rows(result))), strict=True))
+    if result.premi.results:  # the money, where the plan pays
+        tables |= dict(zip(MONEY_CSV_NAMES, map(from_dicts, (premi_rows(result), fund_rows(result),
+                                                             convention_rows(result))), strict=True))
     return write_tables(directory, tables, format_name=format_name, force=force)
 
 
@@ -204,6 +217,7 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
         "error_wrap": wb.add_format({"bg_color": "#F8CBAD", "valign": "top", "text_wrap": True}),
         "warning_wrap": wb.add_format({"bg_color": "#FFE699", "valign": "top", "text_wrap": True}),
         "number": wb.add_format({"valign": "top"}),
+        "datetime": wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss", "valign": "top"}),
         "muted": wb.add_format({"italic": True, "font_color": "#595959"}),
     }
     numbers = {name: wb.add_format({"num_format": spec, "valign": "top"}) for name, spec in _NUMBER_FORMATS.items()}
@@ -222,6 +236,8 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
             findings_ws.write_string(3 + row_index, 0, SEVERITY_LABELS[f.severity],
                                      fmt["error" if f.severity == Severity.ERROR else "warning"])
     _table(wb, "Ricevute", "File ricevuti", subtitle, receipt_rows(result), fmt, numbers)
+    if result.premi.results:
+        write_premi_sheet(wb, result, fmt)
     _charts(wb, result, summary, fmt)
     wb.close()
 
@@ -246,6 +262,8 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
                 continue
             if is_number(value):
                 ws.write_number(r, col, float(value), numbers.get(heading, fmt["number"]))
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(r, col, value, fmt["datetime"])
             else:
                 ws.write_string(r, col, str(value), fmt["text"])  # never a formula, whatever it starts with
                 # 11-point text: fewer characters per unit of width than the 9-point text the layout measures

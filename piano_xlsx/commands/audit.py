@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from piano_xlsx.commands.app import CannotRun, command
+from piano_xlsx.commands.hrdata import hr_option, read_hr
 from piano_xlsx.commands.shared import (
     csv_format_option,
     emit_json,
@@ -42,9 +43,11 @@ SIGNATURE = {"valid": "valida", "invalid": "non valida", "absent": "assente"}
 @csv_format_option
 @click.option("--plan", "plan_path", metavar="PIANO", type=click.Path(dir_okay=False),
               help="Il piano, per un terzo parere: il suo modello Python ricalcola ogni formula delle schede.")
+@hr_option
 @force_option
 def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | None, json_out: str | None,
-          csv_dir: str | None, csv_format: str, plan_path: str | None, force: bool) -> None:
+          csv_dir: str | None, csv_format: str, plan_path: str | None, force: bool,
+          hr_path: str | None = None) -> None:
     """Riverifica ogni formula delle cartelle restituite (file o cartelle) senza fidarsi del loro contenuto.
 
     Per ogni cella con formula: la formula emessa (dal manifesto firmato),
@@ -74,7 +77,13 @@ def audit(paths: tuple[str, ...], public_key_path: str | None, report: str | Non
     public_key = load_public_key(public_key_path) if public_key_path else None
     loaded = open_plan(plan_path) if plan_path else None
 
+    hr = read_hr(loaded, hr_path)[0] if loaded is not None else None
     result = run_audit(paths, public_key=public_key, loaded=loaded)
+    if loaded is not None and result.files and loaded.plan.payouts:  # every amount, as collect computes it
+        from piano_xlsx.collect import collect
+        from piano_xlsx.collect.premi_report import payouts_json
+
+        result.payouts = payouts_json(collect(loaded, paths, public_key=public_key, hr=hr, hr_source=hr_path or ""))
     if not result.files:
         raise CannotRun(NOTHING_TO_READ.format(paths=", ".join(f"«{p}»" for p in paths)))
     if report:

@@ -7,6 +7,7 @@ import sys
 import click
 
 from piano_xlsx.commands.app import CannotRun, command
+from piano_xlsx.commands.hrdata import hr_option, read_hr
 from piano_xlsx.commands.shared import (
     csv_format_option,
     force_option,
@@ -17,7 +18,7 @@ from piano_xlsx.commands.shared import (
     require_existing,
     require_suffix,
 )
-from piano_xlsx.findings import exit_status
+from piano_xlsx.findings import exit_status, sort_findings
 
 NOTHING_TO_READ = "Nessun file da leggere in {paths}: verificare il percorso della cartella delle restituite."
 
@@ -34,9 +35,10 @@ NOTHING_TO_READ = "Nessun file da leggere in {paths}: verificare il percorso del
               help="Scrive anche le tabelle del rapporto in CSV in questa cartella.")
 @csv_format_option
 @jobs_option
+@hr_option
 @force_option
 def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str | None, json_out: str | None,
-            csv_dir: str | None, csv_format: str, jobs: int | None, force: bool) -> None:
+            csv_dir: str | None, csv_format: str, jobs: int | None, force: bool, hr_path: str | None = None) -> None:
     """Legge le cartelle restituite (file o cartelle), le verifica e le consolida, segnalando ogni incoerenza.
 
     I file restituiti vengono solo letti, mai modificati. Esito: 0 nessun
@@ -52,15 +54,16 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
     from pathlib import Path
 
     from piano_xlsx.collect import collect as run_collect
-    from piano_xlsx.collect.report import CSV_NAMES, summary_text, write_csv, write_json, write_report
+    from piano_xlsx.collect.report import CSV_NAMES, MONEY_CSV_NAMES, summary_text, write_csv, write_json, write_report
     from piano_xlsx.signing import load_public_key
 
     require_suffix(report, (".xlsx",), "Il rapporto")
-    csv_files = [Path(csv_dir) / f"{name}.csv" for name in CSV_NAMES] if csv_dir else []
+    csv_files = [Path(csv_dir) / f"{name}.csv" for name in CSV_NAMES + MONEY_CSV_NAMES] if csv_dir else []
     refuse_outputs([report, json_out, *csv_files], force=force)
     loaded = open_plan(plan)
     public_key = load_public_key(public_key_path) if public_key_path else None
-    require_existing(paths)
+    require_existing([*paths, *([hr_path] if hr_path else [])])
+    hr, hr_findings = read_hr(loaded, hr_path)
 
     bar = None
     if sys.stderr.isatty():
@@ -71,7 +74,10 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
             bar.length = total
             bar.update(done - bar.pos)
 
-    result = run_collect(loaded, paths, public_key=public_key, jobs=jobs, progress=progress)
+    result = run_collect(loaded, paths, public_key=public_key, jobs=jobs, progress=progress, hr=hr,
+                         hr_source=hr_path or "")
+    if hr_findings:
+        result.findings = sort_findings(result.findings + hr_findings)
     if bar is not None:
         bar.render_finish()
     if not result.files:

@@ -28,6 +28,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 KeyPath = tuple[str | int, ...]
+MONEY_KEYS = ("payouts", "funds", "hr")  # kept out of the plan hash
 
 
 class PlanError(UserError):
@@ -75,8 +76,14 @@ def format_path(path: KeyPath) -> str:
 
 
 def plan_hash(plan: Plan) -> str:
-    """SHA-256 of the plan's canonical JSON: the same plan gives the same hash whatever its source form."""
+    """SHA-256 of the plan's canonical JSON: the same plan gives the same hash whatever its source form.
+
+    Money (payouts, funds) and HR data never reach the workbooks and are settled after they went out (a fund is
+    certified, a person's days are known at year end), so they stay out of the hash.
+    """
     data = plan.model_dump(mode="json", exclude_defaults=True)
+    for key in MONEY_KEYS:
+        data.pop(key, None)
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

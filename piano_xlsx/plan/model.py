@@ -11,6 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from piano_xlsx.plan.interval import within
+from piano_xlsx.plan.payouts import Fund, HrRecord, Payout
+
 Number = int | float
 
 
@@ -70,11 +73,7 @@ class Band(_Strict):
     printed: str | None = Field(None, description="The band as the source document prints it.")
 
     def contains(self, total: float) -> bool:
-        if self.min is not None and (total < self.min or (total == self.min and not self.min_inclusive)):
-            return False
-        if self.max is not None and (total > self.max or (total == self.max and not self.max_inclusive)):
-            return False
-        return True
+        return within(total, self.min, self.min_inclusive, self.max, self.max_inclusive)
 
 
 class Rounding(_Strict):
@@ -192,3 +191,7 @@ class Plan(_Strict):
     shared_objectives: list[SharedObjective] = Field(default_factory=list)
     cards: list[Card] = Field(min_length=1)
     choices: list[Choice] = Field(default_factory=list)
+    payouts: list[Payout] = Field(default_factory=list, description="Come i punteggi diventano importi in euro.")
+    funds: list[Fund] = Field(default_factory=list, description="I fondi ripartiti dalle regole di pagamento.")
+    hr: list[HrRecord] = Field(default_factory=list, description="Dati del personale (base, giorni, part-time, "
+                                                                 "convenzioni): restano all'Ufficio Personale.")

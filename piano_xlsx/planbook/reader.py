@@ -20,6 +20,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from piano_xlsx.findings import Finding, Severity, finding
 from piano_xlsx.plan.loader import KeyPath, PlanError, format_path, validate
 from piano_xlsx.planbook.cells import BLANK, CellError, RawCell, as_text, convert, is_blank, shown
+from piano_xlsx.planbook.money import read_money_sheets
 from piano_xlsx.planbook.places import Place, WorkbookPlan, nearest_place, parse_path
 from piano_xlsx.planbook.sheets import (
     FASCE,
@@ -403,6 +404,7 @@ def read_plan_workbook(path: str | Path) -> WorkbookPlan:
     path = Path(path)
     reader = _Reader(str(path))
     data = reader.build(read_sheets(path))
+    data.update(read_money_sheets(path))
     lines = {p: place.row for p, place in reader.places.items() if place.row is not None}
     reported = {format_path(p) for p, _ in reader.errors if p}
     findings = [f for _, f in reader.errors if f.severity == Severity.ERROR]  # why the plan cannot be used

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
 from piano_xlsx.plan.model import Plan
+from piano_xlsx.planbook.money import write_money_sheets
 from piano_xlsx.planbook.sheets import (
     EMPTY_LIST,
     EMPTY_TEXT,
@@ -151,6 +152,7 @@ def write_plan_workbook(plan: Plan) -> bytes:
             _write_key_value(ws, sheet, rows[sheet.name][0], fmt, lists)
         else:
             _write_table(ws, sheet, rows[sheet.name], fmt, lists)
+    write_money_sheets(wb, plan)
     _write_instructions(wb.add_worksheet(INSTRUCTIONS), fmt)
     hidden = wb.add_worksheet(LISTS_SHEET)
     for index, name in enumerate(REPEATING_LISTS):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -39,6 +40,16 @@ def _id_first(data: Any) -> Any:
 
 
 _Dumper.add_representer(str, _str)
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    """An amount of money as the number it is written as (3912.34), never through a binary float."""
+    if value == value.to_integral_value():
+        return dumper.represent_scalar("tag:yaml.org,2002:int", str(int(value)))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", str(value))
+
+
+_Dumper.add_representer(Decimal, _decimal)
 
 
 def plan_yaml(plan: Plan, header: str | None = None) -> str:

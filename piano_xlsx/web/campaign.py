@@ -245,6 +245,7 @@ class Campaigns:
                 conn.execute(update(t.receipts).where(t.receipts.c.id == receipt_id)
                              .values(cards=",".join(c.card_id for c in report.cards)))
             conn.execute(delete(t.results).where(t.results.c.campaign_id == campaign_id))
+            final = {s.card_id for s in result.consolidated.statuses if s.final}  # band and bonus count
             for card_id, layout in result.expected.layouts.items():
                 card, resolved = counted.get(card_id), layout.card
                 self.store.add(
@@ -254,8 +255,9 @@ class Campaigns:
                     sector_id=resolved.sector.id if resolved.sector else None,
                     sector=resolved.sector.title if resolved.sector else None,
                     status=consolidation.statuses[card_id].kind, maximum=resolved.maximum,
-                    total=card.result.total if card else None, band=card.result.band or None if card else None,
-                    bonus=card.result.bonus if card else None, updated_at=stamp)
+                    total=card.result.total if card else None,
+                    band=card.result.band or None if card and card_id in final else None,
+                    bonus=card.result.bonus if card and card_id in final else None, updated_at=stamp)
 
     # ------------------------------------------------------------------ reports
 

@@ -19,6 +19,7 @@ from piano_xlsx.plan.check import (
     levels,
     limits,
     numbering,
+    payouts,
     period,
     references,
     scales,
@@ -50,6 +51,7 @@ CHECKS: list[Check] = [
     choices.check_choices,
     period.check_period,
     limits.check_limits,
+    payouts.check_payouts,
 ]
 
 
