@@ -136,6 +136,51 @@ _ENTRIES = [
        "Abbreviare il testo nel piano (ad esempio riassumendolo e rinviando al documento di origine)."),
     _c("PERIOD_MISMATCH", "warning", "A card or text refers to a year outside the plan's period.",
        "{detail}", "Verificare l'anno di riferimento."),
+    _c("RULE_INVALID", "error", "An achievement rule lacks what its kind needs (both thresholds, at least one step, a "
+       "share from 0 to 100), or states a key its kind ignores (warning).",
+       "La regola «{rule}» non è valida: {detail}.", "Completare o correggere la regola secondo il suo tipo (kind)."),
+    _c("RULE_THRESHOLDS_ORDER", "error", "A thresholds rule gives full points from a value below the one under which "
+       "it gives none.",
+       "Nella regola «{rule}» i punti pieni partono da {high}, sotto la soglia minima {low}.",
+       "Scambiare o correggere le soglie: zero_below deve essere minore o uguale a full_from."),
+    _c("RULE_STEPS_OVERLAP", "error", "Two steps of a steps rule overlap: one score would get two shares.",
+       "Nella regola «{rule}» i gradini {a} e {b} si sovrappongono ({detail}).", "Correggere gli estremi dei gradini."),
+    _c("RULE_STEPS_GAP", "error", "The steps of a rule leave part of a scale uncovered where an admitted score falls "
+       "(a warning when no admitted score falls there).",
+       "I gradini della regola «{rule}» non coprono tutta la scala: {detail}.",
+       "Rendere contigui i gradini (es. «da 50 a meno di 70», poi «da 70») o estenderli a tutta la scala."),
+    _c("RULE_UNDECIDED", "warning", "Where the rule matters the plan does not say it: a percentage of achievement "
+       "scored without a rule, a thresholds rule that does not say what happens between its thresholds.",
+       "Regola non decisa per {place}: {detail}.",
+       "Indicare la regola di attribuzione dei punti (rule) come la stabilisce il sistema di valutazione."),
+    _c("RULE_NOT_APPLICABLE", "error", "A thresholds or steps rule is set on points, on achieved / not achieved or on a "
+       "gate, which it cannot apply to.",
+       "La regola «{rule}» non si può applicare: {detail}.",
+       "Togliere la regola da quegli obiettivi o cambiarne la scala."),
+    _c("RULE_UNUSED", "info", "A rule is defined but no card, section, item or template uses it.",
+       "La regola «{rule}» non è usata da alcuna scheda.", "Rimuoverla o richiamarla dove si applica."),
+    _c("BAND_PERCENT_MIXED", "error", "Some bands of a set pay a percentage and others do not: a set either pays in "
+       "every band or only classifies.",
+       "Le fasce «{bandset}» mescolano fasce con e senza percentuale: {detail}.",
+       "Indicare la percentuale in ogni fascia (anche 0), oppure in nessuna per fasce di sola classificazione."),
+    _c("BAND_OUTSIDE", "warning", "A card can reach a total outside every band; the plan states the outcome for it.",
+       "{detail}; vale l'esito scelto per i punteggi fuori fascia: «{label}».",
+       "Verificare che sia voluto: di solito le fasce coprono tutti i punteggi."),
+    _c("TEMPLATE_UNUSED", "info", "A card template is defined but no member of the staff list uses it.",
+       "Il modello di scheda «{template}» non è usato da alcuna persona dell'elenco del personale.",
+       "Assegnarlo alle persone (staff, template) o rimuoverlo."),
+    _c("PART_WEIGHTS_INCOMPLETE", "warning", "The part weights of a category leave some sections of the template out; "
+       "those take the template section's own total.",
+       "I pesi delle parti della categoria {category} del modello «{template}» non indicano: {sections}.",
+       "Indicare il peso di ogni sezione per ogni categoria."),
+    _c("STAFF_CATEGORY", "error", "A member of the staff list has no category, or one the template's part weights do "
+       "not know.",
+       "{name}: il modello «{template}» ha pesi diversi per categoria, ma la persona {detail}.",
+       "Indicare la categoria della persona come nei pesi delle parti del modello."),
+    _c("UNIT_OBJECTIVES_MISSING", "error", "A template section takes the unit's shared objectives, but the member's "
+       "unit has none.",
+       "{name}: la sezione «{section}» riceve gli obiettivi dell'unità, ma {unit} non ha obiettivi condivisi.",
+       "Assegnare gli obiettivi all'unità (shared_objectives, sector) o correggere l'unità della persona."),
     # --- returned workbooks (collect, audit) ---
     _c("FILE_UNREADABLE", "error", "The file cannot be opened as a workbook (corrupt, truncated, not a spreadsheet).",
        "Il file non è leggibile come cartella di lavoro: {detail}", "Chiedere all'ufficio di inviare di nuovo il file originale compilato."),
@@ -222,9 +267,20 @@ _ENTRIES = [
     _c("SCORE_AS_TEXT", "error", "A score was typed or pasted as text (e.g. \"8 \"): the sheet does not count it.",
        "La valutazione dell'obiettivo {item} è un testo («{value}») e non viene conteggiata (come numero: {number}).",
        "Chiedere al valutatore di scegliere il valore dall'elenco invece di digitarlo o incollarlo."),
+    _c("PERCENT_AS_NUMBER", "error", "A percentage was entered without its % sign (85 instead of 85%): the cell "
+       "holds 8500%, which the scale does not admit.",
+       "La valutazione dell'obiettivo {item} vale {shown}: probabilmente si intendeva {meant}.",
+       "Chiedere al valutatore di digitare il valore con il simbolo % (es. 85%)."),
+    _c("SCORE_TOO_PRECISE", "error", "A score has more decimals than the scale admits.",
+       "La valutazione «{value}» dell'obiettivo {item} ha più decimali di quelli ammessi ({decimals}).",
+       "Chiedere al valutatore di arrotondare la valutazione ai decimali ammessi."),
     _c("NEUTRALISED_NOT_ALLOWED", "error", "An item marked non valutabile may not be neutralised according to the plan.",
        "L'obiettivo {item} è indicato come non valutabile, ma il piano non lo consente.",
        "Attribuire una valutazione della scala."),
+    _c("EVALUATEE_EXCLUDED", "info", "The HR office excluded the evaluatee from the bonus (plan key exclusions); "
+       "the card is read and reported as excluded.",
+       "{name} è escluso dal premio dall'Ufficio Personale: {reason}{source}.",
+       "Nessuna azione: l'esclusione è applicata come indicato nel piano."),
     _c("GATE_FAILED", "info", "A gate item was marked as not achieved: the bonus is excluded.",
        "Obiettivo vincolante {item} non raggiunto: premio escluso.", "Nessuna azione: il premio è escluso come previsto dal piano."),
     _c("EVALUATOR_MISSING", "warning", "The evaluator's name is empty.",

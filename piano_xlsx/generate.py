@@ -18,7 +18,7 @@ from piano_xlsx.findings import Severity
 from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.workbook.layout import CardLayout, plan_layouts
-from piano_xlsx.workbook.naming import workbook_name
+from piano_xlsx.workbook.naming import card_workbook_name, workbook_name
 from piano_xlsx.workbook.writer import write_workbook
 
 DELIVERY_NOTE = "consegna.txt"
@@ -107,7 +107,7 @@ def generate(loaded: LoadedPlan, out_dir: str | Path, *, private_key: Ed25519Pri
     password = password or protection_password(loaded, private_key, plan_hash)
     plan_id = loaded.plan.plan.id
     groups: list[tuple[str, list[int]]] = (
-        [(workbook_name(plan_id, lay.card.id), [i]) for i, lay in enumerate(layouts)] if per_sector
+        [(card_workbook_name(plan_id, lay.card), [i]) for i, lay in enumerate(layouts)] if per_sector
         else [(workbook_name(plan_id), list(range(len(layouts))))])
     refuse_existing([out_dir / name for name, _ in groups] + [out_dir / DELIVERY_NOTE], force=force)
     make_dir(out_dir)

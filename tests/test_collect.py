@@ -112,7 +112,8 @@ def test_json_follows_the_contract(world, tmp_path):
                                    "--json", "-"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert set(data) == {"plan", "files", "cards", "missing", "findings", "payouts"}  # SPEC §7 keys, plus money
+    # SPEC §7 keys, plus money and the HR office's exclusions
+    assert set(data) == {"plan", "files", "cards", "missing", "findings", "payouts", "excluded"}
     assert set(data["plan"]) == {"id", "hash"}
     assert {"path", "sha256", "status", "cards"} <= set(data["files"][0])
     card = data["cards"][0]
@@ -366,7 +367,7 @@ def test_report_opens_in_libreoffice(world, tmp_path):
     result = run(world, *world["returned"].values(), world["returned"]["settore-1"])
     report = write_report(result, tmp_path / "consolidato.xlsx")
     wb = openpyxl.load_workbook(report)
-    assert wb.sheetnames == ["Riepilogo", "Punteggi", "Anomalie", "Ricevute", "Premi", "Grafici"]  # the plan pays
+    assert wb.sheetnames == ["Riepilogo", "Punteggi", "Anomalie", "Ricevute", "Premi", "Grafici", "Note"]  # it pays
     assert len(wb["Grafici"]._charts) == 3
     pdf = libreoffice_convert([report], tmp_path / "pdf", "pdf")[0]
     assert pdf.stat().st_size > 5_000

@@ -250,7 +250,7 @@ def test_a_file_being_written_when_the_process_dies_leaves_no_file_under_a_conte
 def test_the_store_is_made_by_its_migrations_and_kept_files_are_read_only(tmp_path: Path) -> None:
     store = Store(tmp_path / "dati")
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
     for table in t.metadata.tables.values():  # every table the code uses, as the migrations made it
         with store.engine.connect() as conn:
             made = {row[1] for row in conn.execute(text(f"pragma table_info({table.name})"))}
@@ -333,3 +333,164 @@ def test_a_file_the_office_excludes_no_longer_counts_and_can_come_back(server: S
     assert "Anna Rossi Settore I Amministrativo da verificare" in text_of(client.get(campaign)[1])  # back again
     log = text_of(client.get(f"{campaign}/registro")[1])
     assert "file escluso" in log and "file riammesso" in log
+
+
+# ------------------------------------------------------------------ money
+
+HR_CSV = ("valutato;giorni;part time;comune;quota\n"
+          "verdi;200;;Comune di Esempio;60\n"
+          "verdi;;;Comune vicino;40\n"
+          "bianchi;;50;;\n"
+          "sconosciuto;10;;;\n"
+          "neri;molti;;;\n")
+
+
+def _signed_returns(served: Served, folder: Path, plan: Path = EXAMPLE_PLAN) -> dict[str, Path]:
+    """Every card filled, in workbooks signed by the app's own key (as its zip would hold them)."""
+    from piano_xlsx.signing import PRIVATE_NAME
+
+    loaded, files = generate_plan(plan, folder / "issued", key=served.data / "chiavi" / PRIVATE_NAME,
+                                  per_sector=True)
+    layouts = plan_layouts(loaded)
+    return {lay.card.id: fill_workbook(path, folder / f"{lay.card.id}.xlsx", layouts, full_scores(layouts, score))
+            for lay, path, score in zip(layouts, files, (8, 6, 10, 8, 4), strict=True)}
+
+
+def _library_collect(served: Served, plan: Path, files: list[Path], hr: Path | None = None) -> Any:
+    """collect's own result on the same files, as the command line computes it."""
+    from piano_xlsx.collect import collect
+    from piano_xlsx.hr.read import merge_hr, read_hr_file
+    from piano_xlsx.plan.loader import load_plan
+    from piano_xlsx.signing import PUBLIC_NAME, load_public_key
+
+    loaded = load_plan(plan)
+    records = merge_hr(loaded.plan.hr, read_hr_file(hr)[0]) if hr else None
+    return collect(loaded, [str(f) for f in files], public_key=load_public_key(served.data / "chiavi" / PUBLIC_NAME),
+                   hr=records, hr_source=hr.name if hr else "")
+
+
+def _card_row(page: str, card_id: str) -> str:
+    found = re.search(rf'<tr data-card="{card_id}">(.*?)</tr>', page, re.S)
+    assert found, card_id
+    return text_of(found.group(1))
+
+
+def test_an_hr_file_is_kept_read_and_its_amounts_are_collects(server: Served, tmp_path: Path) -> None:
+    from piano_xlsx.collect.report import write_csv
+    from piano_xlsx.money.numbers import euro
+
+    client = Client(server)
+    client.open()
+    campaign = _campaign(client, "Premi")
+    signed = _signed_returns(server, tmp_path)
+    _upload(client, campaign, *signed.values())
+    hr = tmp_path / "personale.csv"
+    hr.write_text(HR_CSV, encoding="utf-8")
+    status, page = client.post(f"{campaign}/premi", files=[("hr", hr.name, hr.read_bytes())])
+    assert status == 200
+    words = text_of(page)
+    assert "In uso: «personale.csv»" in words and "4 persone" in words  # the unknown one too, found below
+    assert "HR_UNKNOWN_PERSON" in page and "HR_VALUE_INVALID" in page and "sconosciuto" in words
+    sha = hashlib.sha256(hr.read_bytes()).hexdigest()
+    kept = server.data / "file" / sha[:2] / sha
+    assert kept.read_bytes() == hr.read_bytes() and kept.stat().st_mode & 0o222 == 0
+    assert f"SHA-256 {sha}" in text_of(client.get(f"{campaign}/registro")[1])
+
+    result = _library_collect(server, EXAMPLE_PLAN, list(signed.values()), hr)
+    without = _library_collect(server, EXAMPLE_PLAN, list(signed.values()))
+    payments = {p.person.card_id: p for p in result.premi.payments()}
+    assert payments["settore-2"].amount != {p.person.card_id: p for p in without.premi.payments()}["settore-2"].amount
+    overview = client.get(campaign)[1]
+    for card_id, pay in payments.items():
+        row = _card_row(overview, card_id)
+        assert euro(pay.amount) in row and "provvisorio" not in row, row
+    premi = text_of(client.get(f"{campaign}/premi")[1])
+    for pay in payments.values():
+        assert all(step in premi for step in pay.steps), pay.steps
+    assert "Comune vicino" in premi  # the convention share of the person paid by two comuni
+    expected = {p.stem: p.read_bytes().decode("utf-8", "replace") for p in write_csv(result, tmp_path / "csv")}
+    for name in ("premi", "fondi", "convenzioni"):  # the same bytes as collect --csv writes
+        status, body, _ = client.request(f"{campaign}/rapporto.{name}")
+        assert status == 200 and body == expected[name], name
+
+    assert f"dovuti {euro(payments['settore-2'].amount)}" in _history_cell(client, "Bruno Verdi", "Premi (2025)")
+
+
+def test_an_hr_file_that_cannot_be_read_is_kept_said_and_not_used(server: Served, tmp_path: Path) -> None:
+    client = Client(server)
+    client.open()
+    campaign = _campaign(client, "Premi illeggibili")
+    status, page = client.post(f"{campaign}/premi", files=[("hr", "personale.csv", b"nome;giorni\nverdi;3\n")])
+    assert status == 200
+    words = text_of(page)
+    assert "«personale.csv»" in words and "manca la colonna «valutato»" in words
+    assert "Si usano i dati del personale del piano" in words
+    status, page = client.post(f"{campaign}/premi", files=[("hr", "personale.pdf", b"%PDF-1.4")])
+    assert status == 400 and "CSV" in text_of(page)
+
+
+def _fund_plan(folder: Path) -> Path:
+    """The example plan paying its bands by coefficients that split one fund."""
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE_PLAN.read_text(encoding="utf-8"))
+    labels = [band["label"] for band in data["bands"][0]["bands"]]
+    data["funds"] = [{"id": "risultato", "title": "Fondo di risultato", "amount": 10000}]
+    data["payouts"] = [{"id": "risultato", "title": "Retribuzione di risultato", "mode": "fund_split",
+                        "fund": "risultato", "bands": "fasce", "day_count": "actual",
+                        "coefficients": dict(zip(labels, (0, 1, 2, 3, 4), strict=True)),
+                        "rounding": {"step": 0.01, "leftover": "largest_remainder", "order": "score"}}]
+    path = folder / "piano-fondo.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_amounts_are_provisional_until_every_card_of_the_group_is_in_and_clean(server: Served, tmp_path: Path,
+                                                                               returns: dict[str, Path]) -> None:
+    from piano_xlsx.money.numbers import euro
+
+    client = Client(server)
+    client.open()
+    plan = _fund_plan(tmp_path)
+    status, page = client.post("/campagne", {"name": "Fondo"}, files=[("plan", plan.name, plan.read_bytes())])
+    assert status == 200 and "Nessun errore nel piano" in page, text_of(page)
+    campaign = re.search(r'href="(/campagne/\d+)/piano"', page).group(1)  # type: ignore[union-attr]
+    signed = _signed_returns(server, tmp_path, plan)
+    first = [signed["settore-1"], signed["settore-2"]]
+    _upload(client, campaign, *first)
+    result = _library_collect(server, plan, first)
+    overview = client.get(campaign)[1]
+    for pay in result.premi.payments():
+        row = _card_row(overview, pay.person.card_id)
+        assert "provvisorio" in row and "mancano o sono da verificare settore-3, settore-4, settore-5" in row, row
+        if pay.amount is not None:
+            assert euro(pay.amount) in row
+    funds = text_of(overview.split('<table class="funds">')[1].split("</table>")[0])
+    assert "Fondo di risultato Retribuzione di risultato 10.000,00 €" in funds and "provvisorio" in funds
+    premi = text_of(client.get(f"{campaign}/premi")[1])
+    assert "Importi provvisori: dipendono da tutto il gruppo" in premi
+
+    _upload(client, campaign, *[signed[c] for c in ("settore-3", "settore-4", "settore-5")])
+    result = _library_collect(server, plan, list(signed.values()))
+    assert result.premi.results[0].fund.paid == 10000  # type: ignore[union-attr]
+    overview = client.get(campaign)[1]
+    for pay in result.premi.payments():
+        row = _card_row(overview, pay.person.card_id)
+        assert euro(pay.amount) in row and "provvisorio" not in row, row  # type: ignore[arg-type]
+    funds = text_of(overview.split('<table class="funds">')[1].split("</table>")[0])
+    assert "10.000,00 € 10.000,00 € 0,00 €" in funds and "definitivo" in funds
+
+    # an amount on one card's own base is provisional while that card is to be checked (here: not signed by the app)
+    other = _campaign(client, "Da verificare")
+    _upload(client, other, returns["settore-1"])
+    row = _card_row(client.get(other)[1], "settore-1")
+    assert "provvisorio" in row and "la scheda è da verificare" in row
+    assert "dovuti" not in _history_cell(client, "Anna Rossi", "Da verificare (2025)")  # not final: not in the history
+    assert "dovuti" in _history_cell(client, "Anna Rossi", "Fondo (2025)")
+
+
+def _history_cell(client: Client, person: str, column: str) -> str:
+    people = client.get("/storico")[1].split("<h2>Settori</h2>")[0]
+    columns = [text_of(c).strip() for c in re.findall(r"<th>(.*?)</th>", people)]
+    row = next(r for r in people.split("<tr>") if person in r)
+    return dict(zip(columns, [text_of(c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)], strict=True))[column]

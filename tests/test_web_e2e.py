@@ -24,13 +24,15 @@ from web_support import serve
 
 from piano_xlsx.collect import collect
 from piano_xlsx.collect.report import to_json
+from piano_xlsx.hr.read import merge_hr, read_hr_file
 from piano_xlsx.plan.loader import load_plan
 from piano_xlsx.signing import load_public_key
 from piano_xlsx.workbook.layout import plan_layouts
 
 CHROMIUM = "/usr/bin/chromium"
 PAGES = ["web-campagne", "web-piano", "web-cartelle", "web-restituzioni", "web-quadro", "web-anomalie", "web-audit",
-         "web-registro", "web-storico"]
+         "web-premi", "web-registro", "web-storico"]
+HR_CSV = "valutato;giorni;part time;comune;quota\nverdi;200;;Comune di Esempio;60\nverdi;;;Comune vicino;40\n"
 
 
 def _broken_plan(folder: Path) -> Path:
@@ -68,7 +70,7 @@ def _returns(issued: Path, out: Path) -> dict[str, Path]:
 
 
 def _status(page: Page, card: str) -> str:
-    return page.locator(f'tr[data-card="{card}"] .badge').inner_text()
+    return page.locator(f'tr[data-card="{card}"] .badge').first.inner_text()  # the status, before any amount's
 
 
 def _comparable(report: dict[str, Any], duplicated: set[str]) -> dict[str, Any]:
@@ -84,7 +86,7 @@ def _comparable(report: dict[str, Any], duplicated: set[str]) -> dict[str, Any]:
                        for f in report["findings"])
     files = sorted((f["path"], f["sha256"], f["status"], tuple(f["cards"])) for f in report["files"])
     return {"plan": report["plan"], "cards": cards, "missing": report["missing"], "findings": findings,
-            "files": files}
+            "files": files, "payouts": report["payouts"]}
 
 
 def test_the_whole_job_in_a_browser(tmp_path: Path) -> None:
@@ -174,6 +176,19 @@ def test_the_whole_job_in_a_browser(tmp_path: Path) -> None:
             assert page.locator("svg.chart").count() >= 2
             shot("web-quadro")
 
+            # the HR office's data: uploaded, kept, used; each amount's steps shown
+            page.get_by_role("link", name="5. Premi").click()
+            hr = tmp_path / "personale.csv"
+            hr.write_text(HR_CSV, encoding="utf-8")
+            page.set_input_files("input[name=hr]", str(hr))
+            page.get_by_role("button", name="Carica i dati del personale").click()
+            assert "In uso: «personale.csv»" in page.inner_text("main")
+            verdi = page.locator("tr#premio-settore-2")
+            verdi.locator("summary").click()
+            assert "200/365 × 60 %" in verdi.inner_text() and "Comune vicino" in verdi.inner_text()
+            assert "provvisorio" in page.locator("tr#premio-settore-2").inner_text()  # its card is to be checked
+            shot("web-premi")
+
             # what is wrong, where, and what to do
             page.get_by_role("link", name="4. Anomalie").click()
             tampered = page.locator("table.findings tbody tr", has_text="LOCKED_CHANGED")
@@ -186,6 +201,7 @@ def test_the_whole_job_in_a_browser(tmp_path: Path) -> None:
                                                                                         name="Audit").click()
             assert "Audit delle formule" in page.inner_text("h1")
             assert "settore-2.xlsx" in page.inner_text("body")
+            assert "200/365 × 60 %" in page.inner_text("section#premi")  # its amount, with the HR file in force
             shot("web-audit")
             page.get_by_role("link", name="Torna alle restituzioni").click()
 
@@ -207,12 +223,13 @@ def test_the_whole_job_in_a_browser(tmp_path: Path) -> None:
         served.stop()
 
     uploaded = [returns[k] for k in ("clean", "tampered", "first", "again", "late")]
-    library = collect(load_plan(EXAMPLE_PLAN), uploaded, public_key=load_public_key(public),
-                      names={str(p): p.name for p in uploaded})
+    loaded = load_plan(EXAMPLE_PLAN)
+    library = collect(loaded, uploaded, public_key=load_public_key(public), names={str(p): p.name for p in uploaded},
+                      hr=merge_hr(loaded.plan.hr, read_hr_file(hr)[0]), hr_source=hr.name)
     assert _comparable(downloaded, {"settore-3"}) == _comparable(to_json(library), {"settore-3"})
     assert downloaded["missing"] == ["settore-5"]
     sheets = openpyxl.load_workbook(final_xlsx).sheetnames
-    assert {"Riepilogo", "Punteggi", "Anomalie", "Ricevute"} <= set(sheets)
+    assert {"Riepilogo", "Punteggi", "Anomalie", "Ricevute", "Premi"} <= set(sheets)
     assert sorted(p.stem for p in shots.glob("web-*.png")) == sorted(PAGES)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from piano_xlsx.collect import status as st
+from piano_xlsx.collect.exclusions import apply_exclusions
 from piano_xlsx.collect.inspect import CardReturn, FileReport
 from piano_xlsx.findings import Finding, Severity, count, finding
 from piano_xlsx.verify.expected import Expected
@@ -75,6 +76,7 @@ def consolidate(expected: Expected, files: list[FileReport]) -> Consolidated:
         out.statuses.append(_one(card_id, [g[0] for g in groups], found, title, has_band, out.findings))
     out.cards = [s.card for s in out.statuses if s.card is not None]
     out.findings += _shared_consistency(expected, out.cards)
+    out.findings += apply_exclusions(expected, out.statuses)
     return out
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from piano_xlsx.findings import Finding, Severity, finding
+from piano_xlsx.plan.model import Exclusion
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import WorkbookData
 from piano_xlsx.verify import cells as cell_checks
@@ -42,6 +43,7 @@ class CardReturn:
     result: CardResult
     errors: int = 0
     warnings: int = 0
+    excluded: Exclusion | None = None  # set by collect when the HR office excluded the evaluatee
 
     def fingerprint(self) -> str:
         """What the office filled in: equal fingerprints mean the same return."""

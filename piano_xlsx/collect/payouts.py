@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from piano_xlsx.collect import status as st
 from piano_xlsx.collect.consolidate import Consolidated
+from piano_xlsx.collect.exclusions import exclusions_by_card
 from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.money.compute import CardState, Payment, PayoutResult, Person, compute_payout
@@ -43,6 +44,12 @@ def compute_premi(expected: Expected, consolidated: Consolidated, hr: list[HrRec
     if hr is not None:  # the plan's own records were checked by `check`; a file is checked here
         premi.findings += validate_hr(plan, records, lambda i, key: {"file": hr_source or None})
     by_person = {r.evaluatee: r for r in records}
+    for card_id, exclusion in exclusions_by_card(expected).items():  # `exclusions` exclude from the money too
+        person_id = expected.layouts[card_id].card.card.evaluatee
+        record = by_person.get(person_id)
+        if record is None or not record.excluded:
+            by_person[person_id] = (record.model_copy(update={"excluded": exclusion.reason}) if record
+                                    else HrRecord(evaluatee=person_id, excluded=exclusion.reason))
     returned = {card.card_id: card for card in consolidated.cards}
     statuses = {entry.card_id: entry for entry in consolidated.statuses}
     funds = {fund.id: fund for fund in plan.funds}
@@ -77,7 +84,7 @@ def _state(entry: st.CardStatus | None, back: CardReturn | None) -> CardState:
     """collect's one status per card, as the money cares about it: clean, to check, incomplete, or not in."""
     if back is None or entry is None:
         return "missing"
-    if entry.status in (st.CLEAN, st.DUPLICATE):
+    if entry.status in (st.CLEAN, st.DUPLICATE, st.EXCLUDED):  # excluded: see the HR record made above
         return "clean" if back.result.complete else "incomplete"
     if entry.status == st.INCOMPLETE or not back.result.complete:
         return "incomplete"

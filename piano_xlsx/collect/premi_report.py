@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from piano_xlsx.collect import CollectResult
 
 SHEET = "Premi"
+MODE_WORDS = {"band_percent": "Percentuale per fascia", "proportional": "Proporzionale al punteggio",
+              "segments": "Tratti lineari", "increment": "Base più incremento per punto",
+              "fund_split": "Ripartizione del fondo", "classification": "Solo classificazione"}
 
 
 def _cents(value: Any) -> Decimal | None:

@@ -19,7 +19,9 @@ import xlsxwriter
 from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect import status as st
+from piano_xlsx.collect.exclusions import exclusions_by_card
 from piano_xlsx.collect.inspect import CardReturn
+from piano_xlsx.collect.notes import note_rows
 from piano_xlsx.collect.premi_report import (
     convention_rows,
     fund_rows,
@@ -30,9 +32,11 @@ from piano_xlsx.collect.premi_report import (
 from piano_xlsx.csvfile import DEFAULT_FORMAT, from_dicts, neutralise, write_tables
 from piano_xlsx.findings import Severity, count
 from piano_xlsx.italian import SEVERITY_LABELS
+from piano_xlsx.verify.scores import show
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
 from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, wrapped_lines
+from piano_xlsx.workbook.wording import source_text
 
 __all__ = ["neutralise", "to_json", "write_csv", "write_json", "write_report"]
 
@@ -79,7 +83,9 @@ def score_rows(result: CollectResult) -> list[dict[str, Any]]:
             resolved = by_id[item.id].item
             rows.append({"Scheda": layout.card.card.title, "Valutato": name, "Obiettivo": item.id,
                          "N.": resolved.number, "Titolo": resolved.title,
-                         "Peso": None if resolved.gate else item.weight, "Valutazione": item.score,
+                         "Peso": None if resolved.gate else item.weight,
+                         "Valutazione": show(resolved, item.score) if resolved.scale.kind == "percent" and
+                         is_number(item.score) and not resolved.gate else item.score,
                          "Punti": item.points, "Esito": item.status, "Note": item.note or "",
                          "Stato della scheda": status.label})
     return rows
@@ -123,8 +129,10 @@ def summary_text(result: CollectResult) -> str:
 def _json_card(result: CollectResult, status: st.CardStatus) -> dict[str, Any]:
     """A card that came back in some form; band, percent and bonus are null unless final (see collect.status)."""
     layout = result.expected.layouts[status.card_id]
+    kinds = {i.item.id: "gate" if i.item.gate else i.item.scale.kind for i in layout.items}
     card: CardReturn | None = status.card
     r = card.result if card is not None else None
+    exclusion = exclusions_by_card(result.expected).get(status.card_id)
     return {
         "card": status.card_id, "title": layout.card.card.title,
         "evaluatee": _evaluatee(result, status.card_id)[0], "file": card.file if card else None,
@@ -132,9 +140,11 @@ def _json_card(result: CollectResult, status: st.CardStatus) -> dict[str, Any]:
         **_final(status), "complete": r.complete if r else False,
         "status": status.status, "status_text": status.text, "files": list(status.files),
         "errors": status.errors, "warnings": status.warnings,
+        "excluded": exclusion is not None, "exclusion_reason": exclusion.reason if exclusion else None,
+        "exclusion_source": source_text(exclusion.source) if exclusion and exclusion.source else None,
         "evaluator": card.evaluator if card else None, "date": card.date if card else None,
-        "items": [{"id": i.id, "weight": i.weight, "score": i.score, "points": i.points, "status": i.status,
-                   "note": i.note} for i in r.items] if r else [],
+        "items": [{"id": i.id, "input": kinds[i.id], "weight": i.weight, "score": i.score, "points": i.points,
+                   "status": i.status, "note": i.note} for i in r.items] if r else [],
     }
 
 
@@ -158,9 +168,21 @@ def to_json(result: CollectResult) -> dict[str, Any]:
         "files": sorted(files, key=lambda f: f["path"]),
         "cards": [_json_card(result, s) for s in result.consolidated.statuses if s.status != st.MISSING],
         "missing": list(result.consolidated.missing),
+        "excluded": excluded_json(result),
         "findings": [f.to_json() for f in result.findings],
         **({"payouts": payouts_json(result)} if result.premi.results else {}),  # only where the plan pays
     }
+
+
+def excluded_json(result: CollectResult) -> list[dict[str, Any]]:
+    """Every evaluatee the HR office excluded, with reason and source, whether their card came back or not."""
+    returned = {c.card_id for c in result.consolidated.cards}
+    out = []
+    for card_id, exclusion in exclusions_by_card(result.expected).items():
+        out.append({"card": card_id, "evaluatee": _evaluatee(result, card_id)[0], "reason": exclusion.reason,
+                    "source": source_text(exclusion.source) if exclusion.source else None,
+                    "returned": card_id in returned})
+    return out
 
 
 def write_json(result: CollectResult, target: str, *, force: bool = False) -> str:
@@ -189,7 +211,8 @@ def write_csv(result: CollectResult, directory: str | Path, *, format_name: str 
 
 _NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Punti": "0.00", "Premio": "#,##0.00",
                    "Percentuale": '0.##"%"', "Valutazione": "General"}
-_WIDTHS = {"Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 40, "File": 36, "Foglio": 24, "Titolo": 50,
+_WIDTHS = {"Argomento": 40, "Nota": 110,
+           "Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 40, "File": 36, "Foglio": 24, "Titolo": 50,
            "Note": 40, "Messaggio": 70, "Cosa fare": 55, "SHA-256": 66, "Schede": 30, "Obiettivo": 18, "Esito": 14,
            "Fascia": 18, "Codice": 24, "Formato": 16, "Modificato": 19, "Stato della scheda": 20}
 
@@ -239,6 +262,7 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
     if result.premi.results:
         write_premi_sheet(wb, result, fmt)
     _charts(wb, result, summary, fmt)
+    _table(wb, "Note", "Regole applicate, fonti ed esclusioni", subtitle, note_rows(result), fmt, numbers)
     wb.close()
 
 
@@ -280,6 +304,16 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
     return ws
 
 
+def _counts_chart(wb: Any, kind: str, series: str, column: int, count: int, title: str) -> Any:
+    """A native chart of one table of the Grafici sheet: labels in `column`, values beside them, from row 4."""
+    chart = wb.add_chart({"type": kind})
+    chart.add_series({"name": series, "categories": ["Grafici", 3, column, 2 + count, column],
+                      "values": ["Grafici", 3, column + 1, 2 + count, column + 1], "data_labels": {"value": True}})
+    chart.set_title({"name": title})
+    chart.set_legend({"none": True})
+    return chart
+
+
 def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: dict[str, Any]) -> None:
     """Native charts: total per card, distribution of scores and of bands (evaluations must be differentiated)."""
     ws = wb.add_worksheet("Grafici")
@@ -289,9 +323,11 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
     for i, row in enumerate(returned, start=3):
         ws.write_string(i, 0, row["Scheda"])
         ws.write_number(i, 1, row["Punteggio"])
-    scale_values = sorted({v for lay in result.expected.layouts.values() for v in lay.card.scale.numbers()})
+    listed = {(lay.card.id, i.item.id): i.item.scale for lay in result.expected.layouts.values() for i in lay.items
+              if i.item.scale.kind == "list" and not i.item.gate}  # percentages and points are not a distribution
+    scale_values = sorted({v for scale in listed.values() for v in scale.numbers()})
     scores = Counter(float(i.score) for c in result.consolidated.cards for i in c.result.items
-                     if is_number(i.score) and i.status == "OK")
+                     if (c.card_id, i.id) in listed and is_number(i.score) and i.status == "OK")
     ws.write_row(2, 3, ["Valutazione", "Numero"], fmt["header"])
     for i, value in enumerate(scale_values, start=3):
         ws.write_number(i, 3, value)
@@ -312,25 +348,13 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     if returned:
-        chart = wb.add_chart({"type": "bar"})
-        chart.add_series({"name": "Punteggio", "categories": ["Grafici", 3, 0, 2 + len(returned), 0],
-                          "values": ["Grafici", 3, 1, 2 + len(returned), 1], "data_labels": {"value": True}})
-        chart.set_title({"name": "Punteggio totale per scheda"})
-        chart.set_legend({"none": True})
+        chart = _counts_chart(wb, "bar", "Punteggio", 0, len(returned), "Punteggio totale per scheda")
         chart.set_x_axis({"min": 0})
         chart.set_y_axis({"reverse": True})  # cards top to bottom in plan order
         ws.insert_chart(top, 0, chart, {"x_scale": 1.5, "y_scale": 1.0 + len(returned) / 40})
-    chart = wb.add_chart({"type": "column"})
-    chart.add_series({"name": "Valutazioni", "categories": ["Grafici", 3, 3, 2 + len(scale_values), 3],
-                      "values": ["Grafici", 3, 4, 2 + len(scale_values), 4], "data_labels": {"value": True}})
-    chart.set_title({"name": "Distribuzione delle valutazioni"})
-    chart.set_legend({"none": True})
-    ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
+    if scale_values:
+        chart = _counts_chart(wb, "column", "Valutazioni", 3, len(scale_values), "Distribuzione delle valutazioni")
+        ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
     if band_labels or extra:
-        chart = wb.add_chart({"type": "column"})
-        chart.add_series({"name": "Schede", "categories": ["Grafici", 3, 6, 2 + len(band_labels + extra), 6],
-                          "values": ["Grafici", 3, 7, 2 + len(band_labels + extra), 7],
-                          "data_labels": {"value": True}})
-        chart.set_title({"name": "Distribuzione per fascia"})
-        chart.set_legend({"none": True})
+        chart = _counts_chart(wb, "column", "Schede", 6, len(band_labels + extra), "Distribuzione per fascia")
         ws.insert_chart(top + 18 + len(returned) // 3, 3, chart, {"x_scale": 0.75})

@@ -17,6 +17,12 @@ and, across files:
 * ``unreadable``: the only file for it cannot be read (.xls, .ods, encrypted, damaged), and its name is the one
   the card's workbook was issued with: *Non leggibile*, ask for the .xlsx.
 * ``missing``: no file for it: *Non restituita*, the only status that calls for a reminder.
+
+and, from the HR office (plan key ``exclusions``, see collect/exclusions.py):
+
+* ``excluded``: returned clean or incomplete, and its evaluatee excluded from the bonus: *Esclusa dal premio*, with
+  the reason. A card whose return has errors, came twice, cannot be read or is missing keeps that status, and its
+  detail adds the exclusion.
 """
 
 from __future__ import annotations
@@ -27,16 +33,17 @@ from dataclasses import dataclass, field
 from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.findings import Finding, Severity
 
-CLEAN, ERRORS, INCOMPLETE, DUPLICATE, UNREADABLE, MISSING = (
-    "clean", "errors", "incomplete", "duplicate", "unreadable", "missing")
-STATUSES = (CLEAN, ERRORS, INCOMPLETE, DUPLICATE, UNREADABLE, MISSING)
+CLEAN, ERRORS, INCOMPLETE, DUPLICATE, UNREADABLE, MISSING, EXCLUDED = (
+    "clean", "errors", "incomplete", "duplicate", "unreadable", "missing", "excluded")
+STATUSES = (CLEAN, ERRORS, INCOMPLETE, DUPLICATE, UNREADABLE, MISSING, EXCLUDED)
 LABELS = {CLEAN: "Completa", ERRORS: "Da verificare", INCOMPLETE: "Incompleta", DUPLICATE: "Restituita più volte",
-          UNREADABLE: "Non leggibile", MISSING: "Non restituita"}
+          UNREADABLE: "Non leggibile", MISSING: "Non restituita", EXCLUDED: "Esclusa dal premio"}
 COUNTED = {CLEAN: "complete", ERRORS: "da verificare", INCOMPLETE: "incomplete", DUPLICATE: "restituite più volte",
-           UNREADABLE: "non leggibili", MISSING: "non restituite"}  # "schede …: n"
+           UNREADABLE: "non leggibili", MISSING: "non restituite", EXCLUDED: "escluse dal premio"}  # "schede …: n"
 
 # errors that only say the scores are not all there or not all allowed: the card is incomplete, not suspect
-SCORING_CODES = frozenset({"SCORE_MISSING", "SCORE_OUT_OF_SCALE", "SCORE_AS_TEXT", "NEUTRALISED_NOT_ALLOWED"})
+SCORING_CODES = frozenset({"SCORE_MISSING", "SCORE_OUT_OF_SCALE", "SCORE_AS_TEXT", "NEUTRALISED_NOT_ALLOWED",
+                           "SCORE_TOO_PRECISE", "PERCENT_AS_NUMBER"})
 
 # files that could not be read as a workbook at all: why, in a few words, and what to ask the office for
 UNREADABLE_CODES = {
@@ -77,7 +84,7 @@ class CardStatus:
     @property
     def final(self) -> bool:
         """Whether the band and bonus of the return that counts may be shown as the card's."""
-        return self.card is not None and self.status in (CLEAN, DUPLICATE)
+        return self.card is not None and self.status in (CLEAN, DUPLICATE, EXCLUDED)
 
 
 def errors_text(n: int) -> str:

@@ -54,7 +54,15 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
     from pathlib import Path
 
     from piano_xlsx.collect import collect as run_collect
-    from piano_xlsx.collect.report import CSV_NAMES, MONEY_CSV_NAMES, summary_text, write_csv, write_json, write_report
+    from piano_xlsx.collect.report import (
+        CSV_NAMES,
+        MONEY_CSV_NAMES,
+        excluded_json,
+        summary_text,
+        write_csv,
+        write_json,
+        write_report,
+    )
     from piano_xlsx.signing import load_public_key
 
     require_suffix(report, (".xlsx",), "Il rapporto")
@@ -91,5 +99,9 @@ def collect(plan: str, paths: tuple[str, ...], report: str, public_key_path: str
     summary = summary_text(result)
     err = json_out == "-"
     click.echo(summary[:1].upper() + summary[1:], err=err)
+    for entry in excluded_json(result):  # the HR office's exclusions, each with its reason and source
+        source = f" (fonte: {entry['source']})" if entry["source"] else ""
+        click.echo(f"Escluso dal premio: {entry['evaluatee']} (scheda {entry['card']}) — {entry['reason']}{source}",
+                   err=err)
     click.echo(f"Rapporto: {report}", err=err)
     raise SystemExit(exit_status(result.findings))

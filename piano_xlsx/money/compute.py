@@ -268,8 +268,11 @@ def _differentiate(payout: Payout, counted: list[Payment], base: list[Fraction],
             out.append(f"Maggiorazione del premio individuale: {percent(differentiated.increase_percent)} × "
                        f"{euro(average)} (premio medio pro capite) = {euro(increase)}; "
                        f"{euro(before[i])} + {euro(increase)} = {euro(before[i] + increase)}.")
+    nominal = Fraction(differentiated.increase_percent) / 100 * average
+    reduced = (f" (ridotta dal {percent(differentiated.increase_percent)} del premio medio, {euro(nominal)}: "
+               "gli altri premi non bastano a finanziarla)") if increase < nominal else ""
     result.notes.append(f"Premio differenziato: {len(top)} persone ({how}); premio medio {euro(average)}, "
-                        f"maggiorazione {euro(increase)}"
+                        f"maggiorazione {euro(increase)}{reduced}"
                         + ("; prelevata dal fondo prima della ripartizione" if differentiated.funding == "set_aside"
                            and fund is not None else "; a carico degli altri premi"
                            if differentiated.funding == "others" else "") + ".")

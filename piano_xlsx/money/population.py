@@ -69,6 +69,11 @@ def bonus_amounts(differentiated: Differentiated, base: list[Fraction], top: lis
     positives = [a for a in base if a > 0]
     average = sum(positives, Fraction(0)) / len(positives) if positives else Fraction(0)
     increase = Fraction(differentiated.increase_percent) / 100 * average
+    if differentiated.funding == "others" and top:
+        # the others' premiums fund the increases: they can go down to nothing, never below (a small fund, or
+        # ties that widen the quota, can ask for more than they hold): then the increase is what they can give
+        rest = sum((a for i, a in enumerate(base) if i not in top), Fraction(0))
+        increase = min(increase, rest / len(top))
     bonus = [increase if i in top else Fraction(0) for i in range(len(base))]
     before = list(base)
     if differentiated.funding == "set_aside" and fund is not None:

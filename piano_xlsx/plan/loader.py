@@ -79,10 +79,11 @@ def plan_hash(plan: Plan) -> str:
     """SHA-256 of the plan's canonical JSON: the same plan gives the same hash whatever its source form.
 
     Money (payouts, funds) and HR data never reach the workbooks and are settled after they went out (a fund is
-    certified, a person's days are known at year end), so they stay out of the hash.
+    certified, a person's days are known at year end, the HR office excludes someone), so they stay out of the
+    hash: recording them after the workbooks went out does not make the returns another plan's.
     """
     data = plan.model_dump(mode="json", exclude_defaults=True)
-    for key in MONEY_KEYS:
+    for key in (*MONEY_KEYS, "exclusions"):
         data.pop(key, None)
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

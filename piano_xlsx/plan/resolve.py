@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from piano_xlsx.plan.model import Band, BandSet, Card, Evaluatee, Item, Plan, Rounding, Scale, Section, Sector
+from piano_xlsx.plan.model import Band, BandSet, Card, Evaluatee, Item, Plan, Rounding, Rule, Scale, Section, Sector
 
 NEUTRALISED = "N.V."  # what an evaluator picks for an item that cannot be assessed (non valutabile)
 GATE_PASSED = "Sì"
 GATE_FAILED = "No"
-DEFAULT_SCALE = Scale(id="4-10", values=[4, 6, 8, 10])
+ACHIEVED = "Raggiunto"  # the two values of an achieved / not achieved item
+NOT_ACHIEVED = "Non raggiunto"
+DEFAULT_SCALE = Scale.model_validate({"id": "4-10", "values": [4, 6, 8, 10]})
 
 # sheets every generated workbook has besides the cards
 INSTRUCTIONS_SHEET = "Istruzioni"
@@ -50,6 +52,13 @@ class ResolvedItem:
     ref: str | None
     gate: bool
     neutralisable: bool
+    scale: Scale = field(default_factory=lambda: DEFAULT_SCALE)  # the item's own, its section's, or its card's
+    rule: Rule | None = None  # None: proportional, the default the specification states
+
+    @property
+    def proportional(self) -> bool:
+        """Scored as points = weight × score ÷ scale maximum: the default, and what the seeds do."""
+        return self.rule is None or self.rule.kind == "proportional"
 
 
 @dataclass
@@ -79,6 +88,7 @@ class ResolvedCard:
     evaluatee: Evaluatee | None
     sector: Sector | None
     sections: list[ResolvedSection] = field(default_factory=list)
+    template: str | None = None  # the card template the card was made from, for a member of the staff list
 
     @property
     def id(self) -> str:
@@ -141,6 +151,7 @@ def resolve_card(plan: Plan, card: Card, sheet: str | None = None) -> ResolvedCa
     scales = _first_by_id(plan.scales)  # on duplicate ids the first counts, as in check
     bandsets = _first_by_id(plan.bands)
     shared = _first_by_id(plan.shared_objectives)
+    rules = _first_by_id(plan.rules)
     levels = {k: float(v) for k, v in plan.levels.items()}
     scale_id = card.scale or plan.default_scale
     scale = scales.get(scale_id) if scale_id else None
@@ -151,7 +162,7 @@ def resolve_card(plan: Plan, card: Card, sheet: str | None = None) -> ResolvedCa
         scale=scale or DEFAULT_SCALE,
         scale_undecided=scale is None,
         bandset=bandsets.get(band_id) if band_id else None,
-        evaluatee=next((e for e in plan.evaluatees if e.id == card.evaluatee), None),
+        evaluatee=next((e for e in plan.all_evaluatees() if e.id == card.evaluatee), None),
         sector=next((s for s in plan.sectors if s.id == card.sector), None),
     )
     for section in card.sections:
@@ -161,10 +172,12 @@ def resolve_card(plan: Plan, card: Card, sheet: str | None = None) -> ResolvedCa
         else:
             weights = stated
         items = []
+        section_scale = scales.get(section.scale) if section.scale else None
         for index, (item, weight) in enumerate(zip(section.items, weights, strict=True)):
             base = shared.get(item.ref) if item.ref else None
             number = item.number if item.number is not None else (base.number if base else None)
             shown = str(number) if number is not None else str(index + 1)
+            scale = (scales.get(item.scale) if item.scale else None) or section_scale or resolved.scale
             items.append(ResolvedItem(
                 id=f"{section.id}.{item.ref or shown}",
                 number=shown,
@@ -179,16 +192,28 @@ def resolve_card(plan: Plan, card: Card, sheet: str | None = None) -> ResolvedCa
                 ref=item.ref,
                 gate=item.gate,
                 neutralisable=item.neutralisable,
+                scale=scale,
+                # a rule set above the item applies to the scores it can apply to: lists and percentages
+                rule=rules.get(item.rule or section.rule or card.rule or "")
+                if item.rule or scale.kind in ("list", "percent") else None,
             ))
         resolved.sections.append(ResolvedSection(section=section, items=items))
     return resolved
+
+
+def plan_cards(plan: Plan) -> list[tuple[Card, str | None]]:
+    """The cards written out, then those made from templates for the staff list (with their template's id)."""
+    from piano_xlsx.plan.templates import instantiate  # templates builds on this module
+
+    out: list[tuple[Card, str | None]] = [(card, None) for card in plan.cards]
+    return out + [(instance.card, plan.templates[instance.template].id) for instance in instantiate(plan)]
 
 
 def resolve_cards(plan: Plan) -> list[ResolvedCard]:
     """Every card, with sheet names made unique in order (check reports the collisions)."""
     out: list[ResolvedCard] = []
     used: set[str] = {name.lower() for name in RESERVED_SHEETS}
-    for card in plan.cards:
+    for card, template in plan_cards(plan):
         name = sheet_name(card.sheet or card.title)
         candidate, n = name, 2
         while candidate.lower() in used:
@@ -196,5 +221,7 @@ def resolve_cards(plan: Plan) -> list[ResolvedCard]:
             candidate = name[: 31 - len(suffix)] + suffix
             n += 1
         used.add(candidate.lower())
-        out.append(resolve_card(plan, card, candidate))
+        resolved = resolve_card(plan, card, candidate)
+        resolved.template = template
+        out.append(resolved)
     return out

@@ -23,33 +23,35 @@ from piano_xlsx.planbook.cells import BLANK, CellError, RawCell, as_text, conver
 from piano_xlsx.planbook.money import read_money_sheets
 from piano_xlsx.planbook.places import Place, WorkbookPlan, nearest_place, parse_path
 from piano_xlsx.planbook.sheets import (
+    ESCLUSIONI,
     FASCE,
+    FONTI,
     KEY_VALUE_HEADERS,
     LIVELLI,
+    MODELLI,
     OBIETTIVI,
+    OBIETTIVI_MODELLI,
+    PERSONALE,
+    PESI,
     PIANO,
+    REGOLE,
     SCALE,
     SCHEDE,
     SEZIONI,
+    SEZIONI_MODELLI,
     SHEETS,
     Column,
     Sheet,
     normalise_header,
 )
-from piano_xlsx.planbook.tables import (
-    Table,
-    TableRow,
-    closest,
-    header_map,
-    key_value_names,
-    read_sheets,
-    row_key,
-)
+from piano_xlsx.planbook.tables import Table, TableRow, closest, header_map, key_value_names, read_sheets, row_key
 
 HEADER_SEARCH_ROWS = 10  # the header row may sit below a title a person added
 
 
-class _Reader:
+class SheetReader:
+    """The plan's sheets into the plan's keys, keeping where each value came from and every problem found."""
+
     def __init__(self, source: str):
         self.source = source
         self.errors: list[tuple[KeyPath | None, Finding]] = []  # warnings too: those do not stop the reading
@@ -181,14 +183,14 @@ class _Reader:
     # -- the plan
 
     def build(self, sheets: dict[str, list[list[RawCell]]]) -> dict[str, Any]:
+        from piano_xlsx.planbook import schemes  # builds on this module's reader
+
         data: dict[str, Any] = {}
         tables = {sheet.name: self.table(sheets, sheet) for sheet in SHEETS}
-        for read, sheet, key in ((self._piano, PIANO, "plan"), (self._scales, SCALE, "scales"),
-                                 (self._levels, LIVELLI, "levels"), (self._bands, FASCE, "bands")):
-            table = tables[sheet.name]
-            if table is not None:
-                self.places[(key,)] = Place(table.name)
-                read(table, data)
+        self._piano(tables[PIANO.name], data)
+        self._scales(tables[SCALE.name], data)
+        self._levels(tables[LIVELLI.name], data)
+        self._bands(tables[FASCE.name], data)
         for sheet_name, key in (("Settori", "sectors"), ("Valutati", "evaluatees"),
                                 ("Obiettivi condivisi", "shared_objectives"), ("Scelte", "choices")):
             table = tables[sheet_name]
@@ -196,9 +198,22 @@ class _Reader:
                 self.places[(key,)] = Place(table.name)
                 data[key] = [self.values(table, row, (key, i)) for i, row in enumerate(table.rows)]
         self._cards(tables[SCHEDE.name], tables[SEZIONI.name], tables[OBIETTIVI.name], data)
+        schemes.read_rules(self, tables[REGOLE.name], data)
+        if tables[MODELLI.name] is not None:
+            self._cards(tables[MODELLI.name], tables[SEZIONI_MODELLI.name], tables[OBIETTIVI_MODELLI.name], data,
+                        key="templates", link="@template", words=("il modello", "del modello"))
+            schemes.read_part_weights(self, tables[PESI.name], data)
+        for table, key in ((tables[PERSONALE.name], "staff"), (tables[ESCLUSIONI.name], "exclusions")):
+            if table is not None:
+                self.places[(key,)] = Place(table.name)
+                data[key] = [self.values(table, row, (key, i)) for i, row in enumerate(table.rows)]
+        schemes.read_sources(self, tables[FONTI.name], data)
         return data
 
-    def _piano(self, table: Table, data: dict[str, Any]) -> None:
+    def _piano(self, table: Table | None, data: dict[str, Any]) -> None:
+        if table is None:
+            return
+        self.places[("plan",)] = Place(table.name)
         by_name: dict[str, Column] = {}
         for column in table.sheet.columns:
             for alias in (column.header, column.key, *column.aliases):
@@ -242,7 +257,7 @@ class _Reader:
                 target = target.setdefault(part, {})
             target[path[-1]] = value
 
-    def _grouped(self, table: Table, key: str) -> dict[str, list[TableRow]]:
+    def grouped(self, table: Table, key: str) -> dict[str, list[TableRow]]:
         groups: dict[str, list[TableRow]] = {}
         for row in table.rows:
             group = self.link(table, row, key)
@@ -250,7 +265,7 @@ class _Reader:
                 groups.setdefault(group, []).append(row)
         return groups
 
-    def _once(self, table: Table, rows: list[TableRow], key: str, path: KeyPath) -> Any:
+    def once(self, table: Table, rows: list[TableRow], key: str, path: KeyPath) -> Any:
         """A value given once per group (on any of its rows; repeated values must agree)."""
         column = table.sheet.column(key)
         found: tuple[Any, TableRow] | None = None
@@ -270,20 +285,28 @@ class _Reader:
             return BLANK
         return found[0]
 
-    def _elements(self, table: Table, key: str, link: str) -> Iterator[tuple[KeyPath, str, list[TableRow]]]:
-        """The elements under plan key `key` (scales, band sets), each the rows sharing a `link` id, with its path."""
-        for i, (element_id, rows) in enumerate(self._grouped(table, link).items()):
+    def elements(self, table: Table, data: dict[str, Any], key: str,
+                 link: str) -> Iterator[tuple[KeyPath, str, list[TableRow]]]:
+        """The elements a sheet lists under plan key `key` (scales, band sets, rules): the rows sharing an id in
+        column `link`, each group with its key path; `data[key]` is the list they go in."""
+        self.places[(key,)] = Place(table.name)
+        data[key] = []
+        for i, (element_id, rows) in enumerate(self.grouped(table, link).items()):
             path: KeyPath = (key, i)
             self.places[path] = self.places[path + ("id",)] = self.place(table, rows[0], link)
             yield path, element_id, rows
 
-    def _scales(self, table: Table, data: dict[str, Any]) -> None:
-        data["scales"] = []
-        for path, scale_id, rows in self._elements(table, "scales", "@scale"):
+    def _scales(self, table: Table | None, data: dict[str, Any]) -> None:
+        if table is None:
+            return
+        for path, scale_id, rows in self.elements(table, data, "scales", "@scale"):
             scale: dict[str, Any] = {"id": scale_id}
-            title = self._once(table, rows, "title", path + ("title",))
-            if title is not BLANK:
-                scale["title"] = title
+            for key in ("title", "kind", "min", "max", "decimals"):
+                if key in table.letters or key == "title":
+                    value = self.once(table, rows, key, path + (key,))
+                    if value is not BLANK:
+                        scale[key] = value
+            listed = scale.get("kind", "list") == "list"  # only a list scale has values, one per row
             values = []
             for k, row in enumerate(rows):
                 vpath = path + ("values", k)
@@ -292,14 +315,18 @@ class _Reader:
                 value = self.cell(table, row, table.sheet.column("value"), vpath)
                 label = self.cell(table, row, table.sheet.column("label"), vpath + ("label",))
                 if value is BLANK:
-                    if "value" in table.letters:
+                    if "value" in table.letters and listed:
                         self.error(self.place(table, row, "value"), "valore obbligatorio mancante", vpath)
                     continue
                 values.append(value if label is BLANK else {"value": value, "label": label})
-            scale["values"] = values
+            if values or listed:
+                scale["values"] = values
             data["scales"].append(scale)
 
-    def _levels(self, table: Table, data: dict[str, Any]) -> None:
+    def _levels(self, table: Table | None, data: dict[str, Any]) -> None:
+        if table is None:
+            return
+        self.places[("levels",)] = Place(table.name)
         levels: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for row in table.rows:
@@ -319,81 +346,96 @@ class _Reader:
             levels[name] = points
         data["levels"] = levels
 
-    def _bands(self, table: Table, data: dict[str, Any]) -> None:
-        data["bands"] = []
-        for path, bandset_id, rows in self._elements(table, "bands", "@bandset"):
+    def _bands(self, table: Table | None, data: dict[str, Any]) -> None:
+        if table is None:
+            return
+        for path, bandset_id, rows in self.elements(table, data, "bands", "@bandset"):
             bandset: dict[str, Any] = {"id": bandset_id}
             rounding = {}
             for key in ("rounding.mode", "rounding.decimals"):
-                value = self._once(table, rows, key, path + tuple(key.split(".")))
+                value = self.once(table, rows, key, path + tuple(key.split(".")))
                 if value is not BLANK:
                     rounding[key.split(".")[1]] = value
             if rounding:
                 self.places[path + ("rounding",)] = self.places[path + ("rounding", "mode")]
                 bandset["rounding"] = rounding
-            skip = ("rounding.mode", "rounding.decimals")
+            outside = {}
+            for key in ("outside.label", "outside.percent", "outside.note"):
+                if key in table.letters:
+                    value = self.once(table, rows, key, path + tuple(key.split(".")))
+                    if value is not BLANK:
+                        outside[key.split(".")[1]] = value
+            if outside:
+                self.places[path + ("outside",)] = self.places.get(path + ("outside", "label"), Place(table.name))
+                bandset["outside"] = outside
+            skip = ("rounding.mode", "rounding.decimals", "outside.label", "outside.percent", "outside.note")
             bandset["bands"] = [self.values(table, row, path + ("bands", k), skip=skip) for k, row in enumerate(rows)]
             data["bands"].append(bandset)
 
-    def _cards(self, cards: Table | None, sections: Table | None, items: Table | None, data: dict[str, Any]) -> None:
+    def _cards(self, cards: Table | None, sections: Table | None, items: Table | None, data: dict[str, Any], *,
+               key: str = "cards", link: str = "@card", words: tuple[str, str] = ("la scheda", "della scheda")
+               ) -> None:
+        """Cards (or card templates) with their sections and items, linked by the card's id in `link`."""
         if cards is None:
             return
-        self.places[("cards",)] = Place(cards.name)
-        data["cards"] = []
+        what, of_what = words
+        self.places[(key,)] = Place(cards.name)
+        data[key] = []
         index: dict[str, int] = {}
         for i, row in enumerate(cards.rows):
-            card = self.values(cards, row, ("cards", i))
+            card = self.values(cards, row, (key, i))
             card["sections"] = []
-            self.places[("cards", i, "sections")] = self.place(cards, row, "id")
-            data["cards"].append(card)
+            self.places[(key, i, "sections")] = self.place(cards, row, "id")
+            data[key].append(card)
             if isinstance(card.get("id"), str):
                 index.setdefault(card["id"], i)
         section_index: dict[tuple[str, str], tuple[int, int]] = {}
         if sections is not None:
             for row in sections.rows:
-                card_id = self.link(sections, row, "@card")
+                card_id = self.link(sections, row, link)
                 if card_id is None:
                     continue
                 if card_id not in index:
-                    self.error(self.place(sections, row, "@card"),
-                               f"la scheda «{card_id}» non è nel foglio «{cards.name}»")
+                    self.error(self.place(sections, row, link),
+                               f"{what} «{card_id}» non è nel foglio «{cards.name}»")
                     continue
                 ci = index[card_id]
-                si = len(data["cards"][ci]["sections"])
-                path = ("cards", ci, "sections", si)
+                si = len(data[key][ci]["sections"])
+                path = (key, ci, "sections", si)
                 section = self.values(sections, row, path)
                 section["items"] = []
                 self.places[path + ("items",)] = self.place(sections, row, "id")
-                data["cards"][ci]["sections"].append(section)
+                data[key][ci]["sections"].append(section)
                 if isinstance(section.get("id"), str):
                     section_index.setdefault((card_id, section["id"]), (ci, si))
         if items is not None:
             for row in items.rows:
-                card_id = self.link(items, row, "@card")
+                card_id = self.link(items, row, link)
                 section_id = self.link(items, row, "@section")
                 if card_id is None or section_id is None:
                     continue
                 if card_id not in index:
-                    self.error(self.place(items, row, "@card"),
-                               f"la scheda «{card_id}» non è nel foglio «{cards.name}»")
+                    self.error(self.place(items, row, link),
+                               f"{what} «{card_id}» non è nel foglio «{cards.name}»")
                     continue
                 if (card_id, section_id) not in section_index:
                     where = f"«{sections.name}»" if sections is not None else "«Sezioni»"
                     self.error(self.place(items, row, "@section"),
-                               f"la sezione «{section_id}» della scheda «{card_id}» non è nel foglio {where}")
+                               f"la sezione «{section_id}» {of_what} «{card_id}» non è nel foglio {where}")
                     continue
                 ci, si = section_index[(card_id, section_id)]
-                target = data["cards"][ci]["sections"][si]["items"]
-                target.append(self.values(items, row, ("cards", ci, "sections", si, "items", len(target))))
-        for ci, card in enumerate(data["cards"]):
+                target = data[key][ci]["sections"][si]["items"]
+                target.append(self.values(items, row, (key, ci, "sections", si, "items", len(target))))
+        for ci, card in enumerate(data[key]):
             if not card["sections"] and sections is not None:
-                self.error(self.places[("cards", ci, "sections")],
-                           f"la scheda non ha sezioni nel foglio «{sections.name}»", ("cards", ci, "sections"))
+                self.error(self.places[(key, ci, "sections")],
+                           f"{what} non ha sezioni nel foglio «{sections.name}»", (key, ci, "sections"))
             for si, section in enumerate(card["sections"]):
-                if not section["items"] and items is not None:
-                    items_path = ("cards", ci, "sections", si, "items")
-                    self.error(self.places[items_path], f"la sezione non ha obiettivi nel foglio «{items.name}»",
-                               items_path)
+                if not section["items"] and items is not None and not section.get("unit_objectives"):
+                    empty: KeyPath = (key, ci, "sections", si, "items")
+                    self.error(self.places[empty], f"la sezione non ha obiettivi nel foglio «{items.name}»", empty)
+                if not section["items"] and section.get("unit_objectives"):
+                    del section["items"]  # a unit section may have only the unit's objectives
 
 
 _DETAIL_WORDS = {"chiave obbligatoria mancante": "valore obbligatorio mancante"}
@@ -402,7 +444,7 @@ _DETAIL_WORDS = {"chiave obbligatoria mancante": "valore obbligatorio mancante"}
 def read_plan_workbook(path: str | Path) -> WorkbookPlan:
     """Read and validate a plan workbook; PlanError names the sheet, row and column of every problem."""
     path = Path(path)
-    reader = _Reader(str(path))
+    reader = SheetReader(str(path))
     data = reader.build(read_sheets(path))
     data.update(read_money_sheets(path))
     lines = {p: place.row for p, place in reader.places.items() if place.row is not None}
@@ -424,7 +466,7 @@ def read_plan_workbook(path: str | Path) -> WorkbookPlan:
     return WorkbookPlan(plan=loaded.plan, source=str(path), lines=lines, notes=notes, places=reader.places)
 
 
-def _locate(f: Finding, reader: _Reader) -> Finding:
+def _locate(f: Finding, reader: SheetReader) -> Finding:
     """A schema finding of the model, moved to the sheet, row and column its key path came from."""
     key_path = parse_path(f.where or "")
     found = nearest_place(reader.places, key_path)

@@ -22,6 +22,10 @@ KIND = (("objective", "obiettivo"), ("behaviour", "comportamento"))
 WEIGHTS = (("points", "punti"), ("shares", "quote"))
 REDISTRIBUTION = (("section", "sezione"), ("card", "scheda"))
 ROUNDING = (("none", "nessuno"), ("round", "matematico"), ("floor", "per difetto"), ("ceil", "per eccesso"))
+SCALE_KIND = (("list", "elenco"), ("percent", "percentuale"), ("points", "punti"),
+              ("achieved", "raggiunto/non raggiunto"))
+RULE_KIND = (("proportional", "proporzionale"), ("thresholds", "soglie"), ("steps", "gradini"))
+BETWEEN = (("proportional", "proporzionale"), ("linear", "lineare"))
 
 
 @dataclass(frozen=True)
@@ -104,11 +108,39 @@ PIANO = Sheet("Piano", key_value=True, required=True, help="Dati generali del pi
            source="bandsets"),
 ))
 
-SCALE = Sheet("Scale", required=True, help="Le scale di valutazione: una riga per valore ammesso.", columns=(
+SCALE = Sheet("Scale", required=True, help="Le scale di valutazione: per una scala a elenco una riga per valore "
+              "ammesso; per percentuali, punti e raggiunto/non raggiunto una riga sola.", columns=(
     Column("@scale", "Scala", "id", 18, "Identificativo della scala, ripetuto su ogni suo valore.", required=True),
     _text("title", "Titolo", 28, "Titolo della scala (basta sulla prima riga della scala)."),
-    Column("value", "Valore", "number", 10, "Un valore ammesso (es. 4, 6, 8, 10), in ordine crescente.", required=True),
+    Column("kind", "Tipo", "enum", 16, "elenco (valori da un elenco), percentuale di raggiungimento, punti (da 0 al "
+           "peso), raggiunto/non raggiunto. Vuoto = elenco. Basta sulla prima riga della scala.", choices=SCALE_KIND),
+    Column("value", "Valore", "number", 10, "Solo per le scale a elenco: un valore ammesso (es. 4, 6, 8, 10), in "
+           "ordine crescente.", required=True),
     _text("label", "Etichetta", 30, "Significato del valore (facoltativo, es. «Raggiunto»)."),
+    Column("min", "Minimo", "number", 9, "Solo per le percentuali: la percentuale minima (vuoto = 0)."),
+    Column("max", "Massimo", "number", 9, "Solo per le percentuali: la percentuale massima (vuoto = 100)."),
+    Column("decimals", "Decimali", "int", 9, "Per percentuali e punti: quanti decimali si possono inserire "
+           "(vuoto = 0)."),
+))
+
+REGOLE = Sheet("Regole", help="Le regole che trasformano la valutazione in punti: una riga per regola, o una per "
+               "gradino nelle regole a gradini.", columns=(
+    Column("@rule", "Regola", "id", 16, "Identificativo della regola, ripetuto su ogni suo gradino.", required=True),
+    _text("title", "Titolo", 26, "Nome della regola (facoltativo, basta sulla prima riga)."),
+    Column("kind", "Tipo", "enum", 14, "proporzionale, soglie o gradini (basta sulla prima riga).", choices=RULE_KIND,
+           required=True),
+    Column("zero_below", "Nessun punto sotto", "number", 12, "Soglie: sotto questo valore nessun punto (es. 50)."),
+    Column("full_from", "Punti pieni da", "number", 12, "Soglie: da questo valore tutti i punti (es. 90)."),
+    Column("between", "Tra le soglie", "enum", 14, "Soglie: punti in proporzione alla valutazione (proporzionale), "
+           "oppure da zero alla prima soglia al massimo alla seconda (lineare).", choices=BETWEEN),
+    Column("min", "Gradino da", "number", 10, "Gradini: estremo inferiore; vuoto = nessun limite."),
+    Column("min_inclusive", "Da incluso", "bool", 11, "Gradini: Sì se il valore uguale all'estremo inferiore è nel "
+           "gradino.", explicit=True),
+    Column("max", "Gradino a", "number", 10, "Gradini: estremo superiore; vuoto = nessun limite."),
+    Column("max_inclusive", "A incluso", "bool", 11, "Gradini: Sì se il valore uguale all'estremo superiore è nel "
+           "gradino.", explicit=True),
+    Column("share", "Quota dei punti", "number", 12, "Gradini: percentuale dei punti dell'obiettivo (es. 50)."),
+    _text("printed", "Testo stampato", 40, "Il gradino come lo stampa il documento di origine (facoltativo)."),
 ))
 
 LIVELLI = Sheet("Livelli", help="I livelli di complessità e i punti che valgono (es. BASSA 5).", columns=(
@@ -131,9 +163,15 @@ FASCE = Sheet("Fasce", help="Le fasce di premialità: una riga per fascia, raggr
     Column("max", "A", "number", 8, "Estremo superiore; vuoto = nessun limite."),
     Column("max_inclusive", "A incluso", "bool", 11, "Sì se il punteggio uguale all'estremo superiore è nella fascia.",
            explicit=True),
-    Column("percent", "Percentuale", "number", 12, "Percentuale della base che la fascia paga (es. 6 per 6 %).",
-           required=True),
+    Column("percent", "Percentuale", "number", 12, "Percentuale della base che la fascia paga (es. 6 per 6 %); "
+           "vuota in tutte le fasce dell'insieme per fasce di sola classificazione."),
     _text("printed", "Testo stampato", 50, "La fascia come la stampa il documento di origine (facoltativo)."),
+    _text("note", "Nota", 40, "Cosa comporta la fascia (facoltativo, es. «accesso alla progressione economica»)."),
+    _text("outside.label", "Fuori fascia", 20, "Esito per un punteggio fuori da ogni fascia (es. «Nessuna "
+          "fascia»); basta sulla prima riga dell'insieme."),
+    Column("outside.percent", "Fuori fascia: percentuale", "number", 14, "Percentuale che paga l'esito fuori "
+           "fascia."),
+    _text("outside.note", "Fuori fascia: nota", 30, "Cosa comporta l'esito fuori fascia."),
 ))
 
 SETTORI = Sheet("Settori", help="I settori o aree dell'ente.", columns=(
@@ -156,7 +194,11 @@ CONDIVISI = Sheet("Obiettivi condivisi", freeze_cols=1,
                   help="Obiettivi definiti una volta e usati da più schede (es. performance organizzativa).",
                   columns=(Column("id", "Obiettivo condiviso", "id", 18,
                                   "Identificativo dell'obiettivo condiviso (es. trasparenza).", required=True),
-                           *_OBJECTIVE_TEXT))
+                           *_OBJECTIVE_TEXT,
+                           Column("sector", "Unità", "id", 18, "Il settore di cui è obiettivo comune: le schede "
+                                  "del personale di quel settore lo ricevono.", source="sectors"),
+                           Column("weight", "Peso", "number", 8, "Peso dell'obiettivo nella sezione degli "
+                                  "obiettivi dell'unità.")))
 
 SCHEDE = Sheet("Schede", required=True, freeze_cols=1, help="Le schede di valutazione: una per valutato.", columns=(
     Column("id", "Scheda", "id", 20, "Identificativo della scheda (es. settore-1).", required=True),
@@ -174,6 +216,8 @@ SCHEDE = Sheet("Schede", required=True, freeze_cols=1, help="Le schede di valuta
            "Dove va il peso di un obiettivo non valutabile: nella sua sezione o nell'intera scheda.",
            choices=REDISTRIBUTION),
     Column("year", "Anno", "int", 8, "Anno a cui si riferisce la scheda, se diverso da quello del piano."),
+    Column("rule", "Regola", "id", 14, "Regola di attribuzione dei punti della scheda (dal foglio Regole); vuoto = "
+           "proporzionale.", source="rules"),
 ))
 
 SEZIONI = Sheet("Sezioni", required=True, help="Le sezioni di ogni scheda, nell'ordine in cui appaiono.", columns=(
@@ -186,6 +230,8 @@ SEZIONI = Sheet("Sezioni", required=True, help="Le sezioni di ogni scheda, nell'
     Column("weights", "Pesi", "enum", 10,
            "punti: i pesi sono punti; quote: i pesi sono quote del totale della sezione.",
            choices=WEIGHTS),
+    Column("scale", "Scala", "id", 14, "Scala della sezione, se diversa da quella della scheda.", source="scales"),
+    Column("rule", "Regola", "id", 14, "Regola della sezione, se diversa da quella della scheda.", source="rules"),
 ))
 
 OBIETTIVI = Sheet("Obiettivi", required=True, freeze_cols=3,
@@ -211,6 +257,8 @@ OBIETTIVI = Sheet("Obiettivi", required=True, freeze_cols=3,
     Column("ref", "Obiettivo condiviso", "id", 18,
            "Identificativo di un obiettivo condiviso che questa riga valuta; i testi lasciati vuoti vengono da lì.",
            source="shared"),
+    Column("scale", "Scala", "id", 14, "Scala dell'obiettivo, se diversa da quella della sezione.", source="scales"),
+    Column("rule", "Regola", "id", 14, "Regola dell'obiettivo, se diversa da quella della sezione.", source="rules"),
 ))
 
 SCELTE = Sheet("Scelte", help="Le scelte fatte dove il documento di origine è ambiguo.", columns=(
@@ -218,12 +266,85 @@ SCELTE = Sheet("Scelte", help="Le scelte fatte dove il documento di origine è a
     _text("text", "Scelta", 100, "La scelta fatta e il perché.", required=True),
 ))
 
+MODELLI = Sheet("Modelli", freeze_cols=1, help="I modelli di scheda per ruolo o categoria: ogni persona del foglio "
+                "Personale riceve una scheda dal suo modello.", columns=(
+    Column("id", "Modello", "id", 18, "Identificativo del modello (es. dipendenti).", required=True),
+    _text("title", "Titolo", 32, "Titolo delle schede; ognuna aggiunge il nome della persona.", required=True),
+    _text("evaluator", "Valutatore", 22, "Chi valuta (es. Responsabile di Settore)."),
+    Column("scale", "Scala", "id", 14, "Scala delle schede; vuoto = scala predefinita.", source="scales"),
+    Column("bands", "Fasce", "id", 14, "Insieme di fasce; vuoto = fasce predefinite.", source="bandsets"),
+    Column("rule", "Regola", "id", 14, "Regola di attribuzione dei punti; vuoto = proporzionale.", source="rules"),
+    Column("total", "Totale", "number", 9, "Punteggio massimo dichiarato (es. 100)."),
+    Column("redistribution", "Ridistribuzione", "enum", 15, "Dove va il peso di un obiettivo non valutabile.",
+           choices=REDISTRIBUTION),
+    Column("year", "Anno", "int", 8, "Anno a cui si riferiscono le schede, se diverso da quello del piano."),
+))
+
+SEZIONI_MODELLI = Sheet("Sezioni dei modelli", help="Le sezioni di ogni modello, nell'ordine in cui appaiono.",
+                        columns=(
+    Column("@template", "Modello", "id", 18, "Il modello a cui appartiene la sezione (dal foglio Modelli).",
+           required=True, source="templates"),
+    *SEZIONI.columns[1:],
+    Column("unit_objectives", "Obiettivi dell'unità", "bool", 14, "Sì: la sezione riceve gli obiettivi condivisi "
+           "del settore della persona (foglio Obiettivi condivisi, colonna Unità)."),
+))
+
+OBIETTIVI_MODELLI = Sheet("Obiettivi dei modelli", freeze_cols=3, help="Gli obiettivi (o comportamenti) di ogni "
+                          "modello: una riga per obiettivo, nell'ordine della scheda.", columns=(
+    Column("@template", "Modello", "id", 18, "Il modello dell'obiettivo (dal foglio Modelli).", required=True,
+           source="templates"),
+    *OBIETTIVI.columns[1:],
+))
+
+PESI = Sheet("Pesi delle parti", help="I pesi delle parti di un modello per categoria: il totale di ogni sezione "
+             "per le persone di quella categoria (es. C: org 30, unita 10, ind 60).", columns=(
+    Column("@template", "Modello", "id", 18, "Il modello (dal foglio Modelli).", required=True, source="templates"),
+    Column("@category", "Categoria", "id", 12, "La categoria (es. B, C, D).", required=True),
+    Column("@section", "Sezione", "id", 14, "La sezione del modello (dal foglio Sezioni dei modelli).",
+           required=True),
+    Column("@points", "Peso", "number", 9, "Il totale della sezione per quella categoria.", required=True),
+))
+
+PERSONALE = Sheet("Personale", freeze_cols=1, help="L'elenco del personale valutato con un modello di scheda: una "
+                  "riga per persona (si può incollare dall'elenco del personale dell'ente).", columns=(
+    Column("id", "Matricola", "id", 14, "Identificativo della persona (es. la matricola).", required=True,
+           aliases=("valutato",)),
+    _text("name", "Nome", 28, "Cognome e nome: danno anche il nome del foglio e della cartella.", required=True),
+    _text("role", "Ruolo", 24, "Profilo o ruolo (es. Istruttore amministrativo)."),
+    Column("sector", "Settore", "id", 20, "L'unità (dal foglio Settori).", source="sectors"),
+    Column("base", "Base (€)", "number", 12, "Base di calcolo del premio in euro, se prevista."),
+    Column("category", "Categoria", "id", 11, "Categoria o area contrattuale: sceglie i pesi delle parti."),
+    Column("template", "Modello", "id", 16, "Il modello della sua scheda (dal foglio Modelli).", required=True,
+           source="templates"),
+))
+
+ESCLUSIONI = Sheet("Esclusioni", help="Le persone escluse dal premio dall'Ufficio Personale (es. sanzione "
+                   "disciplinare, giorni di servizio insufficienti). Non cambiano l'impronta del piano: si possono "
+                   "aggiungere dopo l'invio delle cartelle. La fonte va nel foglio Fonti (exclusions[0]…).", columns=(
+    Column("evaluatee", "Valutato", "id", 18, "Chi è escluso (dal foglio Valutati o Personale).", required=True),
+    _text("reason", "Motivo", 60, "Il motivo dell'esclusione.", required=True),
+))
+
+FONTI = Sheet("Fonti", help="Da dove viene ogni regola: documento, punto del documento e testo citato. La colonna "
+              "Elemento indica a cosa si riferisce la fonte, come nel foglio Scelte (es. plan, scales[0], rules[1], "
+              "bands[0], templates[0], cards[0].sections[1].items[2], exclusions[0]).", columns=(
+    _text("@where", "Elemento", 30, "L'elemento del piano a cui si riferisce la fonte (es. rules[0]).",
+          required=True),
+    _text("document", "Documento", 40, "Titolo del documento (es. Sistema di misurazione e valutazione della "
+          "performance).", required=True),
+    _text("authority", "Ente e atto", 36, "Chi l'ha adottato e con quale atto."),
+    _text("reference", "Punto", 18, "Articolo, paragrafo o pagina."),
+    _text("quote", "Testo citato", 60, "Il testo del documento, parola per parola."),
+    _text("url", "Indirizzo", 36, "Dove è pubblicato (URL)."),
+))
+
 # The key/value sheet «Piano»: its three columns, and the other names a person may give the key column.
 KEY_VALUE_HEADERS = {"@key": "Chiave", "@value": "Valore", "@help": "Spiegazione"}
 KEY_VALUE_ALIASES = {"voce": "@key"}
 
-SHEETS: tuple[Sheet, ...] = (PIANO, SCALE, LIVELLI, FASCE, SETTORI, VALUTATI, CONDIVISI, SCHEDE, SEZIONI, OBIETTIVI,
-                             SCELTE)
+SHEETS: tuple[Sheet, ...] = (PIANO, SCALE, REGOLE, LIVELLI, FASCE, SETTORI, VALUTATI, CONDIVISI, SCHEDE, SEZIONI,
+                             OBIETTIVI, MODELLI, SEZIONI_MODELLI, OBIETTIVI_MODELLI, PESI, PERSONALE, ESCLUSIONI,
+                             FONTI, SCELTE)
 INSTRUCTIONS = "Istruzioni"
 LISTS_SHEET = "Elenchi"  # hidden: distinct values for dropdowns whose source column repeats values
 
@@ -237,8 +358,10 @@ LISTS: dict[str, tuple[str, str]] = {
     "sections": (SEZIONI.name, "id"),
     "levels": (LIVELLI.name, "@level"),
     "shared": (CONDIVISI.name, "id"),
+    "rules": (REGOLE.name, "@rule"),
+    "templates": (MODELLI.name, "id"),
 }
-REPEATING_LISTS = ("scales", "bandsets", "sections")  # offered from the hidden sheet, once each
+REPEATING_LISTS = ("scales", "bandsets", "sections", "rules")  # offered from the hidden sheet, once each
 
 
 def normalise_header(text: object) -> str:

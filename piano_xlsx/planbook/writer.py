@@ -15,6 +15,7 @@ import xlsxwriter
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
+from piano_xlsx.plan.loader import MONEY_KEYS, format_path
 from piano_xlsx.plan.model import Plan
 from piano_xlsx.planbook.money import write_money_sheets
 from piano_xlsx.planbook.sheets import (
@@ -60,13 +61,23 @@ def plan_rows(plan: Plan) -> dict[str, list[Row]]:
     piano |= {"default_scale": plan.default_scale, "default_bands": plan.default_bands}
     rows["Piano"].append(piano)
     for scale in plan.scales:
-        for index, value in enumerate(scale.values):
-            row: Row = {"@scale": scale.id, "title": scale.title if index == 0 else None}
+        head: Row = {"@scale": scale.id, **_fields(scale, drop=("id", "values", "source"))}
+        if not scale.values:  # a percentage, points, achieved / not achieved: one row
+            rows["Scale"].append(head)
+        for index, value in enumerate(scale.values or []):
+            row: Row = dict(head) if index == 0 else {"@scale": scale.id}
             if isinstance(value, (int, float)):
                 row["value"] = value
             else:
                 row |= {"value": value.value, "label": value.label}
             rows["Scale"].append(row)
+    for rule in plan.rules:
+        head = {"@rule": rule.id, **_fields(rule, drop=("id", "steps", "source"))}
+        steps = rule.steps or []
+        rows["Regole"] += [head] if not steps else [
+            {**(head if index == 0 else {"@rule": rule.id}), **_fields(step),
+             "min_inclusive": step.min_inclusive, "max_inclusive": step.max_inclusive}
+            for index, step in enumerate(steps)]
     rows["Livelli"] = [{"@level": name, "@points": points} for name, points in plan.levels.items()]
     for bandset in plan.bands:
         for index, band in enumerate(bandset.bands):
@@ -74,6 +85,8 @@ def plan_rows(plan: Plan) -> dict[str, list[Row]]:
                    "min_inclusive": band.min_inclusive, "max_inclusive": band.max_inclusive}
             if index == 0 and bandset.rounding is not None:
                 row |= {"rounding.mode": bandset.rounding.mode, "rounding.decimals": bandset.rounding.decimals}
+            if index == 0 and bandset.outside is not None:
+                row |= {f"outside.{key}": value for key, value in _fields(bandset.outside).items()}
             rows["Fasce"].append(row)
     rows["Settori"] = [_fields(s) for s in plan.sectors]
     rows["Valutati"] = [_fields(e) for e in plan.evaluatees]
@@ -84,8 +97,43 @@ def plan_rows(plan: Plan) -> dict[str, list[Row]]:
             rows["Sezioni"].append({"@card": card.id, **_fields(section, drop=("items",))})
             for item in section.items:
                 rows["Obiettivi"].append({"@card": card.id, "@section": section.id, **_fields(item)})
+    for template in plan.templates:
+        rows["Modelli"].append(_fields(template, drop=("sections", "part_weights")))
+        for section in template.sections:
+            rows["Sezioni dei modelli"].append({"@template": template.id, **_fields(section, drop=("items",))})
+            for item in section.items:
+                rows["Obiettivi dei modelli"].append({"@template": template.id, "@section": section.id,
+                                                      **_fields(item)})
+        for category, parts in template.part_weights.items():
+            rows["Pesi delle parti"] += [{"@template": template.id, "@category": category, "@section": section_id,
+                                          "@points": points} for section_id, points in parts.items()]
+    rows["Personale"] = [_fields(member) for member in plan.staff]
+    rows["Esclusioni"] = [_fields(exclusion) for exclusion in plan.exclusions]
+    rows["Fonti"] = [{"@where": format_path(path), **source} for path, source in sources(plan)]
     rows["Scelte"] = [_fields(c) for c in plan.choices]
     return rows
+
+
+def sources(plan: Plan) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """Every `source` of the plan, with the key path of the element it belongs to, in plan order."""
+    found: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
+
+    def walk(data: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if key == "source" and isinstance(value, dict):
+                    found.append((path, value))
+                else:
+                    walk(value, path + (key,))
+        elif isinstance(data, list):
+            for index, value in enumerate(data):
+                walk(value, path + (index,))
+
+    data = plan.model_dump(mode="python", exclude_defaults=True)
+    for key in MONEY_KEYS:  # payouts and funds keep their sources on their own sheets (planbook/money.py)
+        data.pop(key, None)
+    walk(data, ())
+    return found
 
 
 def cell_value(column: Column, value: Any) -> Any:

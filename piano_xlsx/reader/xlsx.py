@@ -76,6 +76,7 @@ class Validation:
     show_error: bool
     error_style: str
     allow_blank: bool
+    formula2: str | None = None  # the upper edge of a decimal range
 
 
 @dataclass
@@ -297,12 +298,13 @@ def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Contai
             sheet.protected = _true(el.get("sheet"))
         elif tag == f"{M}dataValidation":
             budget.validation()
-            formula1 = el.find(f"{M}formula1")
+            formula1, formula2 = el.find(f"{M}formula1"), el.find(f"{M}formula2")
             sheet.validations.append(Validation(
                 sqref=el.get("sqref", ""), type=el.get("type", "none"),
                 formula1=formula1.text if formula1 is not None else None,
                 show_error=_true(el.get("showErrorMessage")), error_style=el.get("errorStyle", "stop"),
-                allow_blank=_true(el.get("allowBlank"))))
+                allow_blank=_true(el.get("allowBlank")),
+                formula2=formula2.text if formula2 is not None else None))
 
 
 def _row_number(value: str | None, previous: int) -> int:

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from piano_xlsx.findings import finding
-from piano_xlsx.plan.resolve import NEUTRALISED
 from piano_xlsx.reader.xlsx import CellData, SheetData
 from piano_xlsx.verify import Add
-from piano_xlsx.workbook.computation import Value, excel_equal, is_number, item_status
-from piano_xlsx.workbook.content import scale_text
+from piano_xlsx.verify.scores import invalid_score
+from piano_xlsx.workbook.computation import Value, is_number, item_status
 from piano_xlsx.workbook.layout import STATUS_GATE_FAILED, STATUS_INVALID, STATUS_MISSING, CardLayout
 
 TITLE_SHOWN = 50  # characters of an objective's title named in a finding
@@ -51,7 +50,6 @@ def read_inputs(sheet: SheetData, layout: CardLayout, name: str, add: Add) -> Ca
         add(finding("DATE_MISSING", file=name, sheet=sheet.name, cell=layout.header_cell("date"), detail=detail))
     scores = read_scores(sheet, layout)
     notes = {item.item.id: text(cells.get(item.cell("note"))) for item in layout.items}
-    scale = scale_text(layout.card.scale.numbers())
     for item in layout.items:
         value = scores[item.item.id]
         status = item_status(layout, item, value)
@@ -61,13 +59,7 @@ def read_inputs(sheet: SheetData, layout: CardLayout, name: str, add: Add) -> Ca
         if status == STATUS_MISSING:
             add(finding("SCORE_MISSING", item=label, **where))
         elif status == STATUS_INVALID:
-            stripped = str(value).strip().replace(",", ".")
-            if isinstance(value, str) and _is_scale_number(stripped, layout):
-                add(finding("SCORE_AS_TEXT", item=label, value=value, number=stripped, **where))
-            elif excel_equal(value, NEUTRALISED) and not item.item.gate:
-                add(finding("NEUTRALISED_NOT_ALLOWED", item=label, **where))
-            else:
-                add(finding("SCORE_OUT_OF_SCALE", item=label, value=show_value(value), scale=scale, **where))
+            add(invalid_score(item.item, value, label, **where))  # said for the item's input kind
         elif status == STATUS_GATE_FAILED:
             add(finding("GATE_FAILED", item=label, **where))
     return CardInputs(evaluator, date, scores, notes)
@@ -89,13 +81,6 @@ def excel_date(value: float) -> dt.date | None:
         return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
     except (OverflowError, ValueError):
         return None
-
-
-def _is_scale_number(value: str, layout: CardLayout) -> bool:
-    try:
-        return float(value) in {float(v) for v in layout.card.scale.numbers()}
-    except ValueError:
-        return False
 
 
 def show_value(value: Value) -> str:

@@ -47,9 +47,25 @@ def validation_change(found: Validation, vtype: str, allowed: str) -> str | None
             return f"ampliata: ammette anche {', '.join(added)} (emessa con {allowed})"
         if removed:
             return f"ristretta: non ammette più {', '.join(removed)} (emessa con {allowed})"
+    if vtype == "decimal":
+        changed = range_change(found, allowed)
+        if changed:
+            return changed
     if not found.show_error or found.error_style != "stop":
         return "il messaggio di errore bloccante è stato disattivato: la cella accetta qualsiasi valore"
     return None
+
+
+def range_change(found: Validation, allowed: str) -> str | None:
+    """How a decimal range (percentages, points) differs from the one issued, «low..high» (None when it does not)."""
+    low, _, high = allowed.partition("..")
+    try:
+        same = (float(found.formula1 or "nan"), float(found.formula2 or "nan")) == (float(low), float(high))
+    except ValueError:
+        same = False
+    if same:
+        return None
+    return f"intervallo cambiato da {low}–{high} a {found.formula1}–{found.formula2}"
 
 
 def list_values(formula1: str | None) -> list[str]:

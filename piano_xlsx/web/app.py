@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from flask import Flask, abort, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
@@ -13,8 +14,9 @@ from werkzeug.exceptions import HTTPException
 
 from piano_xlsx import __version__
 from piano_xlsx.demo import example_plan_path
+from piano_xlsx.money.numbers import euro
 from piano_xlsx.plan.loader import PlanError
-from piano_xlsx.web import pages, security
+from piano_xlsx.web import charts, money, pages, security
 from piano_xlsx.web import tables as t
 from piano_xlsx.web.campaign import Campaigns
 from piano_xlsx.web.history import history
@@ -23,6 +25,7 @@ from piano_xlsx.web.store import Store, existing
 
 DEFAULT_UPLOAD_LIMIT = 256 * 1024 * 1024  # bytes in one request: a season of returns dropped at once
 PLAN_SUFFIXES = (".yaml", ".yml", ".xlsx")
+HR_SUFFIXES = (".csv", ".xlsx")
 SEVERITY_WORDS = {"error": "Errore", "warning": "Avviso", "info": "Nota"}
 SEVERITY_PLURALS = {"error": "Errori", "warning": "Avvisi", "info": "Note"}
 ERROR_WORDS = {400: "Richiesta non valida", 403: "Accesso negato", 404: "Pagina non trovata",
@@ -49,6 +52,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
                                  severity_plurals=SEVERITY_PLURALS, kinds=KINDS,
                                  upload_limit=upload_limit, mb=lambda n: f"{n / 1024 / 1024:.0f}")
     app.jinja_env.filters["number"] = pages.number
+    app.jinja_env.filters["euro"] = lambda value: "—" if value is None else euro(Decimal(value))
     app.jinja_env.filters["when"] = lambda iso: iso.replace("T", " ")[:19] if iso else ""
 
     def campaign_or_404(campaign_id: int) -> dict[str, Any]:
@@ -56,6 +60,13 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
         if found is None:
             abort(404)
         return found
+
+    def uploaded(field: str, missing: str) -> tuple[str, IO[bytes]]:
+        """The name and bytes of the file sent in form field `field`; 400 saying `missing` when none was chosen."""
+        upload = request.files.get(field)
+        if upload is None or not upload.filename:
+            abort(400, missing)
+        return upload.filename, upload.stream
 
     def page(name: str, campaign: dict[str, Any] | None = None, **context: Any) -> str:
         return render_template(name, campaign=campaign, **context)
@@ -123,11 +134,9 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
     @app.post("/campagne/<int:campaign_id>/piano")
     def replace_plan(campaign_id: int) -> Any:
         campaign_or_404(campaign_id)
-        upload = request.files.get("plan")
-        if upload is None or not upload.filename:
-            abort(400, "scegliere il file del piano da caricare")
-        _check_plan_name(upload.filename)
-        campaigns.replace_plan(campaign_id, upload.filename, upload.stream)
+        filename, stream = uploaded("plan", "scegliere il file del piano da caricare")
+        _check_plan_name(filename)
+        campaigns.replace_plan(campaign_id, filename, stream)
         return redirect(url_for("plan", campaign_id=campaign_id))
 
     # ------------------------------------------------------------------ workbooks out
@@ -195,6 +204,31 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
             abort(404)
         campaigns.set_excluded(campaign_id, receipt_id, request.form.get("excluded") == "1")
         return redirect(url_for("returns", campaign_id=campaign_id))
+
+    # ------------------------------------------------------------------ money
+
+    @app.get("/campagne/<int:campaign_id>/premi")
+    def premi(campaign_id: int) -> str:
+        campaign = campaign_or_404(campaign_id)
+        consolidation = campaigns.consolidate(campaign_id)
+        hr_row, hr = campaigns.hr(campaign_id)
+        result = consolidation.result if consolidation else None
+        hr_findings = [f for f in result.findings if f.code.startswith("HR_")] if result else []
+        rows = money.chart_rows(result) if result else []
+        return page("premi.html", campaign, tab="premi", c=consolidation, hr_row=hr_row, hr=hr,
+                    hr_findings=hr_findings, payouts=money.payouts(result) if result else [],
+                    chart=charts.amounts(rows, "Importo dovuto a ogni persona") if rows else None)
+
+    @app.post("/campagne/<int:campaign_id>/premi")
+    def upload_hr(campaign_id: int) -> Any:
+        campaign_or_404(campaign_id)
+        filename, stream = uploaded("hr", "scegliere il file dei dati del personale da caricare")
+        name = Path(filename).name
+        if not name.lower().endswith(HR_SUFFIXES):
+            abort(400, f"i dati del personale devono essere un file CSV (.csv) o una cartella di lavoro (.xlsx): "
+                       f"«{name}»")
+        campaigns.upload_hr(campaign_id, name, stream)
+        return redirect(url_for("premi", campaign_id=campaign_id))
 
     # ------------------------------------------------------------------ findings, audits, reports
 

@@ -6,6 +6,7 @@ and memory limits: an uploaded file is as untrusted as a returned one.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import tempfile
@@ -23,12 +24,15 @@ from piano_xlsx.audit import audit
 from piano_xlsx.audit.report_html import render as render_audit
 from piano_xlsx.collect import CollectResult, collect
 from piano_xlsx.collect.inspect import FileReport
+from piano_xlsx.collect.premi_report import payouts_json
 from piano_xlsx.collect.report import write_csv, write_json, write_report
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
 from piano_xlsx.findings import Finding, Severity, count, finding, sort_findings
 from piano_xlsx.generate import generate
+from piano_xlsx.hr.read import HrFileError, merge_hr, read_hr_file
 from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
+from piano_xlsx.plan.payouts import HrRecord
 from piano_xlsx.planfile import load_plan_file
 from piano_xlsx.web import tables as t
 from piano_xlsx.web.statuses import CardStatus, card_statuses
@@ -66,6 +70,30 @@ def _plan_failed(path: str, failure: Failure) -> PlanCheck:
     return PlanCheck(None, [finding("PLAN_UNREADABLE", detail=reason)])
 
 
+@dataclass
+class HrData:
+    """An HR data file as `collect --hr` reads it: its records and findings, or why it cannot be read at all."""
+
+    name: str
+    records: list[HrRecord] | None
+    findings: list[Finding]
+    error: str | None = None
+
+
+def _read_hr(item: tuple[str, str]) -> HrData:
+    """Read the kept file at `path`; every finding and message names it as the office uploaded it."""
+    path, name = item
+    try:
+        records, findings = read_hr_file(path)
+    except HrFileError as exc:
+        return HrData(name, None, [], str(exc).replace(path, f"«{name}»"))
+    return HrData(name, records, [dataclasses.replace(f, file=name) if f.file == path else f for f in findings])
+
+
+def _hr_failed(item: tuple[str, str], failure: Failure) -> HrData:
+    return HrData(item[1], None, [], finding(failure.code, detail=failure.detail).message)
+
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -100,6 +128,7 @@ class Campaigns:
         self.store = store
         self.jobs = jobs
         self._plans: _Cache[str, PlanCheck] = _Cache(16)  # plan blob -> its check
+        self._hr: _Cache[tuple[str, str], HrData] = _Cache(16)  # (HR blob, name) -> its records
         self._consolidations: _Cache[tuple[Any, ...], Consolidation] = _Cache(8)  # campaign, plan and files
         # the server answers on several threads: one consolidation at a time, so each is computed and saved once
         self._lock = threading.RLock()
@@ -145,6 +174,37 @@ class Campaigns:
     def plan(self, campaign_id: int) -> tuple[dict[str, Any] | None, PlanCheck | None]:
         row = self.store.current_plan(campaign_id)
         return (row, self.check(row["sha256"])) if row else (None, None)
+
+    # ------------------------------------------------------------------ HR data
+
+    def upload_hr(self, campaign_id: int, name: str, stream: IO[bytes]) -> HrData:
+        """Keep an HR data file (CSV or xlsx) and read it as `collect --hr` does; the latest one is in force."""
+        sha, size = self.store.blobs.put_chunks(_chunks(stream))
+        data = self._read(sha, name)
+        with self.store.begin() as conn:
+            self.store.add(t.hr_files, conn, campaign_id=campaign_id, sha256=sha, name=name, uploaded_at=now(),
+                           records=None if data.records is None else len(data.records), error=data.error)
+            self.store.log(campaign_id, "dati del personale caricati", f"{name}, {size} byte, SHA-256 {sha}: " + (
+                f"non leggibili ({data.error})" if data.error else
+                f"{len(data.records or [])} persone, {len(data.findings)} anomalie di lettura"), conn)
+        return data
+
+    def hr(self, campaign_id: int) -> tuple[dict[str, Any] | None, HrData | None]:
+        row = self.store.current_hr(campaign_id)
+        return (row, self._read(row["sha256"], row["name"])) if row else (None, None)
+
+    def _usable_hr(self, campaign_id: int) -> tuple[str | None, HrData | None]:
+        """The HR file in force and what it holds, where it can be read (else the plan's own HR data counts)."""
+        row, data = self.hr(campaign_id)
+        return (row["sha256"], data) if row and data and data.records is not None else (None, None)
+
+    def _read(self, sha256: str, name: str) -> HrData:
+        with self._lock:
+            if (sha256, name) not in self._hr:
+                item = (str(self.store.blobs.path(sha256)), name)
+                (data,) = run_isolated([item], _read_hr, _hr_failed, limits=PLAN_LIMITS)
+                self._hr.put((sha256, name), data)
+            return self._hr[(sha256, name)]
 
     # ------------------------------------------------------------------ workbooks out
 
@@ -223,12 +283,15 @@ class Campaigns:
         receipts = self.store.receipts(campaign_id)
         names = self.report_names(receipts)
         counted = [r for r in receipts if r["id"] in names and not r["excluded"]]
-        key = (campaign_id, row["sha256"], tuple((r["id"], r["sha256"], names[r["id"]]) for r in counted))
+        hr_sha, usable = self._usable_hr(campaign_id)
+        key = (campaign_id, row["sha256"], tuple((r["id"], r["sha256"], names[r["id"]]) for r in counted), hr_sha)
         if key in self._consolidations:
             return self._consolidations[key]
         paths = {str(self.store.blobs.path(r["sha256"])): r for r in counted}
         result = collect(checked.loaded, list(paths), public_key=self.store.public_key(), jobs=self.jobs,
-                         names={p: names[r["id"]] for p, r in paths.items()})
+                         names={p: names[r["id"]] for p, r in paths.items()}, **_hr_arguments(checked.loaded, usable))
+        if usable and usable.findings:  # the values the reader could not read, as `collect --hr` reports them
+            result.findings = sort_findings(result.findings + usable.findings)
         by_name = {names[r["id"]]: r["id"] for r in counted}
         reports = {by_name[report.path]: report for report in result.files if report.path in by_name}
         excluded_cards = {c for r in receipts if r["excluded"] and r["cards"] for c in r["cards"].split(",")}
@@ -246,6 +309,7 @@ class Campaigns:
                              .values(cards=",".join(c.card_id for c in report.cards)))
             conn.execute(delete(t.results).where(t.results.c.campaign_id == campaign_id))
             final = {s.card_id for s in result.consolidated.statuses if s.final}  # band and bonus count
+            amounts = final_amounts(result)
             for card_id, layout in result.expected.layouts.items():
                 card, resolved = counted.get(card_id), layout.card
                 self.store.add(
@@ -257,7 +321,8 @@ class Campaigns:
                     status=consolidation.statuses[card_id].kind, maximum=resolved.maximum,
                     total=card.result.total if card else None,
                     band=card.result.band or None if card and card_id in final else None,
-                    bonus=card.result.bonus if card and card_id in final else None, updated_at=stamp)
+                    bonus=card.result.bonus if card and card_id in final else None,
+                    amount=amounts.get(card_id), updated_at=stamp)
 
     # ------------------------------------------------------------------ reports
 
@@ -292,8 +357,12 @@ class Campaigns:
         name = self.report_names(self.store.receipts(campaign_id)).get(source["id"], receipt["name"])
         _, checked = self.plan(campaign_id)
         path = str(self.store.blobs.path(source["sha256"]))
-        result = audit([path], public_key=self.store.public_key(), loaded=checked.loaded if checked else None,
-                       names={path: name})
+        loaded = checked.loaded if checked else None
+        result = audit([path], public_key=self.store.public_key(), loaded=loaded, names={path: name})
+        if loaded is not None and result.files and loaded.plan.payouts:  # every amount, as `audit --hr` shows it
+            _, usable = self._usable_hr(campaign_id)
+            result.payouts = payouts_json(collect(loaded, [path], public_key=self.store.public_key(),
+                                                  names={path: name}, **_hr_arguments(loaded, usable)))
         file = result.files[0]
         sha = self.store.blobs.put(render_audit(result).encode("utf-8"))
         with self.store.begin() as conn:
@@ -306,6 +375,23 @@ class Campaigns:
     def audits(self, campaign_id: int) -> list[dict[str, Any]]:
         return self.store.rows(select(t.audits, t.receipts.c.name).join(t.receipts)
                                .where(t.receipts.c.campaign_id == campaign_id).order_by(t.audits.c.id.desc()))
+
+
+def _hr_arguments(loaded: LoadedPlan, hr: HrData | None) -> dict[str, Any]:
+    """collect's `hr` and `hr_source` for an HR file, as `collect --hr` passes them (none: the plan's own)."""
+    if hr is None:
+        return {}
+    return {"hr": merge_hr(loaded.plan.hr, hr.records or []), "hr_source": hr.name}
+
+
+def final_amounts(result: CollectResult) -> dict[str, str]:
+    """Card id -> its amount due (decimal text), for the cards whose every payment is final: the history shows
+    no provisional amount."""
+    by_card: dict[str, list[Any]] = {}
+    for pay in result.premi.payments():
+        by_card.setdefault(pay.person.card_id, []).append(pay)
+    return {card_id: f"{sum(p.amount for p in pays):f}" for card_id, pays in by_card.items()
+            if all(p.amount is not None and not p.provisional for p in pays)}
 
 
 def _chunks(stream: IO[bytes]) -> Iterable[bytes]:

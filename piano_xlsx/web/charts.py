@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html import escape
 
 from markupsafe import Markup
+
+from piano_xlsx.money.numbers import euro
 
 COLOURS = {"restituita": "#2e7d4f", "da verificare": "#c77c02", "esclusa": "#7a7f87", "mancante": "#b3261e"}
 BAR = "#33506e"
@@ -19,7 +22,7 @@ def bars(rows: list[tuple[str, float, float, str]], title: str) -> Markup:
     label_w, bar_w, row_h, top = 260, 360, 24, 46
     height = top + row_h * len(rows) + 10
     parts = [f'<svg role="img" viewBox="0 0 {label_w + bar_w + 90} {height}" '
-             f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>',
+             f'class="chart wide" aria-label="{escape(title)}"><title>{escape(title)}</title>',
              f'<text x="0" y="18" class="chart-title">{escape(title)}</text>']
     for tick in (0, 50, 100):
         x = label_w + bar_w * tick / 100
@@ -56,5 +59,29 @@ def columns(counts: list[tuple[str, int]], title: str, colours: dict[str, str] |
                      f'text-anchor="middle">{n}</text>'
                      f'<text x="{x + col_w / 2}" y="{top + chart_h + 16}" class="label" text-anchor="middle">'
                      f'{escape(label if len(label) <= 14 else label[:13] + "…")}<title>{escape(label)}</title></text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def amounts(rows: list[tuple[str, Decimal, bool]], title: str) -> Markup:
+    """Horizontal bars, one per (label, amount in euros, provisional), scaled to the largest amount."""
+    label_w, bar_w, row_h, top = 260, 360, 24, 46
+    height = top + row_h * len(rows) + 30
+    largest = max((amount for _, amount, _ in rows), default=Decimal(0)) or Decimal(1)
+    parts = [f'<svg role="img" viewBox="0 0 {label_w + bar_w + 110} {height}" '
+             f'class="chart wide" aria-label="{escape(title)}"><title>{escape(title)}</title>',
+             f'<text x="0" y="18" class="chart-title">{escape(title)}</text>']
+    if any(provisional for _, _, provisional in rows):
+        parts.append(f'<rect x="{label_w}" y="{height - 18}" width="10" height="10" fill="{COLOURS["da verificare"]}"/>'
+                     f'<text x="{label_w + 16}" y="{height - 9}" class="tick start">provvisorio</text>')
+    for i, (label, amount, provisional) in enumerate(rows):
+        y = top + i * row_h
+        width = bar_w * float(amount / largest)
+        short = label if len(label) <= 38 else label[:37] + "…"
+        parts.append(f'<text x="{label_w - 8}" y="{y + 16}" class="label" text-anchor="end">{escape(short)}</text>'
+                     f'<rect x="{label_w}" y="{y + 4}" width="{width:.1f}" height="{row_h - 8}" '
+                     f'fill="{COLOURS["da verificare"] if provisional else BAR}"><title>{escape(label)}</title></rect>'
+                     f'<text x="{label_w + width + 6:.1f}" y="{y + 16}" class="value">{escape(euro(amount))}'
+                     f'{" (provvisorio)" if provisional else ""}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

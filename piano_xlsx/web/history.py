@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -33,5 +34,7 @@ def _sector_summary(cards: list[dict[str, Any]]) -> dict[str, Any]:
     """The sector's cards in one campaign: how many came back and their mean share of the maximum."""
     scored = [c for c in cards if c["total"] is not None and c["maximum"]]
     mean = sum(c["total"] / c["maximum"] for c in scored) / len(scored) * 100 if scored else None
+    amounts = [Decimal(c["amount"]) for c in cards if c["amount"] is not None]  # final amounts only
     return {"cards": len(cards), "returned": len(scored), "mean": mean,
-            "bonus": sum(c["bonus"] or 0 for c in scored) if scored else None}
+            "bonus": sum(c["bonus"] or 0 for c in scored) if scored else None,
+            "amount": sum(amounts, Decimal("0.00")) if amounts else None}

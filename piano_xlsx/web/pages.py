@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
+from piano_xlsx.collect.report import CSV_NAMES, MONEY_CSV_NAMES
 from piano_xlsx.findings import SEVERITY_ORDER, Severity
-from piano_xlsx.web import charts
+from piano_xlsx.web import charts, money
 from piano_xlsx.web.campaign import Consolidation
 from piano_xlsx.web.statuses import KINDS, RETURNED
 
@@ -42,13 +44,16 @@ def overview(consolidation: Consolidation) -> dict[str, Any]:
     result = consolidation.result
     statuses = consolidation.statuses
     counted = {c.card_id: c for c in result.consolidated.cards}
-    cards: list[dict[str, Any]] = []  # one row of the overview's table per card, as the template reads it
+    cards: list[dict[str, Any]] = []
     for card_id, layout in result.expected.layouts.items():
         resolved = layout.card
         cards.append({"id": card_id, "title": resolved.card.title, "status": statuses[card_id],
                       "evaluatee": resolved.evaluatee.name if resolved.evaluatee else resolved.card.evaluatee,
                       "sector": resolved.sector.title if resolved.sector else "", "maximum": resolved.maximum,
                       "card": counted.get(card_id)})
+    dues = money.dues(result)
+    for row in cards:
+        row["due"] = dues.get(row["id"])
     counts = Counter(s.kind for s in statuses.values())
     bands = [b.label for lay in result.expected.layouts.values() for b in lay.card.bands]
     band_counts = Counter(c.result.band for c in result.consolidated.cards if c.result.band)
@@ -58,6 +63,7 @@ def overview(consolidation: Consolidation) -> dict[str, Any]:
     scored = [(f"{row['title']} — {row['evaluatee']}", row["card"].result.total, row["maximum"], row["status"].kind)
               for row in cards if row["card"] is not None]
     by_severity = Counter(f.severity.value for f in result.findings)
+    amounts = money.chart_rows(result)
     return {
         "cards": cards, "counts": counts, "bonus": bonus, "provisional": provisional, "by_severity": by_severity,
         "chart_status": charts.columns([(k, counts.get(k, 0)) for k in KINDS], "Schede per stato", charts.COLOURS),
@@ -66,4 +72,11 @@ def overview(consolidation: Consolidation) -> dict[str, Any]:
         "chart_bands": charts.columns([(b, band_counts.get(b, 0)) for b in dict.fromkeys(bands)],
                                       "Schede per fascia") if bands else None,
         "top_findings": sorted(result.findings, key=lambda f: SEVERITY_ORDER[f.severity])[:5],
+        "chart_amounts": charts.amounts(amounts, "Importo dovuto a ogni persona") if amounts else None,
+        "pays": bool(result.premi.results), "funds": [o for o in result.premi.results if o.fund is not None],
+        "csv_names": CSV_NAMES + (MONEY_CSV_NAMES if result.premi.results else ()),
+        "due_final": sum((d.amount for d in dues.values() if d.amount is not None and not d.provisional),
+                         Decimal("0.00")),
+        "due_provisional": sum((d.amount for d in dues.values() if d.amount is not None and d.provisional),
+                               Decimal("0.00")),
     }

@@ -18,7 +18,8 @@ KINDS = (RETURNED, TO_CHECK, EXCLUDED, MISSING)
 
 # collect's own per-card status: its kind here
 COLLECT_STATUS = {st.CLEAN: RETURNED, st.ERRORS: TO_CHECK, st.INCOMPLETE: TO_CHECK, st.DUPLICATE: TO_CHECK,
-                  st.UNREADABLE: EXCLUDED, st.MISSING: MISSING}
+                  st.UNREADABLE: EXCLUDED, st.MISSING: MISSING,
+                  st.EXCLUDED: RETURNED}  # back; the HR office excluded the person from the bonus (label says why)
 
 
 @dataclass(frozen=True)

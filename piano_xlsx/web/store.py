@@ -126,6 +126,10 @@ class Store:
         return self.row(select(t.plans).where(t.plans.c.campaign_id == campaign_id).order_by(t.plans.c.id.desc())
                         .limit(1))
 
+    def current_hr(self, campaign_id: int) -> dict[str, Any] | None:
+        return self.row(select(t.hr_files).where(t.hr_files.c.campaign_id == campaign_id)
+                        .order_by(t.hr_files.c.id.desc()).limit(1))
+
     def receipts(self, campaign_id: int) -> list[dict[str, Any]]:
         return self.rows(select(t.receipts).where(t.receipts.c.campaign_id == campaign_id)
                          .order_by(t.receipts.c.id))

@@ -81,7 +81,20 @@ results = Table(
     Column("maximum", Float),
     Column("band", String),
     Column("bonus", Float),
+    Column("amount", String),  # the amount due, exact decimal text ("300.98"), only where final
     Column("updated_at", String, nullable=False),
+)
+
+# every HR data file uploaded for a campaign (as `collect --hr` reads it); the latest is the one in force
+hr_files = Table(
+    "hr_files", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False),
+    Column("sha256", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("uploaded_at", String, nullable=False),
+    Column("records", Integer),  # persons read; None: the file cannot be read at all
+    Column("error", Text),  # why it cannot be read
 )
 
 events = Table(

@@ -7,9 +7,19 @@ its cached results (LibreOffice does not recalculate on load), `collect`
 recomputes totals with them, and tests check that LibreOffice agrees.
 
 Only functions every engine computes the same way are used: SUM, SUMIF,
-COUNTIF, IF, AND, ISBLANK, ISNUMBER, MATCH (on a literal array or a range of
-the list sheet), SUMPRODUCT and INDEX (the band tables of the list sheet),
+COUNTIF, IF, AND, OR, ISBLANK, ISNUMBER, MATCH (on a literal array or a range
+of the list sheet), SUMPRODUCT and INDEX (the band tables of the list sheet),
 ROUND.
+
+Input kinds (see `ScaleKind`): a list scale's score is one of its values; a
+percentage of achievement is stored as the fraction a percent-formatted cell
+holds (85% is 0.85, as Excel and Calc store it), so the plan's percentages
+(thresholds, steps, range) are divided by 100 in the formulas; points are
+entered as points, from 0 to the item's weight; achieved / not achieved is one
+of two words. A score is admitted with at most the declared decimals: ROUND(x,
+d) = ROUND(x, 9), so no tolerance literal is needed (an exact equality with x
+itself would depend on how each engine compares doubles that differ in the
+last bit).
 """
 
 from __future__ import annotations
@@ -18,7 +28,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED
+from piano_xlsx.plan.model import BandSet, Scale, Step
+from piano_xlsx.plan.resolve import ACHIEVED, GATE_FAILED, GATE_PASSED, NEUTRALISED, NOT_ACHIEVED, ResolvedItem
 from piano_xlsx.plan.rounding import excel_round
 from piano_xlsx.workbook.layout import (
     STATUS_GATE_FAILED,
@@ -46,10 +57,41 @@ def _text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def scale_values(layout: CardLayout, lists: ListSheet) -> str:
-    """The scale as MATCH reads it: its range on the list sheet, or a literal array for a short scale."""
-    scale = layout.card.scale
+def scale_values(scale: Scale, lists: ListSheet) -> str:
+    """A list scale as MATCH reads it: its range on the list sheet, or a literal array for a short scale."""
     return lists.scale_range(scale, False) or "{" + ",".join(_num(v) for v in scale.numbers()) + "}"
+
+
+def _hundredths(value: float) -> str:
+    """value ÷ 100 as a formula literal, or as the division itself when the quotient has more than 15 significant
+    digits (LibreOffice writes numbers with 15, so 33.3 ÷ 100 = 0.33299999999999996 would not survive a save)."""
+    fraction = float(value) / 100
+    return _num(fraction) if float(f"{fraction:.15g}") == fraction else f"{_num(value)}/100"
+
+
+def plan_value(scale: Scale, value: float) -> str:
+    """A value of the plan (threshold, step edge, range) as a formula literal in the cell's units."""
+    return _hundredths(value) if scale.kind == "percent" else _num(value)
+
+
+def cell_units(scale: Scale, value: float) -> float:
+    """A value of the plan (a percentage, a list value) as the score cell holds it: percentages as fractions."""
+    return float(value) / 100 if scale.kind == "percent" else float(value)
+
+
+def percent_range(scale: Scale) -> tuple[float, float]:
+    """The lowest and highest fraction a percentage score may take (0 and 1 unless the scale says otherwise)."""
+    return cell_units(scale, scale.minimum), cell_units(scale, scale.maximum)
+
+
+ROUNDED_ALIKE = 9  # a score has at most d decimals when ROUND(x, d) = ROUND(x, 9): no tolerance literal needed
+
+
+def cell_decimals(scale: Scale) -> int:
+    """Decimals of the stored value: a percentage with 1 decimal (85.5%) is stored with 3 (0.855)."""
+    return scale.decimals + (2 if scale.kind == "percent" else 0)
+
+
 
 
 # ---------------------------------------------------------------- formulas
@@ -63,9 +105,71 @@ def status_formula(layout: CardLayout, item: ItemRows, lists: ListSheet) -> str:
     else:
         text_case = (f'IF({score}={_text(NEUTRALISED)},"{STATUS_NEUTRALISED}","{STATUS_INVALID}")'
                      if item.item.neutralisable else f'"{STATUS_INVALID}"')
-        inner = (f'IF(ISNUMBER({score}),IF(ISNUMBER(MATCH({score},{scale_values(layout, lists)},0)),'
-                 f'"{STATUS_OK}","{STATUS_INVALID}"),{text_case})')
+        scale = item.item.scale
+        if scale.kind == "achieved":
+            inner = (f'IF(OR({score}={_text(ACHIEVED)},{score}={_text(NOT_ACHIEVED)}),"{STATUS_OK}",'
+                     f'{text_case})')
+        else:
+            inner = (f'IF(ISNUMBER({score}),IF({admitted_test(item, lists)},"{STATUS_OK}","{STATUS_INVALID}"),'
+                     f'{text_case})')
     return f'IF(ISBLANK({score}),"{STATUS_MISSING}",{inner})'
+
+
+def admitted_test(item: ItemRows, lists: ListSheet) -> str:
+    """The test a number in the score cell passes when it is a score the item admits."""
+    score, scale = item.cell("score"), item.item.scale
+    if scale.kind == "list":
+        return f"ISNUMBER(MATCH({score},{scale_values(scale, lists)},0))"
+    if scale.kind == "points":
+        low, high = "0", item.cell("weight")
+    else:
+        low, high = plan_value(scale, scale.minimum), plan_value(scale, scale.maximum)
+    decimals = f"ROUND({score},{cell_decimals(scale)})=ROUND({score},{ROUNDED_ALIKE})"
+    return f"AND({score}>={low},{score}<={high},{decimals})"
+
+
+def share_formula(item: ResolvedItem, score: str) -> str:
+    """The share of the item's points a score earns (1 = full points), for every item but a default list item."""
+    scale, rule = item.scale, item.rule
+    if scale.kind == "achieved":
+        return f"IF({score}={_text(ACHIEVED)},1,0)"
+    top = cell_units(scale, scale.maximum)
+    proportional = score if top == 1 else f"{score}/{plan_value(scale, scale.maximum)}"
+    if rule is None or rule.kind == "proportional":
+        return proportional
+    if rule.kind == "steps":
+        expr = "0"
+        for step in reversed(rule.steps or []):
+            conditions = []
+            if step.min is not None:
+                conditions.append(f"{score}{'>=' if step.min_inclusive else '>'}{plan_value(scale, step.min)}")
+            if step.max is not None:
+                conditions.append(f"{score}{'<=' if step.max_inclusive else '<'}{plan_value(scale, step.max)}")
+            test = f"AND({','.join(conditions)})" if conditions else "TRUE"
+            expr = f"IF({test},{_hundredths(step.share)},{expr})"
+        return expr
+    low, high, span = threshold_values(item)
+    low_text = None if rule.zero_below is None else plan_value(scale, rule.zero_below)
+    high_text = None if rule.full_from is None else plan_value(scale, rule.full_from)
+    expr = proportional if rule.between != "linear" or span is None else \
+        f"({score}-{low_text})/({high_text}-{low_text})"
+    if high is not None:
+        expr = f"IF({score}>={high_text},1,{expr})"
+    if low is not None:
+        expr = f"IF({score}<{low_text},0,{expr})"
+    return expr
+
+
+def threshold_values(item: ResolvedItem) -> tuple[float | None, float | None, float | None]:
+    """A thresholds rule's two thresholds in cell units, and the span between them (None where undefined)."""
+    rule, scale = item.rule, item.scale
+    assert rule is not None
+    low = None if rule.zero_below is None else cell_units(scale, rule.zero_below)
+    high = None if rule.full_from is None else cell_units(scale, rule.full_from)
+    span = high - low if low is not None and high is not None and high > low else None
+    return low, high, span
+
+
 
 
 def factor_cell(layout: CardLayout, item: ItemRows) -> str | None:
@@ -79,7 +183,13 @@ def factor_cell(layout: CardLayout, item: ItemRows) -> str | None:
 
 def points_formula(layout: CardLayout, item: ItemRows) -> str:
     factor = factor_cell(layout, item)
-    product = f'{item.cell("weight")}*{item.cell("score")}/{_num(layout.card.scale.maximum)}'
+    resolved = item.item
+    if resolved.scale.kind == "list" and resolved.proportional:  # as the seeds score: weight × score ÷ maximum
+        product = f'{item.cell("weight")}*{item.cell("score")}/{_num(resolved.scale.maximum)}'
+    elif resolved.scale.kind == "points":
+        product = item.cell("score")
+    else:
+        product = f'{item.cell("weight")}*{share_formula(resolved, item.cell("score"))}'
     if factor:
         product += f"*{factor}"
     return f'IF({item.cell("status")}="{STATUS_OK}",{product},0)'
@@ -98,6 +208,11 @@ def band_region_expr(table: BandRanges, ref: str) -> str:
 def band_region(table: BandTable, value: float) -> int:
     """`band_region_expr` in Python."""
     return sum(1 for p in table.edges if p < value) + sum(1 for p in table.edges if p <= value)
+
+
+def outside_label(bandset: BandSet) -> str:
+    """What a total in no band shows: the author's outcome, else «Fuori fascia»."""
+    return bandset.outside.label if bandset.outside else BAND_OUTSIDE
 
 
 def band_formulas(table: BandRanges, ref: str) -> tuple[str, str]:
@@ -152,7 +267,8 @@ def card_formulas(layout: CardLayout, lists: ListSheet) -> dict[str, str]:
         table = lists.bands[card.bandset.id]
         label, percent = band_formulas(table, t("rounded") if "rounded" in layout.totals else t("total"))
         out[t("band")] = f'IF({incomplete},"",{unless_gate_failed(_text(BAND_EXCLUDED), label)})'
-        out[t("percent")] = f'IF({incomplete},"",{unless_gate_failed("0", percent)})'
+        if "percent" in layout.totals:  # bands that only classify pay no percentage
+            out[t("percent")] = f'IF({incomplete},"",{unless_gate_failed("0", percent)})'
     if "bonus" in layout.totals:
         out[t("bonus")] = f'IF({t("percent")}="","",{t("base")}*{t("percent")})'
     m, i = t("missing"), t("invalid")
@@ -215,11 +331,74 @@ def item_status(layout: CardLayout, item: ItemRows, score: Value) -> str:
         if excel_equal(score, GATE_PASSED):
             return STATUS_OK
         return STATUS_GATE_FAILED if excel_equal(score, GATE_FAILED) else STATUS_INVALID
-    if is_number(score):
-        return STATUS_OK if float(score) in {float(v) for v in layout.card.scale.numbers()} else STATUS_INVALID
+    scale = item.item.scale
+    if scale.kind == "achieved":
+        if excel_equal(score, ACHIEVED) or excel_equal(score, NOT_ACHIEVED):
+            return STATUS_OK
+    elif is_number(score):
+        return STATUS_OK if admitted(item.item, float(score)) else STATUS_INVALID
     if item.item.neutralisable and excel_equal(score, NEUTRALISED):
         return STATUS_NEUTRALISED
     return STATUS_INVALID
+
+
+def admitted(item: ResolvedItem, value: float) -> bool:
+    """The Python twin of `admitted_test`."""
+    scale = item.scale
+    if scale.kind == "list":
+        return value in {float(v) for v in scale.numbers()}
+    low, high = (0.0, item.weight) if scale.kind == "points" else percent_range(scale)
+    return low <= value <= high and \
+        excel_round(value, cell_decimals(scale), "round") == excel_round(value, ROUNDED_ALIKE, "round")
+
+
+def share(item: ResolvedItem, score: Value) -> float:
+    """The Python twin of `share_formula`: the share of the item's points an admitted score earns."""
+    scale, rule = item.scale, item.rule
+    if scale.kind == "achieved":
+        return 1 if excel_equal(score, ACHIEVED) else 0
+    assert is_number(score)  # an admitted score of any other scale is a number
+    x = float(score)
+    top = cell_units(scale, scale.maximum)
+    proportional = x if top == 1 else x / top
+    if rule is None or rule.kind == "proportional":
+        return proportional
+    if rule.kind == "steps":
+        step = next((s for s in rule.steps or [] if _in_step(s, scale, x)), None)
+        return 0 if step is None else float(step.share) / 100
+    low, high, span = threshold_values(item)
+    if low is not None and x < low:
+        return 0
+    if high is not None and x >= high:
+        return 1
+    if rule.between != "linear" or span is None or low is None:  # a span is there only with both thresholds
+        return proportional
+    return (x - low) / span
+
+
+def _in_step(step: Step, scale: Scale, x: float) -> bool:
+    if step.min is not None:
+        edge = cell_units(scale, step.min)
+        if x < edge or (x == edge and not step.min_inclusive):
+            return False
+    if step.max is not None:
+        edge = cell_units(scale, step.max)
+        if x > edge or (x == edge and not step.max_inclusive):
+            return False
+    return True
+
+
+def item_points(item: ResolvedItem, score: Value) -> float:
+    """Points an admitted score earns before any redistribution factor, in the formula's order of operations."""
+    if item.scale.kind == "list" and item.proportional:
+        assert is_number(score)  # an admitted score of a list scale is one of its numbers
+        return item.weight * float(score) / float(item.scale.maximum)
+    if item.scale.kind == "points":
+        assert is_number(score)
+        return float(score)
+    return item.weight * share(item, score)
+
+
 
 
 
@@ -233,7 +412,6 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
     card = layout.card
     t = layout.total_cell
     cells: dict[str, Value] = {}
-    maximum = float(card.scale.maximum)
     statuses = {i.item.id: item_status(layout, i, scores.get(i.item.id)) for i in layout.items}
     for item in layout.items:
         cells[item.cell("status")] = statuses[item.item.id]
@@ -263,8 +441,8 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
             points: float | None = None
             if not item.item.gate:
                 points = 0
-                if status == STATUS_OK and is_number(score):  # a number of the scale: the only scores that are OK
-                    points = item.item.weight * float(score) / maximum
+                if status == STATUS_OK:
+                    points = item_points(item.item, score)
                     if has_factor:
                         points = points * factor
                 cells[item.cell("points")] = points
@@ -295,16 +473,23 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
         bands = card.bands
         table = band_table(bands)  # as the formula: the value's region, then the band the table gives it
         index = table.band_at[band_region(table, rounded if rounded is not None else total)]
+        pays = "percent" in layout.totals
         if missing + invalid > 0:
-            band, cells[t("band")], cells[t("percent")] = "", "", ""
+            band = cells[t("band")] = ""
+            if pays:
+                cells[t("percent")] = ""
         elif gates_failed:
-            band, percent = BAND_EXCLUDED, 0.0
-            cells[t("band")], cells[t("percent")] = band, 0
+            band = cells[t("band")] = BAND_EXCLUDED
+            if pays:
+                percent, cells[t("percent")] = 0.0, 0
         else:
-            band = bands[index - 1].label if index else BAND_OUTSIDE
-            cells[t("band")] = band
-            percent = float(bands[index - 1].percent) if index else None
-            cells[t("percent")] = percent / 100 if percent is not None else ""
+            bandset = card.bandset
+            assert bandset is not None
+            band = cells[t("band")] = bands[index - 1].label if index else outside_label(bandset)
+            if pays:
+                stated = bands[index - 1].percent if index else (bandset.outside.percent if bandset.outside else None)
+                percent = None if stated is None else float(stated)
+                cells[t("percent")] = "" if stated is None else float(stated) / 100
     if "bonus" in layout.totals and card.base is not None:  # a bonus row just when there is a base
         fraction = cells[t("percent")]  # "" while incomplete, else a number
         bonus = card.base * fraction if is_number(fraction) else None

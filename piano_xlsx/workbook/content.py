@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from piano_xlsx.plan.dropdowns import describe, show
-from piano_xlsx.plan.model import Plan
-from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard
+from piano_xlsx.plan.model import Plan, Rule, Scale
+from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard, ResolvedItem
+from piano_xlsx.workbook import wording
 from piano_xlsx.workbook.computation import card_formulas, is_number
 from piano_xlsx.workbook.layout import (
     COLUMNS,
@@ -61,8 +61,9 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
         if not is_input:
             cells[layout.header_cell(key)] = Cell("t", header_values[key], "header_value")
     evaluator_hint = f" ({card.card.evaluator})" if card.card.evaluator else ""
+    how = "scegliere la valutazione dall'elenco" if _lists_only(layout) else "inserire la valutazione"
     cells[f"{LABEL_COL}{LEGEND_ROW}"] = Cell(
-        "t", f"Compilare le celle gialle{evaluator_hint}: scegliere la valutazione dall'elenco "
+        "t", f"Compilare le celle gialle{evaluator_hint}: {how} "
              f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.", "legend")
     for letter, heading, _ in COLUMNS.values():
         cells[f"{letter}{TABLE_HEADER_ROW}"] = Cell("t", heading, "table_header")
@@ -126,16 +127,22 @@ def _evaluatee(card: ResolvedCard) -> str:
     return card.evaluatee.name + role
 
 
-SCALE_WORDS = 60  # characters of a scale named in a sentence: longer scales are described ("da 0 a 100 …")
+def item_scales(layouts: list[CardLayout]) -> list[Scale]:
+    """The scales the cards' items are scored on, each once, in order (a card's own scale first)."""
+    out: dict[str, Scale] = {}
+    for layout in layouts:
+        scored = [i.item.scale for i in layout.items if not i.item.gate]
+        for scale in [layout.card.scale] * (not scored or layout.card.scale in scored) + scored:
+            out.setdefault(scale.id, scale)
+    return list(out.values())
 
 
-def scale_text(values: list[float]) -> str:
-    """A scale named in a sentence: 4/6/8/10, or a description of a long one."""
-    return describe(values, SCALE_WORDS, sep="/")[0]
+def _lists_only(layout: CardLayout) -> bool:
+    return all(scale.kind == "list" for scale in item_scales([layout]))
 
 
 def scale_words(layout: CardLayout) -> str:
-    words = scale_text(layout.card.scale.numbers())
+    words = "; ".join(wording.scale_short(scale) for scale in item_scales([layout]))
     if any(i.item.neutralisable for i in layout.items):
         words += f"; «{NEUTRALISED}» se non valutabile"
     if any(i.item.gate for i in layout.items):
@@ -172,58 +179,55 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-LINES_PER_SCALE = 12  # values of a scale without labels listed one per line; more are said in one line
-VALUES_LINE = 600  # characters of that line
-
-
 def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, str]]:
     """(style, text) lines of the instructions sheet."""
     info = plan.plan
     lines = [("title", f"{info.ente} — {plan_label(plan)}"), ("text", "Istruzioni per la compilazione"), ("blank", "")]
     lines.append(("heading", "Come compilare"))
+    pick = ("2. Per ogni obiettivo scegliere la valutazione dall'elenco a discesa nella colonna «Valutazione»."
+            if all(_lists_only(layout) for layout in layouts) else
+            "2. Per ogni obiettivo inserire la valutazione nella colonna «Valutazione»: sceglierla dall'elenco a "
+            "discesa, oppure digitare la percentuale o i punti come indicato sotto.")
     lines += [("text", t) for t in (
         "1. Aprire il foglio di ciascuna scheda e indicare il valutatore e la data della valutazione.",
-        "2. Per ogni obiettivo scegliere la valutazione dall'elenco a discesa nella colonna «Valutazione».",
+        pick,
         "3. Annotare nella colonna «Note del valutatore» le motivazioni e gli atti a supporto.",
         "4. Le celle gialle sono da compilare; una cella rossa contiene un valore non ammesso: correggerla.",
         "5. Punti, totali, fascia e stato si calcolano da soli; il foglio «Riepilogo» raccoglie tutte le schede.",
         "6. Non rinominare, spostare o eliminare fogli, righe o colonne; non incollare valori da altri file.",
     )]
     lines += [("blank", ""), ("heading", "Scala di valutazione")]
-    seen: set[str] = set()
-    for layout in layouts:
-        scale = layout.card.scale
-        if scale.id in seen:
-            continue
-        seen.add(scale.id)
-        title = scale.title or "Scala " + scale_text(scale.numbers())
-        lines.append(("text", f"{title}:"))
-        values = scale.numbers()
-        if len(values) > LINES_PER_SCALE and not any(scale.label(v) for v in values):  # one line, not a page
-            lines.append(("text", "   Valori ammessi: " + describe(values, VALUES_LINE)[0] + "."))
-        else:
-            for value in values:
-                label = scale.label(value)
-                lines.append(("text", f"   {show(value)}" + (f" — {label}" if label else "")))
-        lines.append(("text", f"Punti dell'obiettivo = peso × valutazione ÷ {scale.maximum:g}."))
+    items = [i.item for layout in layouts for i in layout.items if not i.item.gate]
+    for scale in item_scales(layouts):
+        lines.append(("text", f"{wording.scale_title(scale)}:"))
+        lines += [("text", line) for line in wording.scale_lines(scale)]
+        users = [i for i in items if i.scale.id == scale.id]
+        if scale.kind == "list" and (not users or any(i.proportional for i in users)):
+            lines.append(("text", f"Punti dell'obiettivo = peso × valutazione ÷ {scale.maximum:g}."))
+        lines += [("text", line) for line in wording.source_line(scale.source)]
     if any(i.item.neutralisable for layout in layouts for i in layout.items):
-        lines.append(("text", f"«{NEUTRALISED}»: obiettivo non valutabile; il suo peso è ridistribuito come "
-                              "previsto dal piano."))
+        lines.append(("text", wording.NEUTRALISED_LINE))
     if any(i.item.gate for layout in layouts for i in layout.items):
         lines.append(("text", f"Condizioni per il premio: «{GATE_PASSED}» se raggiunta, «{GATE_FAILED}» se non "
                               "raggiunta (esclude il premio)."))
+    lines += _rule_lines(items)
     bandsets = {layout.card.bandset.id: layout.card.bandset for layout in layouts if layout.card.bandset}
     for bandset in bandsets.values():
         lines += [("blank", ""), ("heading", "Fasce di premialità")]
         for band in bandset.bands:
-            lines.append(("text", f"   {band.label}: {band.percent:g}%"))
+            lines.append(("text", wording.band_line(band)))
+        outside = wording.outside_line(bandset)
+        if outside:
+            lines.append(("text", outside))
         if bandset.rounding and bandset.rounding.mode != "none":
             lines.append(("text", "Il punteggio è arrotondato prima di individuare la fascia "
                                   f"({bandset.rounding.decimals} decimali)."))
+        lines += [("text", line) for line in wording.source_line(bandset.source)]
     deadlines = list(dict.fromkeys(i.item.deadline for layout in layouts for i in layout.items if i.item.deadline))
     if deadlines:
         lines += [("blank", ""), ("heading", "Termini degli obiettivi")]
         lines += [("text", f"   • {deadline}") for deadline in deadlines]
+    lines += _source_lines(plan, layouts)
     lines += [("blank", ""), ("heading", "Restituzione")]
     where = f" a {info.return_to}" if info.return_to else " all'Ufficio Personale"
     by = f" entro il {info.return_by}" if info.return_by else ""
@@ -232,6 +236,42 @@ def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, 
     lines.append(("text", "Il file contiene una firma digitale dei contenuti emessi: ogni modifica alle celle "
                           "bloccate viene rilevata."))
     return lines
+
+
+def _rule_lines(items: list[ResolvedItem]) -> list[tuple[str, str]]:
+    """How scores become points, for every rule (and scale) that is not the plain weight × score ÷ maximum."""
+    seen: dict[tuple[str | None, str], tuple[Rule | None, Scale]] = {}
+    for item in items:  # points and achieved / not achieved say how they score under their scale
+        if item.scale.kind == "percent" or (item.scale.kind == "list" and not item.proportional):
+            seen.setdefault((item.rule.id if item.rule else None, item.scale.id), (item.rule, item.scale))
+    if not seen:
+        return []
+    lines: list[tuple[str, str]] = [("blank", ""), ("heading", "Come la valutazione diventa punti")]
+    for rule, scale in seen.values():
+        lines.append(("text", f"{wording.rule_title(rule)} ({wording.scale_title(scale).lower()}):"))
+        lines += [("text", line) for line in wording.rule_lines(rule, scale)]
+        lines += [("text", line) for line in wording.source_line(rule.source if rule else None)]
+    return lines
+
+
+def _source_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, str]]:
+    """Where the plan, the card templates and the items come from, when the plan says it."""
+    texts: list[str] = []
+    if plan.plan.source:
+        texts.append(f"Piano: {wording.source_text(plan.plan.source)}")
+    templates = {t.id: t for t in plan.templates}
+    for template_id in dict.fromkeys(lay.card.template for lay in layouts if lay.card.template):
+        template = templates.get(template_id)
+        if template is not None and template.source:
+            texts.append(f"Scheda «{template.title}»: {wording.source_text(template.source)}")
+    for layout in layouts:
+        for item in layout.items:
+            if item.item.item.source:
+                texts.append(f"{wording.item_label(item.item, layout.card.card.title)}: "
+                             f"{wording.source_text(item.item.item.source)}")
+    if not texts:
+        return []
+    return [("blank", ""), ("heading", "Fonti"), *(("text", text) for text in dict.fromkeys(texts))]
 
 
 def instruction_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:

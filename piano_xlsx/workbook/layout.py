@@ -233,10 +233,12 @@ def totals_block(card: ResolvedCard) -> list[tuple[str, str]]:
     rows += [("missing", "Valutazioni mancanti"), ("invalid", "Valori non ammessi")]
     if any(i.gate for i in card.items):
         rows.append(("gates_failed", "Condizioni per il premio non raggiunte"))
-    if card.bands:
-        rows += [("band", "Fascia"), ("percent", "Percentuale del premio")]
-        if card.base is not None:
-            rows += [("base", "Base di calcolo (€)"), ("bonus", "Premio (€)")]
+    if card.bands and card.bandset:  # bands come from a band set
+        rows.append(("band", "Fascia"))
+        if not card.bandset.classifies_only:
+            rows.append(("percent", "Percentuale del premio"))
+            if card.base is not None:
+                rows += [("base", "Base di calcolo (€)"), ("bonus", "Premio (€)")]
     rows.append(("status", "Stato della scheda"))
     return rows
 

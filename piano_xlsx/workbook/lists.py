@@ -187,8 +187,13 @@ def list_sheet(plan: Plan) -> ListSheet:
             continue
         seen.add(bandset.id)
         table = band_table(bandset.bands)
-        labels = [bandset.bands[i - 1].label if i else BAND_OUTSIDE for i in table.band_at]
-        percents = [float(bandset.bands[i - 1].percent) / 100 if i else None for i in table.band_at]
+        # a region in no band shows the author's outcome where the plan states one (BandSet.outside)
+        outside = bandset.outside
+        labels = [bandset.bands[i - 1].label if i else (outside.label if outside else BAND_OUTSIDE)
+                  for i in table.band_at]
+        stated = [bandset.bands[i - 1].percent if i else (outside.percent if outside else None)
+                  for i in table.band_at]
+        percents = [None if p is None else float(p) / 100 for p in stated]  # empty: no percentage (classifies)
         sheet.entries[f"{get_column_letter(column)}1"] = (f"Fasce «{bandset.id}»", "heading")
         edges = _column(sheet, column, "Soglie", list(table.edges), "list_value", 10)
         _column(sheet, column + 1, "Punteggio", list(table.descriptions), "text", 30)

@@ -11,15 +11,28 @@ import re
 from collections.abc import Iterable
 from pathlib import PurePath
 
+from piano_xlsx.plan.resolve import ResolvedCard
+
 
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "piano"
 
 
-def workbook_name(plan_id: str, card_id: str | None = None) -> str:
-    """The file name of the workbook holding every card of the plan, or only `card_id` (--per-sector)."""
+def workbook_name(plan_id: str, card_id: str | None = None, person: str | None = None) -> str:
+    """The file name of the workbook holding every card of the plan, or only `card_id` (--per-sector).
+
+    A card made for a member of the staff list adds the person's name, so the file says whose it is.
+    """
     base = slug(plan_id)
-    return f"{base}-{slug(card_id)}.xlsx" if card_id is not None else f"{base}.xlsx"
+    if card_id is None:
+        return f"{base}.xlsx"
+    return f"{base}-{slug(card_id)}" + (f"-{slug(person)}" if person else "") + ".xlsx"
+
+
+def card_workbook_name(plan_id: str, card: ResolvedCard) -> str:
+    """The file name of a card's own workbook: by its id, and by the person's name for a card of the staff list."""
+    person = card.evaluatee.name if card.template and card.evaluatee else None
+    return workbook_name(plan_id, card.id, person)
 
 
 def cards_named(file_name: str, plan_id: str, card_ids: Iterable[str]) -> list[str]:

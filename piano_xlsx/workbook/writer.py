@@ -15,14 +15,17 @@ from piano_xlsx.findings import finding
 from piano_xlsx.plan.dropdowns import dropdown_messages, inline_list, item_options
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.plan.resolve import (
+    ACHIEVED,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     MANIFEST_SHEET,
+    NEUTRALISED,
+    NOT_ACHIEVED,
     SUMMARY_SHEET,
 )
 from piano_xlsx.signing import key_id, sign
 from piano_xlsx.workbook import content as c
-from piano_xlsx.workbook.computation import CardResult, Value, evaluate
+from piano_xlsx.workbook.computation import CardResult, Value, evaluate, percent_range
 from piano_xlsx.workbook.layout import (
     COLUMNS,
     FIRST_HEADER_ROW,
@@ -172,7 +175,9 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
                        "comments": "Generato da piano-xlsx"})
-    percents = [float(b.percent) for bandset in plan.bands for b in bandset.bands]  # the list sheet has them all
+    percents = [float(p) for bandset in plan.bands  # the list sheet has them all, with the outcome outside them
+                for p in [*(b.percent for b in bandset.bands), bandset.outside.percent if bandset.outside else None]
+                if p is not None]
     formats = _Formats(wb, "0%" if all(p.is_integer() for p in percents) else "0.0#%")
     empty = wb.add_format({"bg_color": EMPTY_FILL})
     invalid = wb.add_format({"bg_color": INVALID_FILL, "font_color": "#9C0006", "bold": True})
@@ -380,32 +385,86 @@ def _write_inputs(ws: Any, layout: CardLayout, formats: _Formats, empty: Any, in
     issued.append([date, "date", f"{DATE_MIN.isoformat()}..{DATE_MAX.isoformat()}"])
     for cell in (evaluator, date):
         ws.conditional_format(cell, {"type": "formula", "criteria": f"=ISBLANK({cell})", "format": empty})
-    scale = layout.card.scale
     for section in layout.sections:
         for item in section.items:
             score = item.cell("score")
-            options = item_options(scale, item.item)
-            listed = None if item.item.gate else lists.scale_range(scale, item.item.neutralisable)
-            inline = None if listed else inline_list(options)
-            if listed is None and inline is None:  # `listed(scale)` puts every such scale on the list sheet
-                raise ValueError(f"no list for the dropdown of {score}")
-            source = "=" + listed if listed else str(inline)
-            ws.write_blank(score, None, formats["input_score"])
+            ws.write_blank(score, None, formats.get("input_score", **_score_format(item)))
             ws.write_blank(item.cell("note"), None, formats["input_wrap"])
-            input_message, error_message, _ = dropdown_messages(options)
-            _validate(ws, score, {
-                "validate": "list", "source": source if listed else source.split(","),
-                "input_title": f"Valutazione obiettivo {item.item.number}"[:32],
-                "input_message": input_message,
-                "error_type": "stop", "error_title": "Valore non ammesso",
-                "error_message": error_message})
-            issued.append([score, "list", source])
+            if item.item.gate or item.item.scale.kind in ("list", "achieved"):
+                validation, entry = _dropdown(item, lists)
+            else:
+                validation, entry = score_validation(item)
+            _validate(ws, score, validation)
+            issued.append([score, *entry])
         first, last = section.first_item_row, section.last_item_row
         scores = f"{col('score')}{first}:{col('score')}{last}"
         status = f"${col('status')}{first}"
         ws.conditional_format(scores, {"type": "formula", "criteria": f'={status}="Manca"', "format": empty})
         ws.conditional_format(scores, {"type": "formula", "criteria": f'={status}="Non ammesso"', "format": invalid})
     return issued
+
+
+def _dropdown(item: ItemRows, lists: ListSheet) -> tuple[dict[str, Any], list[str]]:
+    """A list dropdown and its manifest entry: inline when that is safe (`inline_list`), else read from the list
+    sheet (the manifest records the inline text, or the range after an '=')."""
+    scale = item.item.scale
+    if scale.kind == "achieved" and not item.item.gate:
+        options: list[Any] = [ACHIEVED, NOT_ACHIEVED] + ([NEUTRALISED] if item.item.neutralisable else [])
+    else:
+        options = item_options(scale, item.item)
+    listed = None if item.item.gate or scale.kind != "list" else lists.scale_range(scale, item.item.neutralisable)
+    inline = None if listed else inline_list(options)
+    if listed is None and inline is None:  # `listed(scale)` puts every such scale on the list sheet
+        raise ValueError(f"no list for the dropdown of {item.cell('score')}")
+    source = "=" + listed if listed else str(inline)
+    input_message, error_message, _ = dropdown_messages(options)
+    return {"validate": "list", "source": source if listed else source.split(","),
+            "input_title": f"Valutazione obiettivo {item.item.number}"[:32], "input_message": input_message,
+            "error_type": "stop", "error_title": "Valore non ammesso", "error_message": error_message,
+            }, ["list", source]
+
+
+def _score_format(item: ItemRows) -> dict[str, Any]:
+    """How a score shows: a percentage with its declared decimals, points with theirs, else as typed."""
+    scale = item.item.scale
+    if item.item.gate or scale.kind not in ("percent", "points"):
+        return {}
+    digits = "0" + ("." + "0" * scale.decimals if scale.decimals else "")
+    return {"num_format": digits + ("%" if scale.kind == "percent" else "")}
+
+
+def _share(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def score_validation(item: ItemRows) -> tuple[dict[str, Any], list[str]]:
+    """The data validation of a score cell (with Italian input and error messages), and its manifest entry.
+
+    For percentages and points: a decimal range (a custom rule when N.V. must pass too, since a decimal
+    validation refuses any text). Lists (scales, gates, achieved / not achieved) are `_dropdown`'s.
+    """
+    title = f"Valutazione obiettivo {item.item.number}"[:32]
+    scale = item.item.scale
+    if scale.kind == "percent":
+        low, high = percent_range(scale)
+        words = f"tra {_share(low * 100)}% e {_share(high * 100)}%"
+        message = f"Digitare la percentuale di raggiungimento {words}, con il simbolo % (es. 85%)."
+    else:
+        low, high = 0.0, item.item.weight
+        words = f"da 0 a {_share(high)}"
+        message = f"Inserire i punti dell'obiettivo {words} (il peso)."
+    if scale.decimals:
+        message += " Al massimo " + ("1 decimale." if scale.decimals == 1 else f"{scale.decimals} decimali.")
+    error = f"Sono ammessi solo valori {words}" + (f", o «{NEUTRALISED}»." if item.item.neutralisable else ".")
+    spec: dict[str, Any] = {"input_title": title, "error_type": "stop", "error_title": "Valore non ammesso",
+                            "error_message": error}
+    if item.item.neutralisable:
+        message += f" «{NEUTRALISED}» se non valutabile."
+        score = item.cell("score")
+        rule = f'=OR({score}="{NEUTRALISED}",AND(ISNUMBER({score}),{score}>={low!r},{score}<={high!r}))'
+        return {**spec, "validate": "custom", "value": rule, "input_message": message}, ["custom", rule[1:]]
+    return {**spec, "validate": "decimal", "criteria": "between", "minimum": low, "maximum": high,
+            "input_message": message}, ["decimal", f"{low!r}..{high!r}"]
 
 
 def _validate(ws: Any, cell: str, options: dict[str, Any]) -> None:

@@ -23,11 +23,14 @@ from piano_xlsx.plan.check import (
     period,
     references,
     scales,
+    schemes,
     sheets,
+    staff,
     totals,
 )
 from piano_xlsx.plan.check.bands import checks as bands
 from piano_xlsx.plan.check.context import Context
+from piano_xlsx.plan.check.expand import expand
 from piano_xlsx.plan.loader import LoadedPlan
 
 Check = Callable[[Context], Iterator[Finding]]
@@ -50,6 +53,14 @@ CHECKS: list[Check] = [
     sheets.check_sheet_names,
     choices.check_choices,
     period.check_period,
+    schemes.check_scheme_references,
+    schemes.check_scales_of_kind,
+    schemes.check_rules,
+    schemes.check_rules_where_used,
+    schemes.check_band_percents,
+    staff.check_templates,
+    staff.check_staff,
+    staff.check_exclusions,
     limits.check_limits,
     payouts.check_payouts,
 ]
@@ -66,9 +77,11 @@ def check_plan(loaded: LoadedPlan) -> list[Finding]:
         plan noticed, then every check's, each placed by the plan's reader (a
         plan workbook names sheet, row, column and header).
     """
-    ctx = Context.build(loaded)
-    findings: list[Finding] = list(loaded.notes)
+    expanded = expand(loaded)  # cards made from templates are checked like the others
+    ctx = Context.build(expanded.loaded)
+    found: list[Finding] = []
     for check in CHECKS:
-        findings.extend(loaded.locate(f) for f in check(ctx))
-    return sort_findings(findings)
+        found.extend(check(ctx))
+    found = schemes.outside_outcomes(ctx.plan, expanded.translate(found))  # findings moved to the plan's places
+    return sort_findings([*loaded.notes, *(loaded.locate(f) for f in found)])
 

@@ -22,10 +22,10 @@ def check_limits(ctx: Context) -> Iterator[Finding]:
         index.setdefault(scale.id, position)  # on a repeated id the first counts, as in resolve
     reported: set[str] = set()
     for card in ctx.cards:
-        scale = card.scale
-        if scale.id in reported or scale.id not in index:
-            continue
         for item in card.items:
+            scale = item.scale  # a section or an item may have its own
+            if scale.id in reported or scale.id not in index or scale.kind != "list":
+                continue
             options = item_options(scale, item)
             input_message, _, complete = dropdown_messages(options)
             if not complete:
@@ -33,4 +33,3 @@ def check_limits(ctx: Context) -> Iterator[Finding]:
                 shown = input_message.split(": ", 1)[1].rstrip(".")
                 yield finding("DROPDOWN_MESSAGE_SHORTENED", **ctx.at(("scales", index[scale.id], "values")),
                               scale=scale.title or scale.id, count=len(scale.numbers()), shown=shown)
-                break

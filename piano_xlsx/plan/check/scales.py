@@ -11,6 +11,8 @@ from piano_xlsx.plan.check.context import Context, format_number
 def check_scales(ctx: Context) -> Iterator[Finding]:
     """Scales empty, unsorted, repeating a value or without a positive maximum; cards with no scale."""
     for index, scale in enumerate(ctx.plan.scales):
+        if scale.kind != "list":
+            continue  # percentages, points and achieved / not achieved have no values: see check/schemes.py
         values = scale.numbers()
         path = ("scales", index, "values")
         problem = None
@@ -27,6 +29,7 @@ def check_scales(ctx: Context) -> Iterator[Finding]:
             yield finding("SCALE_INVALID", **ctx.at(path), scale=scale.id, detail=problem)
     if ctx.plan.default_scale is None:
         for ci, card in enumerate(ctx.plan.cards):
-            if card.scale is None:
+            every_item_has_one = all(s.scale or all(i.scale for i in s.items) for s in card.sections)
+            if card.scale is None and not every_item_has_one:
                 yield finding("SCALE_UNDECIDED", **ctx.at(("cards", ci, "scale")), card=card.title)
 

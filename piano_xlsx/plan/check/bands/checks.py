@@ -71,8 +71,8 @@ def check_band_coverage(ctx: Context) -> Iterator[Finding]:
             if resolved.bandset is not bandset:
                 continue
             card = ctx.plan.cards[ci]
-            signature = (tuple(sorted(round(i.weight, DIGITS) for i in resolved.items if not i.gate)),
-                         tuple(resolved.scale.numbers()))
+            signature = tuple(sorted((round(i.weight, DIGITS), i.scale.id, i.rule.id if i.rule else "")
+                                     for i in resolved.items if not i.gate))
             if signature not in known:
                 known[signature] = Reachable(resolved, bandset.rounding)
             reachable = known[signature]

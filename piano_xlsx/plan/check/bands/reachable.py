@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from decimal import Decimal
 
+import piano_xlsx.plan.scoring as scoring
 from piano_xlsx.plan.check.bands.intervals import Interval, intersection
 from piano_xlsx.plan.model import Rounding
 from piano_xlsx.plan.resolve import ResolvedCard
@@ -24,16 +25,17 @@ class Reachable:
 
     def __init__(self, card: ResolvedCard, rounding: Rounding | None):
         self.rounding = rounding
-        values = [float(v) for v in card.scale.numbers()]
-        top = max(values)
         # gates carry no points; neutralised items are assumed scored (their weight is redistributed)
-        contributions = [sorted({round(item.weight * v / top, DIGITS) for v in values})
-                         for item in card.items if not item.gate and item.weight and top > 0]
-        self.low = rounded_total(round(sum(c[0] for c in contributions), DIGITS), rounding)
-        self.high = rounded_total(round(sum(c[-1] for c in contributions), DIGITS), rounding)
+        scored = [item for item in card.items if not item.gate and item.weight and item.scale.maximum > 0]
+        contributions = [scoring.point_options(item) for item in scored]  # by each item's scale and rule
+        ranges = [scoring.point_range(item) for item in scored]
+        self.low = rounded_total(round(sum(r[0] for r in ranges), DIGITS), rounding)
+        self.high = rounded_total(round(sum(r[1] for r in ranges), DIGITS), rounding)
         totals: set[float] | None = {0.0}
         for options in contributions:
-            assert totals is not None
+            if totals is None or options is None:  # an item with a continuous range: the totals are a range
+                totals = None
+                break
             if len(totals) * len(options) > 4 * MAX_REACHABLE:
                 totals = None
                 break
