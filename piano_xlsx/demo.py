@@ -15,6 +15,8 @@ The planted mistakes, one per file so each is easy to find in the reports:
 * a weight raised after removing the sheet protection (the total the file shows then differs from the
   recomputed one, once a spreadsheet has recalculated it);
 * a card never returned.
+
+One concern, the demo from plan to reports, read best whole.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Text that came from returned files (notes, evaluator names, file names) is
 always written as a string in the workbook and neutralised in CSV, so it can
 never become a formula.
+
+One concern, the consolidated report in its three forms, read best whole.
 """
 
 from __future__ import annotations

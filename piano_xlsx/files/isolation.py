@@ -26,6 +26,8 @@ limits (files/container.py) still bound what a zip may inflate to, and a
 crash is still a finding; only the address-space cap is gone.
 `rlimits_available()` says which case applies; tests force the fallback on
 Linux by setting `resource` to None.
+
+One concern, worker processes and their limits, read best whole.
 """
 
 from __future__ import annotations

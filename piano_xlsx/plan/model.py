@@ -2,6 +2,8 @@
 
 Field names are English; the values (titles, texts) are the plan's own Italian.
 Whatever the author leaves out stays `None`, so `check` can say it is undecided.
+
+Long because it is the schema: one class per element of a plan.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ The writer (`planbook.writer`) and the reader (`planbook.reader`) both follow
 this declaration, so a column added here is written by `plan export` and read
 by `plan import` alike. Headers and help texts are Italian: the HR office reads
 them. Keys are the plan model's (English) names.
+
+Long because it is a declaration: one entry per sheet and column.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Not protected, one table per sheet with its header row frozen, dropdowns
 where a value comes from a list, a help message on every column, and an
 «Istruzioni» sheet that explains every column. The same plan gives the same bytes.
+
+One concern, the plan workbook written sheet by sheet, read best whole.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ Returned files are untrusted, so:
   needed;
 - what a file can make the reader keep (cells, validations, names, styles,
   shared formulas) has a ceiling; past it the file is FILE_TOO_LARGE.
+
+One concern, a workbook's parts into `WorkbookData`, read best whole.
 """
 
 from __future__ import annotations

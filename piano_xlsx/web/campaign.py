@@ -2,6 +2,8 @@
 
 Plans are loaded and checked, returns are read and audited, in isolated worker processes with the CLI's time
 and memory limits: an uploaded file is as untrusted as a returned one.
+
+One concern, a campaign's work over the library, read best whole.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ of two words. A score is admitted with at most the declared decimals: ROUND(x,
 d) = ROUND(x, 9), so no tolerance literal is needed (an exact equality with x
 itself would depend on how each engine compares doubles that differ in the
 last bit).
+
+Long by design: each formula stands beside its Python twin, so the two cannot drift apart.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Write one workbook with XlsxWriter: the cells of `content`, inputs from `layout`, locked, printable, signed."""
+"""Write one workbook with XlsxWriter: the cells of `content`, inputs from `layout`, locked, printable, signed.
+
+One concern, one issued workbook through XlsxWriter; its card sheets may become a module of their own.
+"""
 
 from __future__ import annotations
 

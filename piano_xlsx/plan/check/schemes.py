@@ -14,6 +14,8 @@
 - A band set either pays a percentage in every band or in none (classification
   only); with an author-chosen outcome for totals outside every band, gaps a
   card can reach are warnings (BAND_OUTSIDE) instead of errors.
+
+One family of checks, the scoring schemes, read best whole.
 """
 
 from __future__ import annotations
