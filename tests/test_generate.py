@@ -25,6 +25,7 @@ from piano_xlsx.generate import DELIVERY_NOTE, generate, plan_layouts
 from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import LoadedPlan, load_plan, load_plan_text
 from piano_xlsx.plan.resolve import (
+    DETAILS_SHEET,
     GATE_FAILED,
     GATE_PASSED,
     INSTRUCTIONS_SHEET,
@@ -37,6 +38,7 @@ from piano_xlsx.signing import load_private_key
 from piano_xlsx.workbook import content
 from piano_xlsx.workbook.layout import (
     COLUMNS,
+    DETAILS_COLUMNS,
     TABLE_HEADER_ROW,
     CardLayout,
     col,
@@ -44,7 +46,7 @@ from piano_xlsx.workbook.layout import (
     objective_text,
 )
 from piano_xlsx.workbook.lists import list_sheet
-from piano_xlsx.workbook.textmetrics import text_lines
+from piano_xlsx.workbook.textmetrics import split_text, text_lines
 from piano_xlsx.workbook.writer import legacy_password_hash
 
 PLANS = {
@@ -99,7 +101,8 @@ def test_every_sheet_and_the_structure_are_protected(generated: Workbooks) -> No
         assert wb.security is not None and wb.security.lockStructure
         assert wb.security.workbookPassword == expected_hash
         lists = [LISTS_SHEET] if list_sheet(generated.loaded.plan).entries else []  # band tables, long scales
-        names = [INSTRUCTIONS_SHEET, *(lay.sheet for lay in generated.group(wb)), SUMMARY_SHEET, *lists,
+        details = [DETAILS_SHEET] if any(lay.details for lay in generated.group(wb)) else []  # long descriptions
+        names = [INSTRUCTIONS_SHEET, *(lay.sheet for lay in generated.group(wb)), SUMMARY_SHEET, *details, *lists,
                  MANIFEST_SHEET]
         assert wb.sheetnames == names
         for ws in wb.worksheets:
@@ -153,6 +156,8 @@ def test_every_locked_cell_holds_what_content_says(generated: Workbooks) -> None
                   **{lay.sheet: content.card_cells(plan, lay) for lay in group}}
         if LISTS_SHEET in wb.sheetnames:
             sheets[LISTS_SHEET] = content.list_cells(plan)
+        if DETAILS_SHEET in wb.sheetnames:
+            sheets[DETAILS_SHEET] = content.detail_cells(plan, group)
         for sheet, cells in sheets.items():
             ws = wb[sheet]
             for address, cell in cells.items():
@@ -237,7 +242,7 @@ def test_print_setup(generated: Workbooks) -> None:
             assert ws.sheet_properties.pageSetUpPr.fitToPage
             assert setup.fitToWidth in (None, 1)  # 1 is the default, which XlsxWriter leaves out
             assert int(setup.fitToHeight) == 0  # as many pages down as needed
-            assert setup.orientation == ("portrait" if ws.title == INSTRUCTIONS_SHEET else "landscape")
+            assert setup.orientation == ("portrait" if ws.title in (INSTRUCTIONS_SHEET, DETAILS_SHEET) else "landscape")
             assert ente.replace("&", "&&")[:40] in ws.oddHeader.left.text
             assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
             assert ws.print_area
@@ -256,7 +261,7 @@ def test_the_full_objective_text_is_on_the_sheet_with_rows_tall_enough(generated
     for layout, ws, _ in generated.card_sheets():
         for item in layout.items:
             pieces = [ws[f"{col('objective')}{row}"].value or "" for row in item.rows]
-            assert " ".join(" ".join(pieces).split()) == " ".join(objective_text(item.item).split())
+            assert " ".join(" ".join(pieces).split()) == " ".join(objective_text(item.item, layout.details).split())
             heights = [ws.row_dimensions[row].height for row in item.rows]
             assert heights == item_row_heights(item)
             for piece, height in zip(pieces, heights, strict=True):
@@ -321,17 +326,23 @@ def test_a_text_longer_than_a_cell_is_refused_not_cut(tmp_path: Path) -> None:
 
 
 def test_a_very_long_objective_is_split_over_rows_not_cut(tmp_path: Path) -> None:
-    """An objective longer than a cell holds goes over many rows; every word is on the sheet."""
+    """An objective longer than a cell holds goes over many rows of the details sheet; every word is there, and
+    the card keeps its title."""
     description = "\n".join(f"Paragrafo {n}: " + "attività di verifica e rendicontazione " * 40 for n in range(30))
     assert len(description) > 32_767
     loaded = load_plan_text(_plan_text(description=description))
     files = generate(loaded, tmp_path, jobs=1).files
     layout = plan_layouts(loaded)[0]
     item = layout.sections[1].items[0]
-    ws = openpyxl.load_workbook(files[0])[layout.sheet]
-    pieces = [ws[f"{col('objective')}{row}"].value or "" for row in item.rows]
+    assert layout.details
+    wb = openpyxl.load_workbook(files[0])
+    card = [wb[layout.sheet][f"{col('objective')}{row}"].value or "" for row in item.rows]
+    assert " ".join(card).strip() == item.item.title.strip()
+    texts = [cell.value for cell in wb[DETAILS_SHEET]["B"] if cell.value]
+    start = texts.index(item.item.title.strip()) + 1
+    pieces = texts[start:start + len(split_text(description, DETAILS_COLUMNS["text"][1]))]
     assert len(pieces) > 20 and max(len(p) for p in pieces) < 32_767
-    assert " ".join(" ".join(pieces).split()) == " ".join(objective_text(item.item).split())
+    assert " ".join(" ".join(pieces).split()) == " ".join(description.split())
 
 
 # ---------------------------------------------------------------- deterministic, golden

@@ -20,6 +20,7 @@ VOLATILE = (
     (re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)"), r"\1…\2"),
     (re.compile(r'(\\?"generator\\?":\\?")piano-xlsx [^"\\]*'), r"\1piano-xlsx …"),
     (re.compile(r"(<AppVersion>)[^<]*(</AppVersion>)"), r"\1…\2"),
+    (re.compile(r"(<dc:description>Generato da piano-xlsx )[^<]*"), r"\1…"),
 )
 DIFF_LINES = 120  # a failure shows at most this many lines of diff per part
 

@@ -17,6 +17,7 @@ from piano_xlsx.findings import Severity, finding
 from piano_xlsx.reader.xlsx import WorkbookData
 from piano_xlsx.verify.receive import open_returned
 from piano_xlsx.verify.signed import read_manifest, unverified
+from piano_xlsx.workbook.xlsxfile import TOOL, as_issued
 
 MAX_CELLS = 100_000  # cells kept in all; an issued workbook has a few hundred per card
 MISSING = "il foglio del manifesto non c'è; le formule trovate sono ricalcolate ma non c'è nulla con cui confrontarle"
@@ -52,8 +53,16 @@ def open_file(path: str | Path, audit: FileAudit) -> WorkbookData | None:
         audit.findings.append(finding("FILE_TOO_LARGE", file=name, severity=Severity.WARNING,
                                       detail=f"più di {MAX_CELLS:,} celle non vuote: esaminate solo le prime "
                                              f"{MAX_CELLS:,}".replace(",", ".")))
-    audit.application = book.application
+    audit.application = saved_by_text(book)
     return book
+
+
+AS_ISSUED = f"{TOOL} (come generato: nessuna applicazione l'ha salvato dopo)"
+
+
+def saved_by_text(book: WorkbookData) -> str:
+    """Who last saved the file, as the audit shows it: the tool itself for a file still as issued."""
+    return AS_ISSUED if as_issued(book.application, book.app_version, book.modified) else book.application
 
 
 def read_manifest_of(book: WorkbookData, audit: FileAudit, public_key: Ed25519PublicKey | None

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from piano_xlsx.atomic import write_bytes
 from piano_xlsx.audit import premi
 from piano_xlsx.audit.present import (
@@ -28,6 +26,7 @@ from piano_xlsx.audit.present import (
 from piano_xlsx.audit.result import OK, SIGNATURE_WORDS, AuditResult
 from piano_xlsx.csvfile import DEFAULT_FORMAT, write_tables
 from piano_xlsx.workbook.textmetrics import wrapped_lines
+from piano_xlsx.workbook.xlsxfile import GENERATED_BY, ToolWorkbook
 
 STATUS_FILL = {"ok": "#D8EFD9", "changed": "#F8D3D1", "missing": "#F8D3D1", "stale": "#FDE9C0"}
 SEVERITY_FILL = {"error": "#F8D3D1", "warning": "#FDE9C0", "info": "#DDE7F3"}
@@ -58,9 +57,8 @@ def tables(result: AuditResult) -> list[Table]:
 def render(result: AuditResult) -> bytes:
     """The whole report as .xlsx bytes."""
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
-    wb.set_properties({"title": "Audit delle formule", "comments": "Generato da piano-xlsx audit"})
+    wb = ToolWorkbook(buffer)
+    wb.set_properties({"title": "Audit delle formule", "comments": f"{GENERATED_BY} (audit)"})
     formats = _formats(wb)
     for table in tables(result):
         s = _Sheet(wb, formats, table.name)

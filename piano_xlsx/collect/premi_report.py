@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from piano_xlsx.money.compute import Payment, PayoutResult
 from piano_xlsx.money.numbers import to_decimal
+from piano_xlsx.workbook.textmetrics import heading_width, headings_height
+from piano_xlsx.workbook.xlsxfile import MONEY_FORMAT, PAGE_FOOTER
 
 if TYPE_CHECKING:
     from piano_xlsx.collect import CollectResult
@@ -107,7 +109,7 @@ def write_premi_sheet(wb: Any, result: CollectResult, fmt: dict[str, Any]) -> No
     from piano_xlsx.workbook.computation import is_number
 
     ws = wb.add_worksheet(SHEET)
-    money = wb.add_format({"num_format": '#,##0.00 "€"', "valign": "top"})
+    money = wb.add_format({"num_format": MONEY_FORMAT, "valign": "top"})
     plain = wb.add_format({"num_format": "0.##", "valign": "top"})
     fmt = {**fmt, "text": wb.add_format({"text_wrap": True, "valign": "top"})}
     ws.write_string(0, 0, "Premi: dal punteggio all'importo", fmt["title"])
@@ -120,17 +122,20 @@ def write_premi_sheet(wb: Any, result: CollectResult, fmt: dict[str, Any]) -> No
     tables = [("Importi per persona", premi_rows(result)), ("Fondi", fund_rows(result)),
               ("Convenzioni: la quota di ogni comune", convention_rows(result))]
     span = len(tables[0][1][0]) if tables[0][1] else 1  # later tables stretch their last column to this width
+    fitted: list[float] = []  # the columns' widths
     for title, rows in tables:
         if not rows:
             continue
         ws.write_string(row, 0, title, fmt["title"])
         row += 1
         columns = list(rows[0])
+        if title.startswith("Importi"):  # the first table sets the widths, each word of its headings on one line
+            fitted = [heading_width(heading, widths.get(heading, 13)) for heading in columns]
+            for c, width in enumerate(fitted):
+                ws.set_column(c, c, width)
         for c, heading in enumerate(columns):
             _cell(ws, row, c, heading, fmt["header"], last=c == len(columns) - 1, span=span)
-            if title.startswith("Importi"):
-                ws.set_column(c, c, widths.get(heading, 13))
-        ws.set_row(row, 30)  # two-line headings (Premio differenziato, Arrotondamento)
+        ws.set_row(row, headings_height(dict(zip(columns, fitted or [13.0] * len(columns), strict=False))))
         for values in rows:
             row += 1
             lines = 1
@@ -170,6 +175,7 @@ def write_premi_sheet(wb: Any, result: CollectResult, fmt: dict[str, Any]) -> No
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    ws.set_footer(PAGE_FOOTER)
 
 
 def _cell(ws: Any, row: int, col: int, value: Any, style: Any, *, last: bool, span: int) -> None:

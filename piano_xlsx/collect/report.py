@@ -3,20 +3,17 @@
 Text that came from returned files (notes, evaluator names, file names) is
 always written as a string in the workbook and neutralised in CSV, so it can
 never become a formula.
-
-One concern, the consolidated report in its three forms, read best whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
-
-import xlsxwriter
 
 from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.collect import CollectResult
@@ -37,8 +34,15 @@ from piano_xlsx.italian import SEVERITY_LABELS
 from piano_xlsx.verify.scores import show
 from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.content import plan_label
-from piano_xlsx.workbook.textmetrics import CHARS_PER_WIDTH, wrapped_lines
+from piano_xlsx.workbook.textmetrics import (
+    CHARS_PER_WIDTH,
+    FILTER_BUTTON,
+    heading_width,
+    headings_height,
+    wrapped_lines,
+)
 from piano_xlsx.workbook.wording import source_text
+from piano_xlsx.workbook.xlsxfile import GENERATED_BY, MONEY_FORMAT, PAGE_FOOTER, ToolWorkbook
 
 __all__ = ["neutralise", "to_json", "write_csv", "write_json", "write_report"]
 
@@ -86,6 +90,7 @@ def score_rows(result: CollectResult) -> list[dict[str, Any]]:
             rows.append({"Scheda": layout.card.card.title, "Valutato": name, "Obiettivo": item.id,
                          "N.": resolved.number, "Titolo": resolved.title,
                          "Peso": None if resolved.gate else item.weight,
+                         "Peso applicato": None if resolved.gate else item.applied_weight,
                          "Valutazione": show(resolved, item.score) if resolved.scale.kind == "percent" and
                          is_number(item.score) and not resolved.gate else item.score,
                          "Punti": item.points, "Esito": item.status, "Note": item.note or "",
@@ -145,8 +150,9 @@ def _json_card(result: CollectResult, status: st.CardStatus) -> dict[str, Any]:
         "excluded": exclusion is not None, "exclusion_reason": exclusion.reason if exclusion else None,
         "exclusion_source": source_text(exclusion.source) if exclusion and exclusion.source else None,
         "evaluator": card.evaluator if card else None, "date": card.date if card else None,
-        "items": [{"id": i.id, "input": kinds[i.id], "weight": i.weight, "score": i.score, "points": i.points,
-                   "status": i.status, "note": i.note} for i in r.items] if r else [],
+        "items": [{"id": i.id, "input": kinds[i.id], "weight": i.weight, "applied_weight": i.applied_weight,
+                   "score": i.score, "points": i.points, "status": i.status, "note": i.note}
+                  for i in r.items] if r else [],
     }
 
 
@@ -211,12 +217,12 @@ def write_csv(result: CollectResult, directory: str | Path, *, format_name: str 
 
 # ------------------------------------------------------------------ the workbook
 
-_NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Punti": "0.00", "Premio": "#,##0.00",
-                   "Percentuale": '0.##"%"', "Valutazione": "General"}
+_NUMBER_FORMATS = {"Punteggio": "0.00", "Massimo": "0.00", "Peso": "0.00", "Peso applicato": "0.00", "Punti": "0.00",
+                   "Premio": MONEY_FORMAT, "Percentuale": 'General"%"', "Valutazione": "General"}
 _WIDTHS = {"Argomento": 40, "Nota": 110,
            "Scheda": 30, "Valutato": 24, "Settore": 26, "Stato": 40, "File": 36, "Foglio": 24, "Titolo": 50,
            "Note": 40, "Messaggio": 70, "Cosa fare": 55, "SHA-256": 66, "Schede": 30, "Obiettivo": 18, "Esito": 14,
-           "Fascia": 18, "Codice": 24, "Formato": 16, "Modificato": 19, "Stato della scheda": 20}
+           "Fascia": 18, "Codice": 24, "Formato": 16, "Modificato": 19, "Stato della scheda": 20, "Premio": 14}
 
 
 def write_report(result: CollectResult, target: str | Path, *, force: bool = False) -> Path:
@@ -228,10 +234,10 @@ def write_report(result: CollectResult, target: str | Path, *, force: bool = Fal
 
 
 def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                    "strings_to_numbers": False})
+    wb = ToolWorkbook(buffer)
     plan = result.loaded.plan
-    wb.set_properties({"title": f"Valutazione — {plan_label(plan)}", "author": plan.plan.ente})
+    wb.set_properties({"title": f"Valutazione — {plan_label(plan)}", "author": plan.plan.ente,
+                       "comments": f"{GENERATED_BY} (collect)"})
     fmt = {
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "header": wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
@@ -268,18 +274,32 @@ def _write_workbook(result: CollectResult, buffer: io.BytesIO) -> None:
     wb.close()
 
 
+def print_on_a4(ws: Any, *, portrait: bool = False) -> None:
+    """A4, one page wide, each page footed with the sheet's name and its number."""
+    if portrait:
+        ws.set_portrait()
+    else:
+        ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer(PAGE_FOOTER)
+
+
 def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, Any]], fmt: dict[str, Any],
            numbers: dict[str, Any]) -> Any:
     ws = wb.add_worksheet(name)
     ws.write_string(0, 0, title, fmt["title"])
     ws.write_string(1, 0, subtitle, fmt["muted"])
+    print_on_a4(ws)
     if not rows:
         ws.write_string(3, 0, "Nessuna voce.", fmt["muted"])
         return ws
     columns = list(rows[0])
+    widths = {heading: heading_width(heading, _WIDTHS.get(heading, 12), FILTER_BUTTON) for heading in columns}
     for col, heading in enumerate(columns):
         ws.write_string(2, col, heading, fmt["header"])
-        ws.set_column(col, col, _WIDTHS.get(heading, 12))
+        ws.set_column(col, col, widths[heading])
+    ws.set_row(2, headings_height(widths, FILTER_BUTTON))
     for r, row in enumerate(rows, start=3):
         lines = 1
         for col, heading in enumerate(columns):
@@ -293,24 +313,34 @@ def _table(wb: Any, name: str, title: str, subtitle: str, rows: list[dict[str, A
             else:
                 ws.write_string(r, col, str(value), fmt["text"])  # never a formula, whatever it starts with
                 # 11-point text: fewer characters per unit of width than the 9-point text the layout measures
-                lines = max(lines, wrapped_lines(str(value), _WIDTHS.get(heading, 12) / CHARS_PER_WIDTH))
+                lines = max(lines, wrapped_lines(str(value), widths[heading] / CHARS_PER_WIDTH))
         if lines > 1:  # XlsxWriter does not autofit row heights, and LibreOffice keeps what the file says
             ws.set_row(r, 15 * lines + 2)
     ws.autofilter(2, 0, 2 + len(rows), len(columns) - 1)
     ws.print_area(0, 0, 2 + len(rows), len(columns) - 1)  # the subtitle may overflow; the page is the table
     ws.freeze_panes(3, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
     ws.repeat_rows(2)
     return ws
 
 
-def _counts_chart(wb: Any, kind: str, series: str, column: int, count: int, title: str) -> Any:
+CHART_TABLES = (("Scheda", "Punteggio"), ("Valutazione", "Numero"), ("Fascia", "Schede"))  # columns A-B, D-E, G-H
+CHART_WIDTHS = {"Scheda": 32, "Fascia": 22}
+
+
+def count_axis(counts: list[int]) -> dict[str, Any]:
+    """A value axis of whole numbers: steps of 1, 2, 5, 10, 20, 50… with at most 10 of them, room above the top."""
+    top = max(counts, default=0)
+    step = next(s for k in itertools.count() for s in (10**k, 2 * 10**k, 5 * 10**k) if top < 10 * s)
+    return {"min": 0, "max": (top // step + 1) * step, "major_unit": step, "num_format": "0"}
+
+
+def _counts_chart(wb: Any, kind: str, series: str, column: int, count: int, title: str,
+                  label_format: str | None = None) -> Any:
     """A native chart of one table of the Grafici sheet: labels in `column`, values beside them, from row 4."""
+    labels: dict[str, Any] = {"value": True, **({"num_format": label_format} if label_format else {})}
     chart = wb.add_chart({"type": kind})
     chart.add_series({"name": series, "categories": ["Grafici", 3, column, 2 + count, column],
-                      "values": ["Grafici", 3, column + 1, 2 + count, column + 1], "data_labels": {"value": True}})
+                      "values": ["Grafici", 3, column + 1, 2 + count, column + 1], "data_labels": labels})
     chart.set_title({"name": title})
     chart.set_legend({"none": True})
     return chart
@@ -320,17 +350,23 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
     """Native charts: total per card, distribution of scores and of bands (evaluations must be differentiated)."""
     ws = wb.add_worksheet("Grafici")
     ws.write_string(0, 0, "Differenziazione delle valutazioni", fmt["title"])
+    widths = {}
+    for first, headings in zip((0, 3, 6), CHART_TABLES, strict=True):
+        ws.write_row(2, first, headings, fmt["header"])
+        for col, heading in enumerate(headings, start=first):
+            widths[heading] = heading_width(heading, CHART_WIDTHS.get(heading, 8))
+            ws.set_column(col, col, widths[heading])
+    ws.set_row(2, headings_height(widths))
     returned = [row for row in summary if row["Punteggio"] is not None]
-    ws.write_row(2, 0, ["Scheda", "Punteggio"], fmt["header"])
+    score_format = wb.add_format({"num_format": _NUMBER_FORMATS["Punteggio"]})
     for i, row in enumerate(returned, start=3):
         ws.write_string(i, 0, row["Scheda"])
-        ws.write_number(i, 1, row["Punteggio"])
+        ws.write_number(i, 1, row["Punteggio"], score_format)
     listed = {(lay.card.id, i.item.id): i.item.scale for lay in result.expected.layouts.values() for i in lay.items
               if i.item.scale.kind == "list" and not i.item.gate}  # percentages and points are not a distribution
     scale_values = sorted({v for scale in listed.values() for v in scale.numbers()})
     scores = Counter(float(i.score) for c in result.consolidated.cards for i in c.result.items
                      if (c.card_id, i.id) in listed and is_number(i.score) and i.status == "OK")
-    ws.write_row(2, 3, ["Valutazione", "Numero"], fmt["header"])
     for i, value in enumerate(scale_values, start=3):
         ws.write_number(i, 3, value)
         ws.write_number(i, 4, scores.get(float(value), 0))
@@ -338,25 +374,21 @@ def _charts(wb: Any, result: CollectResult, summary: list[dict[str, Any]], fmt: 
     bands = Counter(s.card.result.band for s in result.consolidated.statuses
                     if s.final and s.card is not None and s.card.result.band)
     extra = [label for label in bands if label not in band_labels]
-    ws.write_row(2, 6, ["Fascia", "Schede"], fmt["header"])
     for i, label in enumerate(band_labels + extra, start=3):
         ws.write_string(i, 6, label)
         ws.write_number(i, 7, bands.get(label, 0))
-    ws.set_column(0, 0, 32)
-    ws.set_column(3, 3, 12)
-    ws.set_column(6, 6, 22)
     top = 5 + max(len(returned), len(scale_values), len(band_labels + extra))  # charts go under the tables
-    ws.set_portrait()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    print_on_a4(ws, portrait=True)
     if returned:
-        chart = _counts_chart(wb, "bar", "Punteggio", 0, len(returned), "Punteggio totale per scheda")
+        chart = _counts_chart(wb, "bar", "Punteggio", 0, len(returned), "Punteggio totale per scheda", "0.##")
         chart.set_x_axis({"min": 0})
         chart.set_y_axis({"reverse": True})  # cards top to bottom in plan order
         ws.insert_chart(top, 0, chart, {"x_scale": 1.5, "y_scale": 1.0 + len(returned) / 40})
     if scale_values:
         chart = _counts_chart(wb, "column", "Valutazioni", 3, len(scale_values), "Distribuzione delle valutazioni")
+        chart.set_y_axis(count_axis(list(scores.values())))
         ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
     if band_labels or extra:
         chart = _counts_chart(wb, "column", "Schede", 6, len(band_labels + extra), "Distribuzione per fascia")
+        chart.set_y_axis(count_axis(list(bands.values())))
         ws.insert_chart(top + 18 + len(returned) // 3, 3, chart, {"x_scale": 0.75})

@@ -24,8 +24,9 @@ DEFAULT_SCALE = Scale.model_validate({"id": "4-10", "values": [4, 6, 8, 10]})
 INSTRUCTIONS_SHEET = "Istruzioni"
 SUMMARY_SHEET = "Riepilogo"
 LISTS_SHEET = "Elenchi"  # hidden: long scales and band tables (workbook/lists.py)
+DETAILS_SHEET = "Dettaglio obiettivi"  # descriptions too long for the card to print on two pages (workbook/layout.py)
 MANIFEST_SHEET = "_piano_xlsx"
-RESERVED_SHEETS = (INSTRUCTIONS_SHEET, SUMMARY_SHEET, LISTS_SHEET, MANIFEST_SHEET)
+RESERVED_SHEETS = (INSTRUCTIONS_SHEET, SUMMARY_SHEET, LISTS_SHEET, DETAILS_SHEET, MANIFEST_SHEET)
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 

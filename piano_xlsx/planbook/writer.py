@@ -13,7 +13,6 @@ import datetime as dt
 import io
 from typing import Any
 
-import xlsxwriter
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
@@ -35,8 +34,8 @@ from piano_xlsx.planbook.sheets import (
     Sheet,
 )
 from piano_xlsx.workbook.textmetrics import wrapped_lines
+from piano_xlsx.workbook.xlsxfile import CREATED, ToolWorkbook
 
-CREATED = dt.datetime(2000, 1, 1)  # fixed, so the same plan gives the same bytes
 TABLE_ROWS = 2000  # rows below the header that carry dropdowns and help messages
 MAX_ROW_HEIGHT = 150.0  # a long text shows its first lines; the whole text is in the cell
 LINE_HEIGHT = 13.0
@@ -189,8 +188,7 @@ class _Formats:
 def write_plan_workbook(plan: Plan) -> bytes:
     """The plan as a plan workbook (bytes of an .xlsx file)."""
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
+    wb = ToolWorkbook(buffer)
     wb.set_properties({"title": f"Piano — {plan.plan.title}", "author": plan.plan.ente, "created": CREATED,
                        "comments": "Cartella del piano di piano-xlsx (piano-xlsx plan import / check / generate)"})
     fmt = _Formats(wb)

@@ -35,7 +35,9 @@ STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 M = "{" + MAIN + "}"
-APP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Application"
+EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+APP, APP_VERSION = EXTENDED + "Application", EXTENDED + "AppVersion"
+MODIFIED = "{http://purl.org/dc/terms/}modified"
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ADDR = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -100,6 +102,8 @@ class WorkbookData:
     macros: bool = False
     locked_styles: list[bool] = field(default_factory=list)  # per cellXfs index: is the cell locked
     application: str = ""  # the program that last saved the file (docProps/app.xml)
+    app_version: str = ""  # its version, as it writes it there
+    modified: str = ""  # when it was last saved (docProps/core.xml), as written
 
     def locked(self, cell: CellData | None) -> bool:
         if cell is None:
@@ -136,10 +140,14 @@ def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], Container[str] | 
     """Parse an .xlsx; `wanted(sheet)` names the cells to keep (None: every cell of that sheet)."""
     book = WorkbookData(macros="xl/vbaProject.bin" in zf.namelist())
     check_prologs(zf)
-    app = select(zf, "docProps/app.xml", (APP,))
+    app = select(zf, "docProps/app.xml", (APP, APP_VERSION))
     next(app, None)
     for el in app:
-        book.application = (el.text or "").strip()[:200]
+        setattr(book, "application" if el.tag == APP else "app_version", (el.text or "").strip()[:200])
+    core = select(zf, "docProps/core.xml", (MODIFIED,))
+    next(core, None)
+    for el in core:
+        book.modified = (el.text or "").strip()[:40]
     rels = _rels(zf, "xl/_rels/workbook.xml.rels")
     sheet_targets: list[tuple[str, str, str]] = []
     elements = select(zf, "xl/workbook.xml", (f"{M}sheet", f"{M}workbookProtection", f"{M}definedName"))

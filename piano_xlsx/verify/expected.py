@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.utils.cell import coordinate_from_string
+
 from piano_xlsx.plan.loader import LoadedPlan
-from piano_xlsx.plan.resolve import INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET, resolve_cards
+from piano_xlsx.plan.resolve import DETAILS_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET, resolve_cards
 from piano_xlsx.workbook import content
-from piano_xlsx.workbook.layout import CardLayout, card_layout
+from piano_xlsx.workbook.layout import DETAILS_COLUMNS, CardLayout, card_layout
 from piano_xlsx.workbook.manifest import cell_key
 
 
@@ -42,7 +44,7 @@ class Expected:
         return out
 
     def group_sheets(self, card_ids: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
-        """Instructions and summary sheets of a workbook holding these cards, as the plan would issue them."""
+        """Instructions, summary and details sheets of a workbook holding these cards, as the plan would issue them."""
         if card_ids not in self._groups:
             layouts = [self.layouts[cid] for cid in card_ids]
             plan = self.loaded.plan
@@ -50,6 +52,9 @@ class Expected:
                 INSTRUCTIONS_SHEET: self._keys(content.instruction_cells(plan, layouts)),
                 SUMMARY_SHEET: self._keys(content.summary_cells(plan, layouts)),
             }
+            details = content.detail_cells(plan, layouts)
+            if details:
+                self._groups[card_ids][DETAILS_SHEET] = self._keys(details)
             if self._lists is None:  # the same in every workbook of the plan
                 self._lists = self._keys(content.list_cells(plan))
             if self._lists:
@@ -65,5 +70,10 @@ class Expected:
             out |= set(self.card_cells[cid]) | set(layout.inputs())
         for cells in self.group_sheets(tuple(self.layouts)).values():
             out |= set(cells)
-        self._wanted = out | {f"A{row}" for row in range(1, 301)}  # instructions of any subset of cards
+        out |= {f"A{row}" for row in range(1, 301)}  # instructions of any subset of cards
+        # the details sheet of any subset of cards is no longer than the details sheets of each card alone, end to end
+        plan = self.loaded.plan
+        rows = sum(max(coordinate_from_string(address)[1] for address in content.detail_cells(plan, [layout]))
+                   for layout in self.layouts.values() if layout.details)
+        self._wanted = out | {f"{letter}{row}" for letter, _ in DETAILS_COLUMNS.values() for row in range(1, rows + 1)}
         return self._wanted

@@ -294,6 +294,7 @@ class ItemResult:
     status: str
     points: float | None  # None for a gate
     note: str | None = None
+    applied_weight: float | None = None  # the weight the points use: redistributed after an N.V., 0 for the N.V.
 
 
 @dataclass
@@ -441,7 +442,9 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
             score = scores.get(item.item.id)
             status = statuses[item.item.id]
             points: float | None = None
+            applied: float | None = None
             if not item.item.gate:
+                applied = 0.0 if status == STATUS_NEUTRALISED else item.item.weight * (factor if has_factor else 1.0)
                 points = 0
                 if status == STATUS_OK:
                     points = item_points(item.item, score)
@@ -450,7 +453,7 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
                 cells[item.cell("points")] = points
                 points_list.append(points)
             results.append(ItemResult(item.item.id, item.cell("score"), item.item.weight, score, status, points,
-                                      (notes or {}).get(item.item.id)))
+                                      (notes or {}).get(item.item.id), applied))
         cells[f"{col('weight')}{section.subtotal_row}"] = section_weight
         cells[f"{col('points')}{section.subtotal_row}"] = sum(points_list)
         subtotals.append(sum(points_list))

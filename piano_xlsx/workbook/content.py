@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 
 from piano_xlsx.plan.model import Plan, Rule, Scale
-from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard, ResolvedItem
+from piano_xlsx.plan.resolve import DETAILS_SHEET, GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard, ResolvedItem
 from piano_xlsx.workbook import wording
 from piano_xlsx.workbook.computation import card_formulas, is_number
 from piano_xlsx.workbook.layout import (
     COLUMNS,
+    DETAILS_COLUMNS,
     FIRST_HEADER_ROW,
     HEADER_FIELDS,
     LABEL_COL,
@@ -26,10 +27,12 @@ from piano_xlsx.workbook.layout import (
     TITLE_ROW,
     CardLayout,
     col,
+    detail_parts,
     indicators_text,
     summary_row,
 )
 from piano_xlsx.workbook.lists import list_sheet
+from piano_xlsx.workbook.textmetrics import split_text
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,10 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
             cells[layout.header_cell(key)] = Cell("t", header_values[key], "header_value")
     evaluator_hint = f" ({card.card.evaluator})" if card.card.evaluator else ""
     how = "scegliere la valutazione dall'elenco" if _lists_only(layout) else "inserire la valutazione"
+    details = f" Descrizione e modalità esecutive degli obiettivi: foglio «{DETAILS_SHEET}»." if layout.details else ""
     cells[f"{LABEL_COL}{LEGEND_ROW}"] = Cell(
         "t", f"Compilare le celle gialle{evaluator_hint}: {how} "
-             f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.", "legend")
+             f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.{details}", "legend")
     for letter, heading, _ in COLUMNS.values():
         cells[f"{letter}{TABLE_HEADER_ROW}"] = Cell("t", heading, "table_header")
     for section in layout.sections:
@@ -196,6 +200,9 @@ def instruction_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, 
         "5. Punti, totali, fascia e stato si calcolano da soli; il foglio «Riepilogo» raccoglie tutte le schede.",
         "6. Non rinominare, spostare o eliminare fogli, righe o colonne; non incollare valori da altri file.",
     )]
+    if any(layout.details for layout in layouts):
+        lines.append(("text", "7. Descrizione e modalità esecutive degli obiettivi delle schede che non le riportano "
+                              f"sono nel foglio «{DETAILS_SHEET}»."))
     lines += [("blank", ""), ("heading", "Scala di valutazione")]
     items = [i.item for layout in layouts for i in layout.items if not i.item.gate]
     for scale in item_scales(layouts):
@@ -277,6 +284,49 @@ def _source_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, str]
 def instruction_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
     return {f"A{row}": Cell("t", text, style)
             for row, (style, text) in enumerate(instruction_lines(plan, layouts), start=1) if text}
+
+
+def detail_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
+    """The details sheet: description and modes of every objective of the cards that send them there (none when
+    no card does). A text already given above is referred to, not repeated (objectives shared by several cards)."""
+    if not any(layout.details for layout in layouts):
+        return {}
+    number_col, text_col = DETAILS_COLUMNS["number"][0], DETAILS_COLUMNS["text"][0]
+    cells = {f"{number_col}1": Cell("t", f"{DETAILS_SHEET} — {plan_label(plan)}", "title"),
+             f"{number_col}2": Cell("t", "Descrizione e modalità esecutive degli obiettivi, come nel piano; le "
+                                         "schede ne riportano titolo, indicatori, valore atteso e termine.", "legend")}
+    row = 4
+    given: dict[str, tuple[str, str]] = {}  # detail text -> the card that gave it, and which objective
+    given_titles = {layout.card.id: layout.card.card.title for layout in layouts}
+    for layout in layouts:
+        if not layout.details:
+            continue
+        cells[f"{number_col}{row}"] = Cell("t", f"Scheda «{layout.card.card.title}»", "heading")
+        row += 1
+        for section in layout.sections:
+            items = [item.item for item in section.items if detail_parts(item.item)]
+            if not items:
+                continue
+            cells[f"{number_col}{row}"] = Cell("t", section.section.section.title, "section")
+            row += 1
+            for item in items:
+                cells[f"{number_col}{row}"] = Cell("t", item.number, "detail_number")
+                cells[f"{text_col}{row}"] = Cell("t", item.title.strip(), "detail_title")
+                row += 1
+                text = "\n".join(p.strip() for p in detail_parts(item))
+                if text in given:
+                    card_id, where = given[text]
+                    if card_id != layout.card.id:
+                        where += f" della scheda «{given_titles[card_id]}»"
+                    chunks = [f"Descrizione e modalità esecutive come per l'{where}, sopra."]
+                else:
+                    given[text] = (layout.card.id, f"obiettivo {item.number} di «{section.section.section.title}»")
+                    chunks = split_text(text, DETAILS_COLUMNS["text"][1])
+                for chunk in chunks:
+                    cells[f"{text_col}{row}"] = Cell("t", chunk, "text")
+                    row += 1
+        row += 1
+    return cells
 
 
 def list_cells(plan: Plan) -> dict[str, Cell]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.plan.resolve import ResolvedCard, ResolvedItem, ResolvedSection, resolve_cards
+from piano_xlsx.workbook.pages import fit_width_scale, page_count, sheet_heights
 from piano_xlsx.workbook.textmetrics import (
     EXCEL_MAX_ROW_HEIGHT,
     LINE_HEIGHT,
@@ -102,6 +103,7 @@ class CardLayout:
     sections: list[SectionRows]
     totals: dict[str, int] = field(default_factory=dict)  # totals-block key -> row
     totals_labels: dict[str, str] = field(default_factory=dict)
+    details: bool = False  # descriptions and modes of the objectives on the details sheet, not on the card
 
     @property
     def sheet(self) -> str:
@@ -169,13 +171,17 @@ def item_row_heights(item: ItemRows) -> list[float]:
     return heights
 
 
-def objective_text(item: ResolvedItem) -> str:
-    parts = [item.title]
-    if item.description:
-        parts.append(item.description)
-    if item.modes:
+def objective_text(item: ResolvedItem, details: bool = False) -> str:
+    """The objective column's text: the title, then (unless `details` sends them away) description and modes."""
+    return "\n".join(p.strip() for p in [item.title, *([] if details else detail_parts(item))] if p and p.strip())
+
+
+def detail_parts(item: ResolvedItem) -> list[str]:
+    """What an objective says beyond its title: the description, the modes."""
+    parts = [item.description] if item.description and item.description.strip() else []
+    if item.modes and item.modes.strip():
         parts.append("Modalità esecutive: " + item.modes)
-    return "\n".join(p.strip() for p in parts if p and p.strip())
+    return parts
 
 
 def indicators_text(item: ResolvedItem) -> str:
@@ -185,8 +191,42 @@ def indicators_text(item: ResolvedItem) -> str:
     return "\n".join(parts)
 
 
+# A card prints on at most this many A4 pages: when its objectives' descriptions would make it longer, they go to
+# the details sheet (DETAILS_SHEET) and the card keeps title, indicators, target and deadline.
+MAX_CARD_PAGES = 2
+HEADER_ALLOWANCE = 200.0  # points: the rows above the table (title, header fields, legend), at their tallest usual
+TABLE_HEADER_HEIGHT = 27.75  # 37 pixels: XlsxWriter keeps heights in whole pixels
+SECTION_HEADER_HEIGHT = 18.0
+CARD_WIDTHS = [width for _, _, width in COLUMNS.values()]
+
+
 def card_layout(card: ResolvedCard) -> CardLayout:
-    """Place a card on its sheet."""
+    """Place a card on its sheet: descriptions on the card, unless the card would then print on too many pages."""
+    layout = place(card, details=False)
+    if any(detail_parts(item) for item in card.items) and estimated_pages(layout) > MAX_CARD_PAGES:
+        layout = place(card, details=True)
+    return layout
+
+
+def table_heights(layout: CardLayout) -> dict[int, float]:
+    """The heights the writer gives the rows from the table's heading down (rows not listed: the default)."""
+    heights = {TABLE_HEADER_ROW: TABLE_HEADER_HEIGHT}
+    for section in layout.sections:
+        heights[section.header_row] = SECTION_HEADER_HEIGHT
+        for item in section.items:
+            heights.update(zip(item.rows, item_row_heights(item), strict=True))
+    return heights
+
+
+def estimated_pages(layout: CardLayout) -> int:
+    """Pages the card takes with the header block at its tallest usual height (HEADER_ALLOWANCE)."""
+    rows = sheet_heights(table_heights(layout), layout.last_row)[TABLE_HEADER_ROW - 1:]
+    return page_count([HEADER_ALLOWANCE, *rows], scale=fit_width_scale(CARD_WIDTHS, landscape=True),
+                      landscape=True, repeated=TABLE_HEADER_HEIGHT)
+
+
+def place(card: ResolvedCard, *, details: bool) -> CardLayout:
+    """Place a card on its sheet, with its descriptions on the card or (`details`) on the details sheet."""
     row = TABLE_HEADER_ROW + 1
     sections: list[SectionRows] = []
     section_factors = card.redistributes and card.card.redistribution != "card"
@@ -195,7 +235,7 @@ def card_layout(card: ResolvedCard) -> CardLayout:
         row += 1
         items = []
         for item in section.items:
-            text, width = objective_text(item), COLUMNS["objective"][2]
+            text, width = objective_text(item, details), COLUMNS["objective"][2]
             chunks = split_text(text, width)
             if len(chunks) > 1 and "\n" in text:  # the title alone beside the score; the rest on the rows below
                 title, rest = text.split("\n", 1)
@@ -212,7 +252,7 @@ def card_layout(card: ResolvedCard) -> CardLayout:
             factor_row = row
             row += 1
         sections.append(SectionRows(section, header_row, items, subtotal_row, factor_row))
-    layout = CardLayout(card=card, sections=sections)
+    layout = CardLayout(card=card, sections=sections, details=details)
     row += 1
     for key, label in totals_block(card):
         layout.totals[key] = row
@@ -241,6 +281,10 @@ def totals_block(card: ResolvedCard) -> list[tuple[str, str]]:
                 rows += [("base", "Base di calcolo (€)"), ("bonus", "Premio (€)")]
     rows.append(("status", "Stato della scheda"))
     return rows
+
+
+# The details sheet (DETAILS_SHEET), printed portrait: key -> (column letter, width).
+DETAILS_COLUMNS: dict[str, tuple[str, float]] = {"number": ("A", 6), "text": ("B", 90)}
 
 
 # The summary sheet: one row per card, these columns, each gathered from the card's totals block.

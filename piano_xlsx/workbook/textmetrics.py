@@ -147,6 +147,24 @@ def split_text(text: str, width: float, max_height: float = MAX_ROW_HEIGHT) -> l
     return chunks
 
 
+# Headings of the report's tables: bold 11-point Calibri (the default font), wrapped in their cells.
+HEADING_SIZE = 11 * 1.07  # bold glyphs are about 7 % wider than regular ones
+FILTER_BUTTON = 2.5  # column width the autofilter's button takes at the right of a heading
+
+
+def heading_width(heading: str, width: float, button: float = 0) -> float:
+    """`width`, widened until every word of a bold heading fits on one line (beside the filter button)."""
+    while any(text_lines(word, width - button, HEADING_SIZE) > 1 for word in heading.split()):
+        width += 0.5
+    return width
+
+
+def headings_height(widths: dict[str, float], button: float = 0) -> float:
+    """The height of a row of wrapped bold headings (heading -> its column's width) that shows them in full."""
+    lines = max(text_lines(heading, width - button, HEADING_SIZE) for heading, width in widths.items())
+    return whole_pixels(15 * lines + 4)
+
+
 # The rough count other workbooks (reports, plan workbooks) use for texts of any size: characters per unit
 # of column width, a deliberate overestimate.
 CHARS_PER_WIDTH = 1.15
@@ -157,13 +175,14 @@ def wrapped_lines(text: str, width: float) -> int:
     per_line = max(1, int(width * CHARS_PER_WIDTH) - 2)
     lines = 0
     for paragraph in text.split("\n"):
-        words, length, count = paragraph.split(" "), 0, 1
-        for word in words:
-            extra = len(word) + (1 if length else 0)
-            if length + extra > per_line and length:
-                count += 1 + (len(word) - 1) // per_line
-                length = len(word) % per_line or per_line
-            else:
-                length += extra
+        length, count = 0, 1
+        for word in paragraph.split(" "):
+            if length and length + 1 + len(word) > per_line:  # the word starts a new line
+                count += 1
+                length = 0
+            length += len(word) + (1 if length else 0)
+            while length > per_line:  # a word longer than a line is cut where it overflows
+                count += 1
+                length -= per_line
         lines += count
     return lines

@@ -19,6 +19,7 @@ from piano_xlsx.plan.dropdowns import dropdown_messages, inline_list, item_optio
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.plan.resolve import (
     ACHIEVED,
+    DETAILS_SHEET,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     MANIFEST_SHEET,
@@ -31,6 +32,7 @@ from piano_xlsx.workbook import content as c
 from piano_xlsx.workbook.computation import CardResult, Value, evaluate, percent_range
 from piano_xlsx.workbook.layout import (
     COLUMNS,
+    DETAILS_COLUMNS,
     FIRST_HEADER_ROW,
     HEADER_FIELDS,
     LABEL_COL,
@@ -38,18 +40,28 @@ from piano_xlsx.workbook.layout import (
     SUMMARY_COLUMNS,
     SUMMARY_HEADER_ROW,
     TABLE_HEADER_ROW,
+    TITLE_ROW,
     VALUE_COL,
     CardLayout,
     ItemRows,
     col,
-    item_row_heights,
     summary_row,
+    table_heights,
 )
 from piano_xlsx.workbook.lists import ListSheet, list_sheet
 from piano_xlsx.workbook.manifest import manifest_and_text, manifest_rows
-from piano_xlsx.workbook.textmetrics import EXCEL_MAX_ROW_HEIGHT, column_pixels, lines_height, text_lines, whole_pixels
+from piano_xlsx.workbook.pages import MARGINS
+from piano_xlsx.workbook.textmetrics import (
+    EXCEL_MAX_ROW_HEIGHT,
+    FONT_SIZE,
+    MIN_ROW_HEIGHT,
+    column_pixels,
+    lines_height,
+    text_lines,
+    whole_pixels,
+)
+from piano_xlsx.workbook.xlsxfile import CREATED, GENERATED_BY, MONEY_FORMAT, PAGE_FOOTER, ToolWorkbook
 
-CREATED = dt.datetime(2000, 1, 1)  # fixed, so the same plan and key give the same bytes
 INPUT_FILL, EMPTY_FILL, INVALID_FILL = "#FFF9E0", "#FFE699", "#FFC7CE"  # cream, yellow, Excel's light red
 HEADER_FILL, SECTION_FILL = "#1F4E78", "#DDEBF7"
 DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -80,9 +92,11 @@ _STYLES: dict[str, dict[str, Any]] = {
     "total_text": {"bold": True, "indent": 1},
     "count": {"num_format": "0"},
     "percent": {"bold": True, "num_format": "0%"},
-    "money": {"bold": True, "num_format": "#,##0.00 [$€-410]"},
+    "money": {"bold": True, "num_format": MONEY_FORMAT},
     "text": {"text_wrap": True, "valign": "top"},
     "heading": {"bold": True, "font_size": 12, "valign": "bottom"},
+    "detail_number": {"bold": True, "align": "center", "valign": "top"},
+    "detail_title": {"bold": True, "text_wrap": True, "valign": "top"},
     "list_value": {"valign": "top"},  # General: a number shows as the locale writes it, and is picked as a number
     "input": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top"},
     "input_wrap": {"locked": False, "bg_color": INPUT_FILL, "border": 1, "valign": "top", "text_wrap": True},
@@ -113,7 +127,7 @@ class _Formats:
         return self._made[key]
 
 
-class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc] # XlsxWriter ships no types: its classes are Any
+class _Workbook(ToolWorkbook):
     """XlsxWriter has no workbook (structure) protection: write <workbookProtection> where OOXML puts it."""
 
     structure_password_hash: str | None = None
@@ -166,18 +180,20 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     for layout in layouts:
         issued_cells[layout.sheet] = c.card_cells(plan, layout)
     issued_cells[SUMMARY_SHEET] = c.summary_cells(plan, layouts)
+    details = c.detail_cells(plan, layouts)
+    if details:
+        issued_cells[DETAILS_SHEET] = details
     lists = list_sheet(plan)
     if lists.entries:
         issued_cells[LISTS_SHEET] = c.list_cells(plan)
     _refuse_long_texts(issued_cells)
 
     buffer = io.BytesIO()
-    wb = _Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                            "strings_to_numbers": False})
+    wb = _Workbook(buffer)
     wb.structure_password_hash = legacy_password_hash(password)
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
-                       "comments": "Generato da piano-xlsx"})
+                       "comments": GENERATED_BY})
     percents = [float(p) for bandset in plan.bands  # the list sheet has them all, with the outcome outside them
                 for p in [*(b.percent for b in bandset.bands), bandset.outside.percent if bandset.outside else None]
                 if p is not None]
@@ -211,6 +227,11 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         {"name": INSTRUCTIONS_SHEET, "role": "instructions", "card": None},
         *({"name": lay.sheet, "role": "card", "card": lay.card.id} for lay in layouts),
         {"name": SUMMARY_SHEET, "role": "summary", "card": None}]
+    if details:
+        _write_details(wb.add_worksheet(DETAILS_SHEET), details, formats)
+        _finish_sheet(wb.worksheets()[-1], plan, password, last_row=max(_rows(details)),
+                      last_col=DETAILS_COLUMNS["text"][0], portrait=True)
+        sheets.append({"name": DETAILS_SHEET, "role": "details", "card": None})
     if LISTS_SHEET in issued_cells:
         _write_lists(wb.add_worksheet(LISTS_SHEET), plan, lists, issued_cells[LISTS_SHEET], formats, password)
         sheets.append({"name": LISTS_SHEET, "role": "lists", "card": None})
@@ -276,6 +297,23 @@ def _width_of(letters: str, widths: dict[str, float]) -> float:
 
 _ITEM_MERGED = ("number", "indicators", "deadline", "weight", "points", "status")  # one cell over the item's rows
 _CARD_WIDTHS = {letter: width for letter, _, width in COLUMNS.values()}
+_CARD_LETTERS = "".join(_CARD_WIDTHS)
+_VALUE_COLS = _CARD_LETTERS[_CARD_LETTERS.index(VALUE_COL):]  # header values: merged across the table's width
+_LEGEND_COLS = _CARD_LETTERS[_CARD_LETTERS.index(LABEL_COL):]
+
+
+def card_row_heights(layout: CardLayout, cells: dict[str, c.Cell]) -> dict[int, float]:
+    """The height of every row of a card sheet that has one (1-based rows; the others keep the default).
+
+    Each shows its wrapped text in full in Excel (Calibri); LibreOffice (Carlito) prints the same heights.
+    """
+    heights = {TITLE_ROW: _title_height(str(cells[f"A{TITLE_ROW}"].value), _width_of(_CARD_LETTERS, _CARD_WIDTHS))}
+    for offset, (key, _, is_input) in enumerate(HEADER_FIELDS):
+        heights[FIRST_HEADER_ROW + offset] = MIN_ROW_HEIGHT if is_input else lines_height(text_lines(
+            str(cells[layout.header_cell(key)].value), _width_of(_VALUE_COLS, _CARD_WIDTHS)))
+    legend = str(cells[f"{LABEL_COL}{LEGEND_ROW}"].value)
+    heights[LEGEND_ROW] = lines_height(text_lines(legend, _width_of(_LEGEND_COLS, _CARD_WIDTHS)))
+    return heights | table_heights(layout)
 
 
 def _write_card(ws: Any, layout: CardLayout, cells: dict[str, c.Cell], formats: _Formats,
@@ -284,28 +322,20 @@ def _write_card(ws: Any, layout: CardLayout, cells: dict[str, c.Cell], formats: 
     for letter, width in _CARD_WIDTHS.items():
         ws.set_column(f"{letter}:{letter}", width)
     written: dict[str, Any] = {}  # address -> format, for the cells that need more than their style
+    for row, height in card_row_heights(layout, cells).items():
+        ws.set_row(row - 1, height)
 
     # header block: values merged across the table's width, so a long plan title wraps instead of running off
-    value_cols = "".join(_CARD_WIDTHS)[ord(VALUE_COL) - ord("A"):]
-    _title(ws, cells["A1"], _CARD_WIDTHS, formats)
+    _merge(ws, "A1", f"{_CARD_LETTERS[-1]}1", formats["title"])
     for offset, (key, _, is_input) in enumerate(HEADER_FIELDS):
-        row = FIRST_HEADER_ROW + offset
-        if is_input:
-            ws.set_row(row - 1, 15)
-            continue
-        address = layout.header_cell(key)
-        _merge(ws, address, f"{value_cols[-1]}{row}", formats["header_value"])
-        ws.set_row(row - 1, lines_height(text_lines(str(cells[address].value), _width_of(value_cols, _CARD_WIDTHS))))
-    legend = f"{LABEL_COL}{LEGEND_ROW}"
-    legend_cols = "".join(_CARD_WIDTHS)[ord(LABEL_COL) - ord("A"):]
-    _merge(ws, legend, f"{legend_cols[-1]}{LEGEND_ROW}", formats["legend"])
-    ws.set_row(LEGEND_ROW - 1, lines_height(text_lines(str(cells[legend].value), _width_of(legend_cols, _CARD_WIDTHS))))
-    ws.set_row(TABLE_HEADER_ROW - 1, 28)
+        if not is_input:
+            last = f"{_VALUE_COLS[-1]}{FIRST_HEADER_ROW + offset}"
+            _merge(ws, layout.header_cell(key), last, formats["header_value"])
+    _merge(ws, f"{LABEL_COL}{LEGEND_ROW}", f"{_LEGEND_COLS[-1]}{LEGEND_ROW}", formats["legend"])
 
     last_col = col("note")
     for section in layout.sections:
         _merge(ws, f"A{section.header_row}", f"{last_col}{section.header_row}", formats["section"])
-        ws.set_row(section.header_row - 1, 18)
         for item in section.items:
             written |= _item_formats(ws, item, cells, formats)
         # labels merged up to the first value, right-aligned beside it
@@ -326,7 +356,7 @@ TITLE_SIZE = 14.0
 
 def _title_height(text: str, width: float) -> float:
     """Height of a 14-point bold title wrapped in `width` characters (bold glyphs are about 4 % wider)."""
-    lines = text_lines(text, width, TITLE_SIZE * 1.04)
+    lines = text_lines(text, width, TITLE_SIZE * BOLD_WIDER)
     return max(24.0, whole_pixels(lines * TITLE_SIZE * 1.34 + 6))
 
 
@@ -342,14 +372,12 @@ def _before(letter: str) -> str:
 
 
 def _item_formats(ws: Any, item: ItemRows, cells: dict[str, c.Cell], formats: _Formats) -> dict[str, Any]:
-    """Rows of one item: heights, the objective's pieces framed as one block, the other columns merged over them.
+    """Rows of one item: the objective's pieces framed as one block, the other columns merged over them.
 
     Returns the format of each cell of the item that `cells` holds, when it differs from its style's.
     """
     out: dict[str, Any] = {}
     rows = list(item.rows)
-    for offset, height in enumerate(item_row_heights(item)):
-        ws.set_row(rows[offset] - 1, height)
     if len(rows) == 1:
         return out
     for key in _ITEM_MERGED:  # merged cells: the value in the first row, the frame around the block
@@ -505,6 +533,47 @@ def _write_instructions(ws: Any, cells: dict[str, c.Cell], formats: _Formats) ->
             ws.set_row(row - 1, lines_height(text_lines(str(cell.value), INSTRUCTIONS_WIDTH)))
 
 
+_DETAILS_WIDTHS = dict(DETAILS_COLUMNS.values())
+_DETAILS_MERGED = {"title", "legend", "heading", "section"}  # across the sheet's width
+BOLD_WIDER = 1.04  # bold glyphs are about 4 % wider than regular ones
+
+
+def detail_row_heights(cells: dict[str, c.Cell]) -> dict[int, float]:
+    """The height of every row of the details sheet that holds a text: each shows it in full."""
+    heights: dict[int, float] = {}
+    whole = _width_of("".join(_DETAILS_WIDTHS), _DETAILS_WIDTHS)
+    text_width = DETAILS_COLUMNS["text"][1]
+    for address, cell in cells.items():
+        row, text = coordinate_from_string(address)[1], str(cell.value)
+        if cell.style == "title":
+            height = _title_height(text, whole)
+        elif cell.style in ("heading", "section"):
+            height = 20.0 if cell.style == "heading" else 18.0
+        elif cell.style == "legend":
+            height = lines_height(text_lines(text, whole))
+        elif cell.style == "detail_title":
+            height = lines_height(text_lines(text, text_width, FONT_SIZE * BOLD_WIDER))
+        elif cell.style == "text":
+            height = lines_height(text_lines(text, text_width))
+        else:
+            continue
+        heights[row] = max(height, heights.get(row, 0.0))
+    return heights
+
+
+def _write_details(ws: Any, cells: dict[str, c.Cell], formats: _Formats) -> None:
+    """The details sheet: numbers beside titles, the texts under them; headings across the sheet."""
+    for letter, width in _DETAILS_WIDTHS.items():
+        ws.set_column(f"{letter}:{letter}", width)
+    last = DETAILS_COLUMNS["text"][0]
+    for address, cell in cells.items():
+        if cell.style in _DETAILS_MERGED:
+            _merge(ws, address, f"{last}{coordinate_from_string(address)[1]}", formats[cell.style])
+        _write_cell(ws, address, cell, formats[cell.style], {})
+    for row, height in detail_row_heights(cells).items():
+        ws.set_row(row - 1, height)
+
+
 def _write_summary(ws: Any, layouts: list[CardLayout], cells: dict[str, c.Cell], formats: _Formats,
                    cached: dict[str, Value]) -> None:
     widths = {letter: width for letter, _, _, width in SUMMARY_COLUMNS}
@@ -546,12 +615,12 @@ def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col:
     else:
         ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+    ws.set_margins(**MARGINS)
     ws.print_area(f"A1:{last_col}{last_row}")
     if repeat_row:
         ws.repeat_rows(repeat_row - 1)
     ws.set_header(f"&L&9{_escape(_short(plan.plan.ente))}&R&9{_escape(_short(c.plan_label(plan)))}")
-    ws.set_footer("&L&9&A&R&9Pagina &P di &N")
+    ws.set_footer(PAGE_FOOTER)
 
 
 def _summary_cached(layouts: list[CardLayout], results: dict[str, CardResult]) -> dict[str, Value]:
