@@ -15,6 +15,8 @@ The planted mistakes, one per file so each is easy to find in the reports:
 * a weight raised after removing the sheet protection (the total the file shows then differs from the
   recomputed one, once a spreadsheet has recalculated it);
 * a card never returned.
+
+One concern, the demo from plan to reports, read best whole.
 """
 
 from __future__ import annotations
@@ -230,9 +232,10 @@ def run_demo(out_dir: str | Path = "demo-output", *, use_libreoffice: bool | Non
     from piano_xlsx.audit.report_xlsx import write_xlsx
     from piano_xlsx.collect import collect
     from piano_xlsx.collect.report import summary_text, write_csv, write_json, write_report
-    from piano_xlsx.generate import generate, plan_layouts
+    from piano_xlsx.generate import generate
     from piano_xlsx.planbook import export_plan
     from piano_xlsx.signing import keygen, load_private_key, load_public_key
+    from piano_xlsx.workbook.layout import plan_layouts
 
     out = Path(out_dir)
     prepare(out, force=force)

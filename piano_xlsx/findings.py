@@ -3,6 +3,8 @@
 A finding is never an exception: commands gather findings and report them all.
 Messages and hints are in Italian because HR offices and auditors read them;
 `meaning` is the English description used in the documentation.
+
+Long because it is the catalogue: one entry per code, kept in one place.
 """
 
 from __future__ import annotations
@@ -366,7 +368,7 @@ _ENTRIES = [
 CATALOGUE: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}
 
 
-class _Missing(dict):
+class _Missing(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

@@ -32,6 +32,18 @@ def decimal(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def cell_value(value: object, *, empty: str = "(vuota)", quoted: bool = True) -> str:
+    """A cell's value as an Italian reads it: 6, 6,5 (up to nine decimals), VERO, «testo» (or testo), `empty`."""
+    if value is None or value == "":
+        return empty
+    if isinstance(value, bool):
+        return "VERO" if value else "FALSO"
+    if isinstance(value, (int, float)):
+        text = f"{round(float(value), 9):.9f}".rstrip("0").rstrip(".")
+        return (text if text != "-0" else "0").replace(".", ",")
+    return f"«{value}»" if quoted else str(value)
+
+
 _OS_REASONS = {
     errno.ENOENT: "il percorso non esiste",
     errno.EACCES: "permesso negato",

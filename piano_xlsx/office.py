@@ -21,12 +21,13 @@ from typing import Any
 
 import openpyxl
 
+from piano_xlsx.errors import PianoError
 from piano_xlsx.workbook.layout import CardLayout
 
 LIBREOFFICE_TIMEOUT = 600  # seconds for one conversion of many files
 
 
-class OfficeError(Exception):
+class OfficeError(PianoError):
     """LibreOffice is missing, or did not write the files asked of it."""
 
 

@@ -446,6 +446,28 @@ def _score_value(parts: dict[str, bytes], cell: str, value: str) -> dict[str, by
     return parts
 
 
+def _unlocked(parts: dict[str, bytes], cell: str) -> dict[str, bytes]:
+    """The card sheet's `cell` given a copy of its cell format with the lock off, as Format Cells > Protection does."""
+    import re
+
+    parts = dict(parts)
+    card = _card_part(parts)
+    match = re.search(rb'<c r="' + cell.encode() + rb'"[^>]*?\ss="(\d+)"', parts[card])
+    assert match, f"no style on cell {cell}"
+    styles = parts["xl/styles.xml"]
+    xfs = re.search(rb'<cellXfs count="(\d+)">(.*?)</cellXfs>', styles, re.S)
+    assert xfs
+    formats = re.findall(rb"<xf\b[^>]*/>|<xf\b.*?</xf>", xfs.group(2), re.S)
+    xf = formats[int(match.group(1))]
+    opened = xf[:-2] + b"><protection locked=\"0\"/></xf>" if xf.endswith(b"/>") else \
+        re.sub(rb"<protection\b[^>]*/>", b"", xf).replace(b"</xf>", b"<protection locked=\"0\"/></xf>")
+    opened = re.sub(rb'\sapplyProtection="\d"', b"", opened).replace(b"<xf ", b'<xf applyProtection="1" ', 1)
+    parts["xl/styles.xml"] = styles[:xfs.start()] + b'<cellXfs count="' + str(len(formats) + 1).encode() + b'">' \
+        + xfs.group(2) + opened + b"</cellXfs>" + styles[xfs.end():]
+    parts[card] = parts[card][:match.start(1)] + str(len(formats)).encode() + parts[card][match.end(1):]
+    return parts
+
+
 def _manifest_not_json(path: Path, base: Base) -> None:
     wb = openpyxl.load_workbook(base.filled)
     ws = wb[MANIFEST_SHEET]
@@ -593,6 +615,8 @@ def cases() -> list[Case]:
              {"SCORE_OUT_OF_SCALE"}),
         Case("score-infinite", lambda path, base: _mutate(lambda p: _score_value(p, base.score_cell, "1e999"))(
             path, base), {"SCORE_OUT_OF_SCALE"}),
+        Case("weight-unlocked", lambda path, base: _mutate(lambda p: _unlocked(p, base.weight_cell))(path, base),
+             {"UNLOCKED_CELL"}),
         # --- the manifest ---
         Case("manifest-not-json", _manifest_not_json, {"MANIFEST_INVALID"}),
         Case("manifest-removed", _manifest_removed, {"MANIFEST_MISSING"}),
@@ -706,11 +730,11 @@ def measure(fn: Callable[..., Any], *args: Any, cap: int = 1024 * MB, timeout: f
 def read_both_ways(path: Path, monkeypatch: Any) -> list[Any]:
     """The reader's result (or refusal code) with small parts parsed whole, then with every part streamed."""
     from piano_xlsx.files.container import ContainerError, sniff
-    from piano_xlsx.reader import xlsx
+    from piano_xlsx.reader import parts, xlsx
 
     out = []
-    for limit in (xlsx.TREE_LIMIT, -1):
-        monkeypatch.setattr(xlsx, "TREE_LIMIT", limit)
+    for limit in (parts.TREE_LIMIT, -1):
+        monkeypatch.setattr(parts, "TREE_LIMIT", limit)
         try:
             kind, zf = sniff(path.read_bytes())
             out.append(xlsx.read_workbook(zf, lambda sheet: None) if zf is not None and kind in ("xlsx", "xlsm")

@@ -13,7 +13,6 @@ from piano_xlsx.findings import CATALOGUE, Severity, finding
 
 PACKAGE = Path(piano_xlsx.__file__).parent
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "findings.py")
-PLACE_KEYWORDS = {"file", "sheet", "cell", "where", "line", "severity"}  # arguments of finding(), not details
 
 CODES = sorted(CATALOGUE)
 

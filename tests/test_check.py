@@ -74,7 +74,6 @@ cards:
           - {number: 3, title: Terzo, indicators: [I3], target: "1 report", deadline: 31.12.2025, weight: 30}
 """
 
-IND = ("cards", 0, "sections", 1, "items")  # the individual objectives of the base card
 
 
 @dataclass
@@ -561,8 +560,6 @@ def test_scale_undecided() -> None:
 
 
 # --------------------------------------------------------------------------- bands
-
-BANDS = ("bands", 0, "bands")
 
 
 def bands(d: dict[str, Any]) -> list[dict[str, Any]]:

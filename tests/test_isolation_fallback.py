@@ -49,7 +49,8 @@ def test_with_rlimits_the_worker_is_capped() -> None:
     assert limits[0] != resource.RLIM_INFINITY and limits[1] != resource.RLIM_INFINITY
 
 
-def test_without_rlimits_the_time_limit_and_crash_handling_still_hold(no_rlimits: None) -> None:
+@pytest.mark.usefixtures("no_rlimits")
+def test_without_rlimits_the_time_limit_and_crash_handling_still_hold() -> None:
     parent = resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_CPU)[0]
     items = ["a", "limits", "hang", "b", "segfault", "c"]
     results = run_isolated(items, _probe, _failed, jobs=2, limits=Limits(seconds=1.5))

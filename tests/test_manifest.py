@@ -33,8 +33,6 @@ from piano_xlsx.workbook.manifest import (
 
 # what an unfilled, untouched workbook is expected to report: nothing about integrity
 ONLY_EMPTY_INPUTS = {"SCORE_MISSING", "EVALUATOR_MISSING", "DATE_MISSING"}
-INTEGRITY = {"SIGNATURE_INVALID", "CONTENT_HASH_MISMATCH", "LOCKED_CHANGED", "FORMULA_CHANGED", "FORMULA_REPLACED",
-             "MANIFEST_INVALID", "MANIFEST_MISSING", "VALIDATION_CHANGED", "UNLOCKED_CELL", "ROWS_SHIFTED"}
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from piano_xlsx.collect import collect
 from piano_xlsx.findings import Severity
 from piano_xlsx.generate import generate, plan_layouts
 from piano_xlsx.plan.check import check_plan
+from piano_xlsx.plan.dropdowns import describe, dropdown_messages, inline_list, utf16_len
 from piano_xlsx.plan.loader import LoadedPlan, load_plan, load_plan_text
 from piano_xlsx.plan.model import Band
 from piano_xlsx.plan.resolve import LISTS_SHEET, NEUTRALISED, resolve_cards
@@ -30,17 +31,7 @@ from piano_xlsx.signing import load_private_key, load_public_key
 from piano_xlsx.workbook import content
 from piano_xlsx.workbook.computation import band_region
 from piano_xlsx.workbook.layout import LABEL_COL, LEGEND_ROW
-from piano_xlsx.workbook.lists import (
-    BAND_OUTSIDE,
-    band_index,
-    band_table,
-    describe,
-    dropdown_messages,
-    inline_list,
-    list_sheet,
-    range_source_change,
-    utf16_len,
-)
+from piano_xlsx.workbook.lists import BAND_OUTSIDE, band_index, band_table, list_sheet, range_source_change
 from piano_xlsx.workbook.manifest import manifest_from_sheet
 
 # ---------------------------------------------------------------- band tables

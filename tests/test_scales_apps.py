@@ -27,6 +27,7 @@ from piano_xlsx.audit.result import OK
 from piano_xlsx.collect import collect
 from piano_xlsx.findings import Severity
 from piano_xlsx.generate import generate, plan_layouts
+from piano_xlsx.plan.dropdowns import show as show_number
 from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, LISTS_SHEET, NEUTRALISED
 from piano_xlsx.reader.xlsx import read_workbook
@@ -34,7 +35,6 @@ from piano_xlsx.signing import load_private_key, load_public_key
 from piano_xlsx.workbook.computation import Value, band_formulas, evaluate, values_equal
 from piano_xlsx.workbook.layout import CardLayout
 from piano_xlsx.workbook.lists import BAND_OUTSIDE, band_index, list_sheet, range_source_change
-from piano_xlsx.workbook.lists import show as show_number
 
 FILLS = 16
 ENGINES = ("libreoffice", "gnumeric")

@@ -310,9 +310,9 @@ def test_serve_listens_elsewhere_only_when_asked_and_says_so(tmp_path: Path) -> 
 
 
 def test_numbers_read_as_italian_readers_write_them() -> None:
-    from piano_xlsx.web.app import _number
+    from piano_xlsx.web.pages import number
 
-    assert [_number(15190, 0), _number(1880.0), _number(72.5), _number(0.126, 2), _number(None), _number(100)] == [
+    assert [number(15190, 0), number(1880.0), number(72.5), number(0.126, 2), number(None), number(100)] == [
         "15.190", "1.880", "72,5", "0,13", "—", "100"]
 
 

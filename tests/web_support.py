@@ -13,7 +13,6 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from support import ROOT
 
@@ -120,6 +119,3 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
-def stop_all(*served: Any) -> None:
-    for s in served:
-        s.stop()

@@ -43,4 +43,5 @@ class SheetAliases:
                     token.value = f"{self(sheet)}!{address}"
                 elif sheet is not None and sheet.casefold() in self.taken:  # a missing sheet named like an alias
                     token.value = f"{NO_SHEET}!{address}"
-        return tokenizer.render()[1:]
+        rendered: str = tokenizer.render()  # type: ignore[no-untyped-call]  # untyped in openpyxl's stubs
+        return rendered[1:]

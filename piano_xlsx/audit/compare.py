@@ -76,15 +76,15 @@ def formula_rows(book: WorkbookData, issued: Issued, *, has_manifest: bool = Tru
         key = found_key(cell)
         row = FormulaRow(sheet=sheet_name, cell=address, issued="=" + want, found=None,
                          cached=cell.value if cell is not None else None, recomputed=None, status=OK)
-        if key is None:
+        if cell is None or key is None:
             row.status = MISSING
             row.cached = None
-        elif key[0] == "f":
-            row.found = "=" + (cell.formula or "")  # type: ignore[union-attr]
-            if not same_formula(want, cell.formula or ""):  # type: ignore[union-attr]
+        elif cell.formula is not None:
+            row.found = "=" + cell.formula
+            if not same_formula(want, cell.formula):
                 row.status, row.change = CHANGED, CHANGE_FORMULA
         else:
-            row.found = cell.value  # type: ignore[union-attr]
+            row.found = cell.value
             row.cached = None  # a constant has no cached value: it is the value
             row.status, row.change = CHANGED, CHANGE_CONSTANT
         rows.append(row)
@@ -94,12 +94,12 @@ def formula_rows(book: WorkbookData, issued: Issued, *, has_manifest: bool = Tru
         for address, cell in sheet.cells.items():
             if cell.formula is None or (sheet_name, address) in done:
                 continue
-            kind, value = issued.cells.get(sheet_name, {}).get(address, (None, None))
+            issued_cell = issued.cells.get(sheet_name, {}).get(address)
             row = FormulaRow(sheet=sheet_name, cell=address, issued=None, found="=" + cell.formula,
                              cached=cell.value, recomputed=None, status=OK)
             if has_manifest:
                 row.status, row.change = CHANGED, CHANGE_ADDED
-                row.expected = issued_value(kind, value) if kind else None
+                row.expected = issued_value(*issued_cell) if issued_cell else None
             rows.append(row)
     order = {name: i for i, name in enumerate(dict.fromkeys([*issued.sheets, *book.sheets]))}
     rows.sort(key=lambda r: sort_key(order, r.sheet, r.cell))

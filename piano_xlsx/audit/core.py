@@ -160,7 +160,8 @@ def _effects(audit: FileAudit, issued: Issued, run: EngineRun) -> None:
     The effect is the total as found minus the total with only this cell put back as issued (one engine run each).
     """
     budget, deadline = MAX_EFFECTS, time.perf_counter() + EFFECT_SECONDS
-    for row in [*audit.formulas, *audit.constants]:
+    rows: list[FormulaRow | ConstantRow] = [*audit.formulas, *audit.constants]
+    for row in rows:
         card = issued.card_of_sheet(row.sheet)
         row.card = card.id if card else None
         row.label = explain.label(issued, row.sheet, row.cell)

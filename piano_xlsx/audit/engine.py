@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.utils import column_index_from_string
+
 from piano_xlsx.audit.aliases import SheetAliases
 from piano_xlsx.errors import FileRefused
 from piano_xlsx.reader.xlsx import split_address
@@ -75,10 +77,8 @@ class Computed:
 
 
 def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper().lstrip("$"):
-        n = n * 26 + ord(ch) - 64
-    return n
+    """A column of a formula's reference ('$b', 'AA') as a number."""
+    return column_index_from_string(letters.lstrip("$").upper())
 
 
 def largest_range(formula: str) -> int:
@@ -115,7 +115,6 @@ class Model:
         import formulas
 
         excel_semantics()
-        started = time.perf_counter()
         self.problems: list[Problem] = []
         self._keys: dict[str, Key] = {}  # engine output name -> (sheet, cell)
         self._outputs: dict[Key, str] = {}
@@ -146,7 +145,6 @@ class Model:
             self._outputs[key] = cell.output
         self.model.assemble()
         self.model.inverse_references()
-        self.build_seconds = time.perf_counter() - started
 
     def _formula(self, key: Key, formula: str) -> Any:
         """A compiled formula cell; one the engine refuses or cannot parse becomes an empty cell, reported."""

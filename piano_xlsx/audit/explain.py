@@ -18,8 +18,10 @@ from piano_xlsx.audit.result import (
     ConstantRow,
     FormulaRow,
 )
+from piano_xlsx.italian import cell_value
 from piano_xlsx.reader.xlsx import split_address
 from piano_xlsx.verify.issued import Issued, IssuedCard
+from piano_xlsx.workbook.computation import is_number
 from piano_xlsx.workbook.layout import LABEL_COL, SUMMARY_HEADER_ROW, TABLE_HEADER_ROW, col
 
 TOTALS_LABELS = {
@@ -43,14 +45,7 @@ TITLE_CHARS = 60
 
 def number(value: Any) -> str:
     """A value as an Italian reader expects it: 6 / 6,5 / «testo» / (vuota)."""
-    if value is None or value == "":
-        return "(vuota)"
-    if isinstance(value, bool):
-        return "VERO" if value else "FALSO"
-    if isinstance(value, (int, float)):
-        text = f"{round(float(value), 9):.9f}".rstrip("0").rstrip(".")
-        return (text if text != "-0" else "0").replace(".", ",")
-    return f"«{value}»"
+    return cell_value(value)
 
 
 def points(delta: float) -> str:
@@ -158,7 +153,7 @@ def explain_card(card: CardAudit, differences: int) -> str:
     parts.append(f"dalle valutazioni con le formule emesse: {number(card.total_expected)}")
     text = "; ".join(parts) + "."
     shown = card.total_shown if card.total_shown is not None else card.total_recomputed
-    if _is_number(shown) and _is_number(card.total_expected):
+    if is_number(shown) and is_number(card.total_expected):
         delta = float(shown) - float(card.total_expected)
         if abs(delta) >= 1e-9:
             words = effect_words(delta, card.band_shown, card.band_expected)
@@ -170,11 +165,7 @@ def explain_card(card: CardAudit, differences: int) -> str:
     return text
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _same(a: Any, b: Any) -> bool:
+def _same(a: object, b: object) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return abs(float(a) - float(b)) < 1e-9
     return a == b

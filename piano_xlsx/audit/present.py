@@ -18,6 +18,7 @@ from piano_xlsx.audit.result import (
     FormulaRow,
 )
 from piano_xlsx.findings import Finding, sort_findings
+from piano_xlsx.italian import cell_value
 
 # findings that only repeat a formula row: the rows say it better
 ROW_CODES = {"FORMULA_CHANGED", "FORMULA_REPLACED", "CACHED_MISMATCH", "LOCKED_CHANGED"}
@@ -31,14 +32,7 @@ SIGNATURE_LONG = {
 
 def show(value: Any) -> str:
     """A cell value for a table: numbers the Italian way, empty as a dash."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "VERO" if value else "FALSO"
-    if isinstance(value, (int, float)):
-        text = f"{round(float(value), 9):.9f}".rstrip("0").rstrip(".")
-        return (text if text != "-0" else "0").replace(".", ",")
-    return str(value)
+    return cell_value(value, empty="—", quoted=False)
 
 
 def status_word(row: FormulaRow) -> str:
@@ -91,18 +85,18 @@ def groups(audit: FileAudit) -> list[Group]:
         group = Group(f"Scheda «{card.title}»{who}", card.sheet, card)
         out.append(group)
         by_sheet[card.sheet] = group
+
+    def sheet_group(sheet: str) -> Group:
+        if sheet not in by_sheet:  # a sheet with formulas that is not a card (the summary, the list sheet)
+            by_sheet[sheet] = Group(f"Foglio «{sheet}»", sheet, None)
+            out.append(by_sheet[sheet])
+        return by_sheet[sheet]
+
     for row in audit.formulas:
-        group = by_sheet.get(row.sheet)
-        if group is None:
-            group = by_sheet[row.sheet] = Group(f"Foglio «{row.sheet}»", row.sheet, None)
-            out.append(group)
+        group = sheet_group(row.sheet)
         (group.intact if row.status == OK else group.differences).append(row)
     for const in audit.constants:
-        group = by_sheet.get(const.sheet)
-        if group is None:
-            group = by_sheet[const.sheet] = Group(f"Foglio «{const.sheet}»", const.sheet, None)
-            out.append(group)
-        group.constants.append(const)
+        sheet_group(const.sheet).constants.append(const)
     for group in out:
         group.differences.sort(key=row_order)
     return sorted(out, key=lambda g: not g.has_differences)  # stable: workbook order within each part

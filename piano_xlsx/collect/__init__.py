@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -36,6 +37,14 @@ class CollectResult:
         return self.expected.loaded
 
 
+class _State(TypedDict):
+    """What a worker started with ``spawn`` receives: the plan and key, not the Expected built from them."""
+
+    loaded: LoadedPlan
+    pem: bytes | None
+    names: dict[str, str]
+
+
 class _Inspector:
     """`inspect_file` with this run's plan and key, as a worker runs it (picklable for the ``spawn`` start)."""
 
@@ -47,19 +56,20 @@ class _Inspector:
     def __call__(self, path: str) -> FileReport:
         return inspect_file(path, self.expected, self.public_key, display=self.names.get(path))
 
-    def __getstate__(self) -> dict[str, object]:
+    def __getstate__(self) -> _State:
         from cryptography.hazmat.primitives import serialization
 
         pem = self.public_key.public_bytes(serialization.Encoding.PEM,
                                            serialization.PublicFormat.SubjectPublicKeyInfo) if self.public_key else None
         return {"loaded": self.expected.loaded, "pem": pem, "names": self.names}
 
-    def __setstate__(self, state: dict[str, object]) -> None:
+    def __setstate__(self, state: _State) -> None:
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-        self.expected = Expected.from_plan(state["loaded"])  # type: ignore[arg-type]
-        self.public_key = load_pem_public_key(state["pem"]) if state["pem"] else None  # type: ignore[assignment,arg-type]
-        self.names = state["names"]  # type: ignore[assignment]
+        self.expected = Expected.from_plan(state["loaded"])
+        key = load_pem_public_key(state["pem"]) if state["pem"] else None
+        self.public_key = key if isinstance(key, Ed25519PublicKey) else None  # it was one when pickled
+        self.names = state["names"]
 
 
 def _failed(path: str, failure: Failure, name: str | None = None) -> FileReport:

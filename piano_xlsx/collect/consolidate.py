@@ -146,7 +146,7 @@ def _shared_consistency(expected: Expected, cards: list[CardReturn]) -> list[Fin
         for item in layout.items:
             score = card.scores.get(item.item.id)
             if item.item.ref and is_number(score):
-                by_ref.setdefault(item.item.ref, []).append((item.item.id, float(score), card))  # type: ignore[arg-type]
+                by_ref.setdefault(item.item.ref, []).append((item.item.id, float(score), card))
     findings = []
     for ref, scored in sorted(by_ref.items()):
         if len({score for _, score, _ in scored}) > 1:

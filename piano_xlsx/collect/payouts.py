@@ -15,7 +15,7 @@ from piano_xlsx.collect.consolidate import Consolidated
 from piano_xlsx.collect.exclusions import exclusions_by_card
 from piano_xlsx.collect.inspect import CardReturn
 from piano_xlsx.findings import Finding, finding
-from piano_xlsx.money.compute import CardState, PayoutResult, Person, compute_payout
+from piano_xlsx.money.compute import CardState, Payment, PayoutResult, Person, compute_payout
 from piano_xlsx.money.numbers import euro, from_float
 from piano_xlsx.plan.hrcheck import validate_hr
 from piano_xlsx.plan.paygroups import covered_cards
@@ -29,7 +29,7 @@ class Premi:
     findings: list[Finding] = field(default_factory=list)
     hr_source: str = ""  # where the HR data came from, for the report
 
-    def payments(self):  # type: ignore[no-untyped-def]
+    def payments(self) -> list[Payment]:
         return [pay for result in self.results for pay in result.payments]
 
 
@@ -45,11 +45,11 @@ def compute_premi(expected: Expected, consolidated: Consolidated, hr: list[HrRec
         premi.findings += validate_hr(plan, records, lambda i, key: {"file": hr_source or None})
     by_person = {r.evaluatee: r for r in records}
     for card_id, exclusion in exclusions_by_card(expected).items():  # `exclusions` exclude from the money too
-        evaluatee = expected.layouts[card_id].card.card.evaluatee
-        record = by_person.get(evaluatee)
+        person_id = expected.layouts[card_id].card.card.evaluatee
+        record = by_person.get(person_id)
         if record is None or not record.excluded:
-            by_person[evaluatee] = (record.model_copy(update={"excluded": exclusion.reason}) if record
-                                    else HrRecord(evaluatee=evaluatee, excluded=exclusion.reason))
+            by_person[person_id] = (record.model_copy(update={"excluded": exclusion.reason}) if record
+                                    else HrRecord(evaluatee=person_id, excluded=exclusion.reason))
     returned = {card.card_id: card for card in consolidated.cards}
     statuses = {entry.card_id: entry for entry in consolidated.statuses}
     funds = {fund.id: fund for fund in plan.funds}

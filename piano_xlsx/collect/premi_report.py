@@ -22,8 +22,6 @@ SHEET = "Premi"
 MODE_WORDS = {"band_percent": "Percentuale per fascia", "proportional": "Proporzionale al punteggio",
               "segments": "Tratti lineari", "increment": "Base più incremento per punto",
               "fund_split": "Ripartizione del fondo", "classification": "Solo classificazione"}
-MONEY_COLUMNS = ("Base", "Lordo", "Premio differenziato", "Arrotondamento", "Importo dovuto", "Importo", "Pagato",
-                 "Resto")
 
 
 def premi_rows(result: CollectResult) -> list[dict[str, Any]]:

@@ -340,6 +340,18 @@ def count_axis(counts: list[int]) -> dict[str, Any]:
     return {"min": 0, "max": (top // step + 1) * step, "major_unit": step, "num_format": "0"}
 
 
+def _counts_chart(wb: Any, kind: str, series: str, column: int, count: int, title: str,
+                  label_format: str | None = None) -> Any:
+    """A native chart of one table of the Grafici sheet: labels in `column`, values beside them, from row 4."""
+    labels: dict[str, Any] = {"value": True, **({"num_format": label_format} if label_format else {})}
+    chart = wb.add_chart({"type": kind})
+    chart.add_series({"name": series, "categories": ["Grafici", 3, column, 2 + count, column],
+                      "values": ["Grafici", 3, column + 1, 2 + count, column + 1], "data_labels": labels})
+    chart.set_title({"name": title})
+    chart.set_legend({"none": True})
+    return chart
+
+
 def _charts(wb: Any, result: CollectResult, t: Tables, summary: list[dict[str, Any]], fmt: dict[str, Any]) -> None:
     """Native charts: total per card, distribution of scores and of bands (evaluations must be differentiated)."""
     ws = wb.add_worksheet("Grafici")
@@ -375,29 +387,15 @@ def _charts(wb: Any, result: CollectResult, t: Tables, summary: list[dict[str, A
     top = 5 + max(len(returned), len(scale_values), len(band_labels + extra))  # charts go under the tables
     print_on_a4(ws, portrait=True)
     if returned:
-        chart = wb.add_chart({"type": "bar"})
-        chart.add_series({"name": "Punteggio", "categories": ["Grafici", 3, 0, 2 + len(returned), 0],
-                          "values": ["Grafici", 3, 1, 2 + len(returned), 1],
-                          "data_labels": {"value": True, "num_format": "0.##"}})
-        chart.set_title({"name": "Punteggio totale per scheda"})
-        chart.set_legend({"none": True})
+        chart = _counts_chart(wb, "bar", "Punteggio", 0, len(returned), "Punteggio totale per scheda", "0.##")
         chart.set_x_axis({"min": 0})
         chart.set_y_axis({"reverse": True})  # cards top to bottom in plan order
         ws.insert_chart(top, 0, chart, {"x_scale": 1.5, "y_scale": 1.0 + len(returned) / 40})
     if scale_values:
-        chart = wb.add_chart({"type": "column"})
-        chart.add_series({"name": "Valutazioni", "categories": ["Grafici", 3, 3, 2 + len(scale_values), 3],
-                          "values": ["Grafici", 3, 4, 2 + len(scale_values), 4], "data_labels": {"value": True}})
-        chart.set_title({"name": "Distribuzione delle valutazioni"})
-        chart.set_legend({"none": True})
+        chart = _counts_chart(wb, "column", "Valutazioni", 3, len(scale_values), "Distribuzione delle valutazioni")
         chart.set_y_axis(count_axis([int(n) for n in scores]))
         ws.insert_chart(top + 18 + len(returned) // 3, 0, chart, {"x_scale": 0.75})
     if band_labels or extra:
-        chart = wb.add_chart({"type": "column"})
-        chart.add_series({"name": "Schede", "categories": ["Grafici", 3, 6, 2 + len(band_labels + extra), 6],
-                          "values": ["Grafici", 3, 7, 2 + len(band_labels + extra), 7],
-                          "data_labels": {"value": True}})
-        chart.set_title({"name": "Distribuzione per fascia"})
-        chart.set_legend({"none": True})
+        chart = _counts_chart(wb, "column", "Schede", 6, len(band_labels + extra), "Distribuzione per fascia")
         chart.set_y_axis(count_axis([int(n) for n in bands]))
         ws.insert_chart(top + 18 + len(returned) // 3, 3, chart, {"x_scale": 0.75})

@@ -145,6 +145,6 @@ def install() -> None:
         if module is None:
             continue
         if hasattr(module, "_"):
-            module._ = gettext  # type: ignore[attr-defined]
+            module._ = gettext  # type: ignore[attr-defined]  # click's modules bind `_` at import, untyped
         if hasattr(module, "ngettext"):
-            module.ngettext = ngettext  # type: ignore[attr-defined]
+            module.ngettext = ngettext  # type: ignore[attr-defined]  # likewise

@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from piano_xlsx.commands.app import CannotRun, group
-from piano_xlsx.commands.shared import force_option, open_plan, print_findings, refuse_outputs, require_suffix
+from piano_xlsx.commands.shared import (
+    force_option,
+    open_plan,
+    output_file_option,
+    print_findings,
+    refuse_outputs,
+    require_suffix,
+)
 from piano_xlsx.italian import plural
 
 ZIP_START = b"PK\x03\x04"  # every .xlsx starts so
@@ -31,8 +38,7 @@ def plan() -> None:
 
 @plan.command(name="export", short_help="Scrive il piano come cartella Excel del piano.")
 @click.argument("plan_path", metavar="PIANO", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False),
-              help="La cartella Excel del piano da scrivere (.xlsx).")
+@output_file_option("La cartella Excel del piano da scrivere (.xlsx).")
 @force_option
 def export(plan_path: str, output: str, force: bool) -> None:
     """Scrive il PIANO (YAML o cartella Excel del piano) come cartella Excel: un foglio per tabella, elenchi a
@@ -55,8 +61,7 @@ def export(plan_path: str, output: str, force: bool) -> None:
 
 @plan.command(name="import", short_help="Legge una cartella Excel del piano e scrive il YAML.")
 @click.argument("workbook", metavar="PIANO.xlsx", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False),
-              help="Il piano YAML da scrivere (.yaml o .yml).")
+@output_file_option("Il piano YAML da scrivere (.yaml o .yml).")
 @force_option
 def import_(workbook: str, output: str, force: bool) -> None:
     """Legge una cartella Excel del piano e la scrive come piano YAML; gli errori indicano foglio, riga e colonna.

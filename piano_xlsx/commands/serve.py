@@ -41,7 +41,7 @@ def serve(data_dir: str, port: int, host: str, max_upload: int, no_browser: bool
     \b
         piano-xlsx serve --data dati-valutazione
     """
-    from waitress import create_server
+    from waitress.server import MultiSocketServer, create_server
 
     from piano_xlsx.web import security
     from piano_xlsx.web.app import create_app
@@ -59,7 +59,9 @@ def serve(data_dir: str, port: int, host: str, max_upload: int, no_browser: bool
     # so its limit is far above the app's, which answers in Italian
     server = create_server(app, host=host, port=port, threads=4, max_request_body_size=limit * 8,
                            clear_untrusted_proxy_headers=True)
-    url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/?token={token}"
+    # the port the system chose for port 0; a host name with several addresses listens on each, on that port
+    listening = server.effective_listen[0][1] if isinstance(server, MultiSocketServer) else server.getsockname()[1]
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{listening}/?token={token}"
     click.echo(f"piano-xlsx è in esecuzione. Aprire nel browser:\n    {url}", nl=True)
     click.echo(f"Dati in {data.resolve()}. Fermare con Ctrl-C.", err=False)
     if not no_browser:

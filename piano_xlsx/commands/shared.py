@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -20,6 +20,15 @@ from piano_xlsx.planfile import load_plan_file
 force_option = click.option("--force", is_flag=True,
                             help="Sovrascrive le uscite che esistono già (senza, il comando si ferma e non scrive "
                                  "nulla).")
+
+F = TypeVar("F", bound=Callable[..., Any])  # a command's function
+
+
+def output_file_option(help: str) -> Callable[[F], F]:
+    """-o/--output FILE, required: the one file a command writes."""
+    return click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False), help=help)
+
+
 public_key_option = click.option("--public-key", "public_key_path", metavar="CHIAVE",
                                  type=click.Path(dir_okay=False),
                                  help="Chiave pubblica che verifica la firma dei manifesti (piano-xlsx-pubblica.pem).")
@@ -42,7 +51,7 @@ def print_findings(findings: Iterable[Finding], *, err: bool = True, minimum: Se
 
 
 def open_plan(path: str) -> LoadedPlan:
-    """Load the plan or stop with exit status 2 and its findings."""
+    """Load the plan, YAML or plan workbook, or stop with exit status 2 and its findings."""
     try:
         return load_plan_file(path)
     except PlanError as exc:

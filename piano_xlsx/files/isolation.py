@@ -26,6 +26,8 @@ limits (files/container.py) still bound what a zip may inflate to, and a
 crash is still a finding; only the address-space cap is gone.
 `rlimits_available()` says which case applies; tests force the fallback on
 Linux by setting `resource` to None.
+
+One concern, worker processes and their limits, read best whole.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from typing import Any, Generic, TypeVar
 try:
     import resource
 except ImportError:  # pragma: no cover - Windows; see the module docstring
-    resource = None  # type: ignore[assignment]
+    resource = None  # type: ignore[assignment]  # no memory limit there: the module says so
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -103,7 +105,7 @@ def run_isolated(items: Sequence[T], work: Callable[[T], R], on_failure: Callabl
         return []
     ctx = _context()
     todo = deque(range(len(items)))
-    workers: list[_Worker] = []
+    workers: list[_Worker[T, R]] = []
     done = 0
     try:
         while done < len(items):
@@ -112,7 +114,7 @@ def run_isolated(items: Sequence[T], work: Callable[[T], R], on_failure: Callabl
                 worker = _Worker(ctx, work, limits, workers)
                 workers.append(worker)
                 idle.append(worker)
-            finished: list[tuple[_Worker, int, Any]] = []
+            finished: list[tuple[_Worker[T, R], int, Any]] = []
             for worker in idle:
                 if not todo:
                     break
@@ -152,7 +154,7 @@ def _context() -> Any:
 class _Worker(Generic[T, R]):
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, ctx: Any, work: Callable[[T], R], limits: Limits, siblings: list[_Worker]):
+    def __init__(self, ctx: Any, work: Callable[[T], R], limits: Limits, siblings: list[_Worker[T, R]]):
         self.conn, child = ctx.Pipe(duplex=True)
         # a forked child inherits the parent's ends of every pipe: it closes them, so each pipe has one reader
         inherited = [w.conn for w in siblings] + [self.conn] if ctx.get_start_method() == "fork" else []

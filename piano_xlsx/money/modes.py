@@ -13,8 +13,6 @@ from piano_xlsx.money.numbers import euro, exact, number, percent
 from piano_xlsx.money.terms import Term
 from piano_xlsx.plan.payouts import Payout, Segment
 
-MONOTONIC = {"band_percent", "proportional", "segments", "increment", "fund_split"}  # when their tables rise
-
 
 def segment_of(segments: list[Segment], score: Fraction) -> Segment | None:
     for segment in segments:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-Exact = Fraction
-
 
 def exact(value: Decimal | int | str | Fraction) -> Fraction:
     """A Decimal, an int, a numeric text or a Fraction as an exact Fraction."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from piano_xlsx.errors import UserError
 from piano_xlsx.findings import Finding, finding
@@ -22,7 +23,7 @@ from piano_xlsx.plan.model import Plan
 from piano_xlsx.plan.yaml_italian import italian_problem
 
 try:  # the C loader is several times faster; both build the same nodes
-    _Loader: type = yaml.CSafeLoader
+    _Loader: type[yaml.CSafeLoader | yaml.SafeLoader] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
@@ -50,17 +51,21 @@ class LoadedPlan:
         return f
 
     def line(self, path: KeyPath) -> int | None:
-        """The line of `path`, or of its nearest ancestor that has one."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get(())
+        return line_of(self.lines, path)
 
     @functools.cached_property
     def hash(self) -> str:
         """The plan hash, computed once: it serialises the whole plan, and a loaded plan is not changed afterwards."""
         return plan_hash(self.plan)
+
+
+def line_of(lines: dict[KeyPath, int], path: KeyPath) -> int | None:
+    """The line of `path`, or of its nearest ancestor that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
 
 
 def format_path(path: KeyPath) -> str:
@@ -113,7 +118,7 @@ def _to_python(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], budget
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _Loader.construct_scalar(_Loader(""), key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            key = _Loader("").construct_scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if key is None:
                 raise PlanError([finding("PLAN_YAML", line=key_node.start_mark.line + 1,
                                          detail=f"chiave non valida alla riga {key_node.start_mark.line + 1}")])
@@ -163,7 +168,6 @@ def validate(data: Any, source: str, lines: dict[KeyPath, int] | None = None) ->
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         findings = []
-        loaded = LoadedPlan(plan=None, source=source, lines=lines)  # type: ignore[arg-type]
         seen: set[tuple[str, str]] = set()
         for err in exc.errors():
             path = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
@@ -172,7 +176,7 @@ def validate(data: Any, source: str, lines: dict[KeyPath, int] | None = None) ->
             if (where, kind) in seen:  # one error per key, not one per branch of `int | float`
                 continue
             seen.add((where, kind))
-            findings.append(finding("PLAN_SCHEMA", path=where, where=where, line=loaded.line(path), detail=detail))
+            findings.append(finding("PLAN_SCHEMA", path=where, where=where, line=line_of(lines, path), detail=detail))
         raise PlanError(findings) from None
     return LoadedPlan(plan=plan, source=source, lines=lines)
 
@@ -201,7 +205,7 @@ _ERROR_TEXT = {
 }
 
 
-def _italian_error(err: dict[str, Any]) -> str:
+def _italian_error(err: ErrorDetails) -> str:
     text = _ERROR_TEXT.get(err["type"], err["msg"])
     if err["type"] == "literal_error":
         text += f" ({err.get('ctx', {}).get('expected', '')})"

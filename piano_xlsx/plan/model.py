@@ -2,6 +2,8 @@
 
 Field names are English; the values (titles, texts) are the plan's own Italian.
 Whatever the author leaves out stays `None`, so `check` can say it is undecided.
+
+Long because it is the schema: one class per element of a plan.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from piano_xlsx.plan.interval import within
 from piano_xlsx.plan.payouts import Fund, HrRecord, Payout
 
 Number = int | float
@@ -157,11 +160,7 @@ class Band(_Strict):
                                                "economica»), stampato nelle istruzioni e nel rapporto.")
 
     def contains(self, total: float) -> bool:
-        if self.min is not None and (total < self.min or (total == self.min and not self.min_inclusive)):
-            return False
-        if self.max is not None and (total > self.max or (total == self.max and not self.max_inclusive)):
-            return False
-        return True
+        return within(total, self.min, self.min_inclusive, self.max, self.max_inclusive)
 
 
 class Rounding(_Strict):
@@ -296,7 +295,7 @@ class Card(_Strict):
 class TemplateSection(Section):
     """A section of a card template: its items, or the shared objectives of the evaluatee's unit."""
 
-    items: list[Item] = Field(default_factory=list, description="Gli obiettivi della sezione; in una sezione con "  # type: ignore[assignment]
+    items: list[Item] = Field(default_factory=list, description="Gli obiettivi della sezione; in una sezione con "
                               "«unit_objectives» si aggiungono a quelli dell'unità.")
     unit_objectives: bool = Field(False, description="Sì: la sezione contiene gli obiettivi condivisi dell'unità "
                                                      "(settore) del valutato, con il loro peso.")

@@ -13,15 +13,6 @@ def covered_cards(plan: Plan, payout: Payout) -> list[Card]:
             if card.id in named or (payout.bands is not None and (card.bands or plan.default_bands) == payout.bands)]
 
 
-def payout_of_card(plan: Plan) -> dict[str, Payout]:
-    """Card id -> the first payout that covers it (check reports a card covered twice)."""
-    out: dict[str, Payout] = {}
-    for payout in plan.payouts:
-        for card in covered_cards(plan, payout):
-            out.setdefault(card.id, payout)
-    return out
-
-
 def needs_base(payout: Payout) -> bool:
     """Whether the payout reads each person's base (salary base or individual budget) from the HR data."""
     return payout.mode in ("band_percent", "proportional", "segments") and payout.base in ("salary", "budget", None)

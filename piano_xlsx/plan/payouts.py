@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from piano_xlsx.plan.interval import within
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -48,11 +50,7 @@ class Segment(_Strict):
 
     def contains(self, score: object) -> bool:
         value = Decimal(str(score)) if not isinstance(score, Decimal) else score
-        if self.min is not None and (value < self.min or (value == self.min and not self.min_inclusive)):
-            return False
-        if self.max is not None and (value > self.max or (value == self.max and not self.max_inclusive)):
-            return False
-        return True
+        return within(value, self.min, self.min_inclusive, self.max, self.max_inclusive)
 
 
 class Increment(_Strict):
@@ -142,7 +140,7 @@ class Payout(_Strict):
     day_count: DayCount | None = Field(
         None, description="Giorni di servizio: «365» su 365, «actual» su 365 o 366 negli anni bisestili, «360» "
                           "anno commerciale (mesi di 30 giorni).")
-    rounding: MoneyRounding = Field(default_factory=MoneyRounding)  # type: ignore[arg-type]
+    rounding: MoneyRounding = Field(default_factory=MoneyRounding)
     differentiated: Differentiated | None = None
     caps: list[BandCap] = Field(default_factory=list)
     source: MoneySource | None = None

@@ -7,9 +7,11 @@ reports it; `generate` refuses a plan with errors, so it never sees those.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
-from piano_xlsx.plan.model import Band, BandSet, Card, Evaluatee, Item, Plan, Rule, Scale, Section, Sector
+from piano_xlsx.plan.model import Band, BandSet, Card, Evaluatee, Item, Plan, Rounding, Rule, Scale, Section, Sector
 
 NEUTRALISED = "N.V."  # what an evaluator picks for an item that cannot be assessed (non valutabile)
 GATE_PASSED = "Sì"
@@ -106,6 +108,12 @@ class ResolvedCard:
         return list(self.bandset.bands) if self.bandset else []
 
     @property
+    def rounding(self) -> Rounding | None:
+        """How the total is rounded before its band is looked up; None when it is not."""
+        rounding = self.bandset.rounding if self.bandset else None
+        return rounding if rounding and rounding.mode != "none" else None
+
+    @property
     def redistributes(self) -> bool:
         return any(i.neutralisable for i in self.items)
 
@@ -125,8 +133,16 @@ def item_weight(item: Item, levels: dict[str, float]) -> float | None:
     return None
 
 
-def _first_by_id(elements: list) -> dict:  # type: ignore[type-arg]
-    out: dict = {}  # type: ignore[type-arg]
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+E = TypeVar("E", bound=_HasId)
+
+
+def _first_by_id(elements: Iterable[E]) -> dict[str, E]:
+    out: dict[str, E] = {}
     for element in elements:
         out.setdefault(element.id, element)
     return out

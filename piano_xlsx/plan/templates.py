@@ -35,7 +35,6 @@ class Instance:
     template: int  # index in plan.templates
     member: int  # index in plan.staff
     sections: list[SectionOrigin] = field(default_factory=list)
-    empty_sections: list[int] = field(default_factory=list)  # template sections left without items (check says so)
 
 
 def card_title(template: CardTemplate, member: StaffMember) -> str:
@@ -77,7 +76,6 @@ def _instance(template: CardTemplate, ti: int, member: StaffMember, mi: int,
     parts = template.part_weights.get(member.category or "", {}) if member.category else {}
     sections: list[Section] = []
     origins: list[SectionOrigin] = []
-    empty: list[int] = []
     for si, ts in enumerate(template.sections):
         path = ("templates", ti, "sections", si)
         items = list(ts.items)
@@ -87,7 +85,6 @@ def _instance(template: CardTemplate, ti: int, member: StaffMember, mi: int,
                 items.append(Item.model_validate({"ref": objective.id, "weight": objective.weight}))
                 item_origins.append(("shared_objectives", k))
         if not items:
-            empty.append(si)
             continue
         total: float | None = ts.total
         total_path: KeyPath = path + ("total",)
@@ -102,7 +99,7 @@ def _instance(template: CardTemplate, ti: int, member: StaffMember, mi: int,
                 evaluator=template.evaluator, sheet=_unique_sheet(member, used), scale=template.scale,
                 bands=template.bands, total=template.total, redistribution=template.redistribution,
                 year=template.year, rule=template.rule, sections=sections)
-    return Instance(card, ti, mi, origins, empty)
+    return Instance(card, ti, mi, origins)
 
 
 def _unique_sheet(member: StaffMember, used: set[str]) -> str:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from piano_xlsx.atomic import write_bytes, write_text
 from piano_xlsx.plan.loader import LoadedPlan
-from piano_xlsx.planbook.reader import Place, WorkbookPlan, read_plan_workbook
+from piano_xlsx.planbook.places import Place, WorkbookPlan
+from piano_xlsx.planbook.reader import read_plan_workbook
 from piano_xlsx.planbook.writer import write_plan_workbook
 from piano_xlsx.planbook.yamlout import plan_yaml
 

@@ -1,38 +1,31 @@
 """`plan import` and every command given a plan workbook: spreadsheet -> plain dict -> validated plan.
 
-The only module that reads a plan workbook (openpyxl, read-only, cached values).
 It follows `planbook.sheets`, tolerates what a person does when writing the
 workbook by hand (columns in any order or missing when optional, extra columns
 and sheets, headers in any case, numbers typed as text, blank rows), and names
 the sheet, row and column of every error: while it builds the plain dict it
-keeps, for every key path, the cell the value came from.
+keeps, for every key path, the cell the value came from. The sheets come as rows
+from `tables`, each cell becomes a value in `cells`, and `places` says where each
+value sat. One concern, the plan's sheets into the plan's keys, hence its length.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import io
-import re
-import zipfile
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from piano_xlsx.errors import PianoError
 from piano_xlsx.findings import Finding, Severity, finding
-from piano_xlsx.italian import os_reason
-from piano_xlsx.plan.loader import KeyPath, LoadedPlan, PlanError, format_path, validate
+from piano_xlsx.plan.loader import KeyPath, PlanError, format_path, validate
+from piano_xlsx.planbook.cells import BLANK, CellError, RawCell, as_text, convert, is_blank, shown
 from piano_xlsx.planbook.money import read_money_sheets
+from piano_xlsx.planbook.places import Place, WorkbookPlan, nearest_place, parse_path
 from piano_xlsx.planbook.sheets import (
-    EMPTY_LIST,
-    EMPTY_TEXT,
     ESCLUSIONI,
     FASCE,
     FONTI,
-    KEY_VALUE_ALIASES,
     KEY_VALUE_HEADERS,
     LIVELLI,
     MODELLI,
@@ -51,293 +44,14 @@ from piano_xlsx.planbook.sheets import (
     Sheet,
     normalise_header,
 )
+from piano_xlsx.planbook.tables import Table, TableRow, closest, header_map, key_value_names, read_sheets, row_key
 
 HEADER_SEARCH_ROWS = 10  # the header row may sit below a title a person added
-HEADER_LIKENESS = 0.75  # difflib ratio from which an unknown header is taken for a misspelt one («Pesi», «Peso»)
-TRUE_WORDS = {"si", "sì", "s", "yes", "y", "true", "vero", "x", "1"}
-FALSE_WORDS = {"no", "n", "false", "falso", "0"}
-BLANK = object()
-_T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a value of the plan sits in the plan workbook."""
+class SheetReader:
+    """The plan's sheets into the plan's keys, keeping where each value came from and every problem found."""
 
-    sheet: str
-    row: int | None = None
-    column: str | None = None  # letter; None when the column is absent from the sheet
-    header: str | None = None
-
-    @property
-    def cell(self) -> str | None:
-        return f"{self.column}{self.row}" if self.column and self.row else None
-
-    def describe(self) -> str:
-        """The place as the message prints it after the sheet name."""
-        if self.row is None:
-            return f", voce «{self.header}»" if self.header else ""
-        if self.header is None:
-            return f", riga {self.row}"
-        if self.column is None:
-            return f", riga {self.row}, colonna «{self.header}» (assente nel foglio)"
-        return f", riga {self.row}, colonna {self.column} «{self.header}»"
-
-
-def nearest_place(places: dict[KeyPath, Place], path: KeyPath) -> tuple[KeyPath, Place] | None:
-    """The place of `path`, or of its nearest ancestor that has one, with the path it belongs to."""
-    while path:
-        if path in places:
-            return path, places[path]
-        path = path[:-1]
-    return None
-
-
-@dataclass
-class WorkbookPlan(LoadedPlan):
-    """A plan read from a plan workbook: `lines` holds the row of each key path, `places` its sheet and cell."""
-
-    places: dict[KeyPath, Place] = field(default_factory=dict)
-
-    def place(self, path: KeyPath) -> Place | None:
-        found = nearest_place(self.places, path)
-        return found[1] if found else None
-
-    def locate(self, f: Finding) -> Finding:
-        """A finding about a key path, told in the workbook's terms: sheet, row, column and header."""
-        found = nearest_place(self.places, parse_path(f.where)) if f.where else None
-        if found is None or f.sheet is not None:
-            return f
-        place = found[1]
-        return replace(f, sheet=place.sheet, cell=place.cell, line=place.row,
-                       message=f"Foglio «{place.sheet}»{place.describe()}: {f.message}")
-
-
-# ---------------------------------------------------------------- cells -> values
-
-
-class CellError(PianoError, ValueError):
-    """A cell's value cannot be what its column asks for (the message is the Italian detail)."""
-
-
-@dataclass
-class RawCell:
-    value: Any
-    number_format: str = "General"
-
-
-def _found(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y")
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _integral(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
-_INT = re.compile(r"[+-]?\d+")
-_FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-def _number_from_text(text: str) -> int | float | None:
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # 7,5 as typed in Italian
-    if _INT.fullmatch(text):
-        return int(text)
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    return None
-
-
-def _date_from_text(text: str) -> dt.date | None:
-    text = text.strip()
-    for pattern in ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, bool):
-        return "Sì" if value else "No"
-    if isinstance(value, float):
-        return str(_integral(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-def convert(column: Column, raw: RawCell) -> Any:
-    """The plan value of a cell under `column`; BLANK for an empty cell; CellError when it cannot be one."""
-    value = raw.value
-    if _is_blank(value):
-        return BLANK
-    kind = column.kind
-    if kind == "id":
-        return _as_text(value).strip()
-    if kind == "text":
-        return "" if isinstance(value, str) and value.strip() == EMPTY_TEXT else _as_text(value)
-    if kind in ("int", "number"):
-        return _number(column, raw)
-    if kind == "numtext":
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _integral(value)
-        return _as_text(value).strip()
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        word = _as_text(value).strip().casefold()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise CellError(f"atteso Sì o No; trovato «{_found(value)}»")
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, (int, float)) and 1 < value < 2958466:  # a serial date without a date format
-            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=int(value))).date()
-        parsed = _date_from_text(_as_text(value))
-        if parsed is None:
-            raise CellError(f"attesa una data gg/mm/aaaa; trovato «{_found(value)}»")
-        return parsed
-    if kind == "enum":
-        word = normalise_header(_as_text(value))
-        for model_value, label in column.choices:
-            if word in (normalise_header(label), normalise_header(model_value)):
-                return model_value
-        allowed = ", ".join(label for _, label in column.choices)
-        raise CellError(f"valore non ammesso (ammessi: {allowed}); trovato «{_found(value)}»")
-    if kind == "lines":
-        text = _as_text(value)
-        if text.strip() == EMPTY_LIST:
-            return []
-        return [line.strip() for line in text.splitlines() if line.strip()]
-    if kind == "levels":
-        text = _as_text(value)
-        if text.strip() == EMPTY_LIST:
-            return []
-        return [_printed_level(line) for line in text.splitlines() if line.strip()]
-    raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover - the declaration is fixed
-
-
-def _number(column: Column, raw: RawCell) -> int | float:
-    value = raw.value
-    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
-        raise CellError(f"atteso un numero; trovato «{_found(value)}»")
-    if isinstance(value, (int, float)):
-        number: int | float = value
-        if column.key == "percent" and "%" in (raw.number_format or ""):
-            number = round(value * 100, 10)  # 6% typed in Excel is stored as 0.06
-            number = _integral(number) if isinstance(number, float) else number
-    else:
-        parsed = _number_from_text(str(value))
-        if parsed is None:
-            expected = "un numero intero" if column.kind == "int" else "un numero"
-            raise CellError(f"atteso {expected}; trovato «{_found(value)}»")
-        number = parsed
-    if column.kind == "int":
-        if isinstance(number, float) and not number.is_integer():
-            raise CellError(f"atteso un numero intero; trovato «{_found(value)}»")
-        return int(number)
-    return number
-
-
-def _printed_level(line: str) -> dict[str, Any]:
-    parts = line.strip().rsplit(None, 1)
-    if len(parts) == 2:
-        points = _number_from_text(parts[1])
-        if points is not None:
-            return {"level": parts[0], "points": points}
-    return {"level": line.strip()}
-
-
-# ---------------------------------------------------------------- workbook -> rows
-
-
-@dataclass
-class TableRow:
-    number: int  # the sheet's row number
-    cells: dict[str, RawCell]  # column key -> cell
-
-
-@dataclass
-class Table:
-    sheet: Sheet
-    name: str  # as spelled in the workbook
-    letters: dict[str, str]  # column key -> letter, for the columns present
-    rows: list[TableRow]
-    header_row: int = 1
-
-
-def _read_workbook(path: Path) -> dict[str, list[list[RawCell]]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:  # from the bytes: openpyxl judges a path by its extension, and says so in English
-        wb = openpyxl.load_workbook(io.BytesIO(Path(path).read_bytes()), read_only=True, data_only=True)
-    except OSError as exc:
-        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: {os_reason(exc)}")]) from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError,
-            AttributeError, SyntaxError):
-        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: non è una cartella di lavoro .xlsx leggibile "
-                                                           "(file danneggiato o di altro tipo)")]) from None
-    try:
-        out: dict[str, list[list[RawCell]]] = {}
-        for ws in wb.worksheets:
-            rows = []
-            for row in ws.iter_rows():
-                rows.append([RawCell(getattr(c, "value", None), getattr(c, "number_format", None) or "General")
-                             for c in row])
-            out[ws.title] = rows
-        return out
-    except (KeyError, OSError, ValueError, TypeError, IndexError, AttributeError, SyntaxError,
-            zipfile.BadZipFile):
-        raise PlanError([finding("PLAN_UNREADABLE", detail=f"{path}: il contenuto della cartella di lavoro non è "
-                                                           "leggibile (file danneggiato)")]) from None
-    finally:
-        wb.close()
-
-
-def _row_key(sheet: Sheet) -> str:
-    """The column that names a row of `sheet` (its id, title or label): where a finding about the whole row points."""
-    keys = [column.key for column in sheet.columns]
-    return next((key for key in ("id", "title", "label") if key in keys), keys[0])
-
-
-def _closest(text: str, names: dict[str, _T]) -> _T | None:
-    """What a misspelt header or key most likely means, by its normalised name; None when nothing is close."""
-    close = difflib.get_close_matches(normalise_header(text), list(names), n=1, cutoff=HEADER_LIKENESS)
-    return names[close[0]] if close else None
-
-
-def _key_value_names() -> dict[str, str]:
-    names = {normalise_header(header): key for key, header in KEY_VALUE_HEADERS.items()}
-    return names | KEY_VALUE_ALIASES
-
-
-def _header_map(sheet: Sheet) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for column in sheet.columns:
-        for alias in (column.header, column.key.lstrip("@"), *column.aliases):
-            names.setdefault(normalise_header(alias), column.key)
-    return names
-
-
-class _Reader:
     def __init__(self, source: str):
         self.source = source
         self.errors: list[tuple[KeyPath | None, Finding]] = []  # warnings too: those do not stop the reading
@@ -368,7 +82,7 @@ class _Reader:
                 self.missing_sheet(sheet)
             return None
         rows = sheets[name]
-        names = _key_value_names() if sheet.key_value else _header_map(sheet)
+        names = key_value_names() if sheet.key_value else header_map(sheet)
         need = 2 if sheet.key_value else min(2, len(sheet.columns))
         for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             letters: dict[str, str] = {}
@@ -391,7 +105,7 @@ class _Reader:
         positions = {key: column_index_from_string(letter) - 1 for key, letter in table.letters.items()}
         for number, row in enumerate(rows[index + 1:], start=index + 2):
             cells = {key: row[pos] if pos < len(row) else RawCell(None) for key, pos in positions.items()}
-            if all(_is_blank(c.value) for c in cells.values()):
+            if all(is_blank(c.value) for c in cells.values()):
                 continue
             table.rows.append(TableRow(number, cells))
         for column in sheet.columns:
@@ -405,10 +119,10 @@ class _Reader:
         labels = KEY_VALUE_HEADERS if table.sheet.key_value else {c.key: c.header for c in table.sheet.columns}
         known = ", ".join(dict.fromkeys(labels[key] for key in names.values()))
         for position, cell in enumerate(header):
-            if _is_blank(cell.value) or normalise_header(_as_text(cell.value)) in names:
+            if is_blank(cell.value) or normalise_header(as_text(cell.value)) in names:
                 continue
-            text = _found(_as_text(cell.value).strip())
-            meant = _closest(text, names)
+            text = shown(as_text(cell.value).strip())
+            meant = closest(text, names)
             severity: Severity | None = None  # the catalogue's: an error
             if meant is not None and meant not in table.letters:
                 detail = f": forse «{labels[meant]}»? Senza quella colonna i suoi valori non vengono letti"
@@ -425,7 +139,7 @@ class _Reader:
     def values(self, table: Table, row: TableRow, path: KeyPath, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
         """A row's values by plan key, registering the place of each key path (blank cells too)."""
         out: dict[str, Any] = {}
-        self.places[path] = self.place(table, row, _row_key(table.sheet))
+        self.places[path] = self.place(table, row, row_key(table.sheet))
         for column in table.sheet.columns:
             if column.key.startswith("@") or column.key in skip:
                 continue
@@ -511,28 +225,28 @@ class _Reader:
         data["plan"] = {}
         for row in table.rows:
             key_cell = row.cells.get("@key", RawCell(None))
-            if _is_blank(key_cell.value):
+            if is_blank(key_cell.value):
                 self.error(Place(table.name, row.number, key_letter, key_header), "manca il nome della voce")
                 continue
-            column = by_name.get(normalise_header(_as_text(key_cell.value)))
-            if column is None:
+            named = by_name.get(normalise_header(as_text(key_cell.value)))
+            if named is None:
                 known = ", ".join(c.header for c in table.sheet.columns)
-                meant = _closest(_as_text(key_cell.value), by_name)
+                meant = closest(as_text(key_cell.value), by_name)
                 guess = f"forse «{meant.header}»? " if meant is not None else ""
                 self.error(Place(table.name, row.number, key_letter, key_header),
-                           f"voce sconosciuta «{_found(key_cell.value)}» ({guess}voci ammesse: {known})")
+                           f"voce sconosciuta «{shown(key_cell.value)}» ({guess}voci ammesse: {known})")
                 continue
-            if column.key in seen:
+            if named.key in seen:
                 self.error(Place(table.name, row.number, key_letter, key_header),
-                           f"voce «{column.header}» ripetuta (già alla riga {seen[column.key]})")
+                           f"voce «{named.header}» ripetuta (già alla riga {seen[named.key]})")
                 continue
-            seen[column.key] = row.number
-            path = tuple(column.key.split("."))
-            place = Place(table.name, row.number, value_letter, f"Valore di «{column.header}»")
+            seen[named.key] = row.number
+            path = tuple(named.key.split("."))
+            place = Place(table.name, row.number, value_letter, f"Valore di «{named.header}»")
             self.places[path] = place
             raw = row.cells.get("@value", RawCell(None))
             try:
-                value = convert(column, raw)
+                value = convert(named, raw)
             except CellError as exc:
                 self.error(place, str(exc), path)
                 continue
@@ -564,22 +278,28 @@ class _Reader:
                 self.places[path] = self.place(table, row, key)
             elif value != found[0]:
                 self.error(self.place(table, row, key),
-                           f"«{_found(value)}» è diverso da «{_found(found[0])}» indicato alla riga {found[1].number}",
+                           f"«{shown(value)}» è diverso da «{shown(found[0])}» indicato alla riga {found[1].number}",
                            path)
         if found is None:
             self.places[path] = self.place(table, rows[0], key)
             return BLANK
         return found[0]
 
+    def elements(self, table: Table, data: dict[str, Any], key: str,
+                 link: str) -> Iterator[tuple[KeyPath, str, list[TableRow]]]:
+        """The elements a sheet lists under plan key `key` (scales, band sets, rules): the rows sharing an id in
+        column `link`, each group with its key path; `data[key]` is the list they go in."""
+        self.places[(key,)] = Place(table.name)
+        data[key] = []
+        for i, (element_id, rows) in enumerate(self.grouped(table, link).items()):
+            path: KeyPath = (key, i)
+            self.places[path] = self.places[path + ("id",)] = self.place(table, rows[0], link)
+            yield path, element_id, rows
+
     def _scales(self, table: Table | None, data: dict[str, Any]) -> None:
         if table is None:
             return
-        self.places[("scales",)] = Place(table.name)
-        data["scales"] = []
-        for i, (scale_id, rows) in enumerate(self.grouped(table, "@scale").items()):
-            path = ("scales", i)
-            self.places[path] = self.place(table, rows[0], "@scale")
-            self.places[path + ("id",)] = self.place(table, rows[0], "@scale")
+        for path, scale_id, rows in self.elements(table, data, "scales", "@scale"):
             scale: dict[str, Any] = {"id": scale_id}
             for key in ("title", "kind", "min", "max", "decimals"):
                 if key in table.letters or key == "title":
@@ -629,11 +349,7 @@ class _Reader:
     def _bands(self, table: Table | None, data: dict[str, Any]) -> None:
         if table is None:
             return
-        self.places[("bands",)] = Place(table.name)
-        data["bands"] = []
-        for i, (bandset_id, rows) in enumerate(self.grouped(table, "@bandset").items()):
-            path = ("bands", i)
-            self.places[path] = self.places[path + ("id",)] = self.place(table, rows[0], "@bandset")
+        for path, bandset_id, rows in self.elements(table, data, "bands", "@bandset"):
             bandset: dict[str, Any] = {"id": bandset_id}
             rounding = {}
             for key in ("rounding.mode", "rounding.decimals"):
@@ -722,22 +438,14 @@ class _Reader:
                     del section["items"]  # a unit section may have only the unit's objectives
 
 
-_PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
-
-
-def parse_path(text: str) -> KeyPath:
-    """The inverse of `format_path`: 'cards[0].sections[1].title' -> ('cards', 0, 'sections', 1, 'title')."""
-    return tuple(int(m.group(1)) if m.group(1) is not None else m.group(2) for m in _PATH_PART.finditer(text))
-
-
 _DETAIL_WORDS = {"chiave obbligatoria mancante": "valore obbligatorio mancante"}
 
 
 def read_plan_workbook(path: str | Path) -> WorkbookPlan:
     """Read and validate a plan workbook; PlanError names the sheet, row and column of every problem."""
     path = Path(path)
-    reader = _Reader(str(path))
-    data = reader.build(_read_workbook(path))
+    reader = SheetReader(str(path))
+    data = reader.build(read_sheets(path))
     data.update(read_money_sheets(path))
     lines = {p: place.row for p, place in reader.places.items() if place.row is not None}
     reported = {format_path(p) for p, _ in reader.errors if p}
@@ -758,7 +466,7 @@ def read_plan_workbook(path: str | Path) -> WorkbookPlan:
     return WorkbookPlan(plan=loaded.plan, source=str(path), lines=lines, notes=notes, places=reader.places)
 
 
-def _locate(f: Finding, reader: _Reader) -> Finding:
+def _locate(f: Finding, reader: SheetReader) -> Finding:
     """A schema finding of the model, moved to the sheet, row and column its key path came from."""
     key_path = parse_path(f.where or "")
     found = nearest_place(reader.places, key_path)

@@ -8,23 +8,24 @@ back on the element its key path names.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from piano_xlsx.plan.loader import KeyPath
-from piano_xlsx.planbook.reader import BLANK, Place, Table, parse_path
+from piano_xlsx.planbook.cells import BLANK
+from piano_xlsx.planbook.places import parse_path
+from piano_xlsx.planbook.tables import Table
+
+if TYPE_CHECKING:  # the reader calls these functions
+    from piano_xlsx.planbook.reader import SheetReader
 
 _RULE_KEYS = ("title", "kind", "zero_below", "full_from", "between")
 
 
-def read_rules(reader: Any, table: Table | None, data: dict[str, Any]) -> None:
+def read_rules(reader: SheetReader, table: Table | None, data: dict[str, Any]) -> None:
     """Rules: rule-level keys once per rule, a step per row that gives one."""
     if table is None:
         return
-    reader.places[("rules",)] = Place(table.name)
-    data["rules"] = []
-    for i, (rule_id, rows) in enumerate(reader.grouped(table, "@rule").items()):
-        path: KeyPath = ("rules", i)
-        reader.places[path] = reader.places[path + ("id",)] = reader.place(table, rows[0], "@rule")
+    for path, rule_id, rows in reader.elements(table, data, "rules", "@rule"):
         rule: dict[str, Any] = {"id": rule_id}
         for key in _RULE_KEYS:
             if key in table.letters or key == "kind":
@@ -41,7 +42,7 @@ def read_rules(reader: Any, table: Table | None, data: dict[str, Any]) -> None:
         data["rules"].append(rule)
 
 
-def read_part_weights(reader: Any, table: Table | None, data: dict[str, Any]) -> None:
+def read_part_weights(reader: SheetReader, table: Table | None, data: dict[str, Any]) -> None:
     """Part weights: template -> category -> section -> points, one row each."""
     if table is None:
         return
@@ -69,7 +70,7 @@ def read_part_weights(reader: Any, table: Table | None, data: dict[str, Any]) ->
         weights[section] = points
 
 
-def read_sources(reader: Any, table: Table | None, data: dict[str, Any]) -> None:
+def read_sources(reader: SheetReader, table: Table | None, data: dict[str, Any]) -> None:
     """Each source put back, as `source`, on the element its «Elemento» names."""
     if table is None:
         return

@@ -4,6 +4,8 @@ The writer (`planbook.writer`) and the reader (`planbook.reader`) both follow
 this declaration, so a column added here is written by `plan export` and read
 by `plan import` alike. Headers and help texts are Italian: the HR office reads
 them. Keys are the plan model's (English) names.
+
+Long because it is a declaration: one entry per sheet and column.
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
-def _text(key: str, header: str, width: float, help: str, **kw: object) -> Column:
-    return Column(key, header, "text", width, help, **kw)  # type: ignore[arg-type]
+def _text(key: str, header: str, width: float, help: str, *, required: bool = False,
+          aliases: tuple[str, ...] = ()) -> Column:
+    return Column(key, header, "text", width, help, required=required, aliases=aliases)
 
 
 _OBJECTIVE_TEXT = (

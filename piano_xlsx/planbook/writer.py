@@ -3,6 +3,8 @@
 Not protected, one table per sheet with its header row frozen, dropdowns
 where a value comes from a list, a help message on every column, and an
 «Istruzioni» sheet that explains every column. The same plan gives the same bytes.
+
+One concern, the plan workbook written sheet by sheet, read best whole.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Any
+
+from openpyxl.utils import get_column_letter
+from pydantic import BaseModel
 
 from piano_xlsx.plan.loader import MONEY_KEYS, format_path
 from piano_xlsx.plan.model import Plan
@@ -41,7 +46,7 @@ Row = dict[str, Any]
 # ---------------------------------------------------------------- plan -> rows
 
 
-def _fields(model: Any, *, drop: tuple[str, ...] = ()) -> Row:
+def _fields(model: BaseModel, *, drop: tuple[str, ...] = ()) -> Row:
     """The keys the author set (defaults left out, as in the plan hash), nested models as plain data."""
     data = model.model_dump(mode="python", exclude_defaults=True)
     for key in drop:
@@ -229,12 +234,12 @@ def _list_source(column: Column, lists: dict[str, list[str]]) -> str | None:
         count = len(lists[column.source])
         if not count:
             return None
-        letter = chr(ord("A") + index)
+        letter = get_column_letter(index + 1)
         return f"={LISTS_SHEET}!${letter}$2:${letter}${count + 1}"
     sheet_name, key = LISTS[column.source]
     sheet = sheet_by_name(sheet_name)
     assert sheet is not None
-    letter = chr(ord("A") + [c.key for c in sheet.columns].index(key))
+    letter = get_column_letter([c.key for c in sheet.columns].index(key) + 1)
     return f"={_quote(sheet_name)}!${letter}$2:${letter}${TABLE_ROWS + 1}"
 
 

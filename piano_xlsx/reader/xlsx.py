@@ -4,20 +4,15 @@ Sees what openpyxl needs two loads for: formulas and cached values together,
 plus locked flags, validations, protection and sheet states.
 
 Returned files are untrusted, so:
-- the prolog of every XML part, needed or not, goes through defusedxml first:
-  a DTD, an entity declaration or an external reference is refused
-  (FILE_XML_UNSAFE) before the fast C parser sees the part; without a DTD no
-  entity can expand;
-- a part of up to `TREE_LIMIT` bytes (as its zip entry declares, and zipfile
-  never inflates past that) is parsed whole by the C parser and searched in C;
-  a larger one is streamed, every element dropped once read unless it is
-  inside a row, a validation or a string still being read (at most
-  `MAX_SUBTREE` elements), and nesting deeper than `MAX_DEPTH` is refused;
+- every XML part is read through `parts`: no DTD or entity, bounded depth
+  and size, whole or streamed;
 - only the cells asked for are kept (a cell at XFD1048576 costs nothing), and
   only the shared strings those cells use, read no further than the last one
   needed;
 - what a file can make the reader keep (cells, validations, names, styles,
   shared formulas) has a ceiling; past it the file is FILE_TOO_LARGE.
+
+One concern, a workbook's parts into `WorkbookData`, read best whole.
 """
 
 from __future__ import annotations
@@ -25,17 +20,15 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-import zlib
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree.ElementTree import ParseError, XMLParser, XMLPullParser
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from piano_xlsx.files.container import ContainerError
 from piano_xlsx.italian import thousands as _n
+from piano_xlsx.reader.parts import check_prologs, select
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -50,9 +43,7 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ADDR = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 # Ceilings on what one file can make the reader hold; an issued workbook stays far below every one of them.
-TREE_LIMIT = 4 * 1024 * 1024  # parts up to this size are parsed whole (a tree of some 15 times the size)
-MAX_DEPTH = 64  # element nesting in a streamed part (OOXML parts nest about ten deep)
-MAX_SUBTREE = 250_000  # elements inside one row, validation, string or format list of a streamed part
+MAX_COLUMN = 16_384  # XFD, the last column of a sheet
 MAX_KEPT_CELLS = 500_000  # cells kept, all sheets together
 MAX_SHARED_STRINGS = 1_000_000  # index of the last shared string read
 MAX_VALIDATIONS = 100_000
@@ -60,7 +51,6 @@ MAX_NAMES = 100_000  # defined names
 MAX_STYLES = 100_000  # cell formats (Excel allows 64,000)
 MAX_SHARED_FORMULAS = 200_000  # shared formula groups in one sheet
 MAX_LINKS = 1_000  # external link targets listed
-CHUNK = 64 * 1024
 
 
 def unescape(text: str) -> str:
@@ -123,195 +113,10 @@ class WorkbookData:
         return True
 
 
-def _read(zf: zipfile.ZipFile, name: str) -> Any:
-    try:
-        return zf.open(name)
-    except KeyError:
-        return None
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError) as exc:
-        # a damaged local header makes zipfile seek before the start of the file (ValueError)
-        raise ContainerError("FILE_UNREADABLE", f"parte {name} illeggibile ({exc})") from None
-
-
-class _RootReached(Exception):
-    """The prolog is over: the part has no DTD."""
-
-
-class _StopAtRoot:
-    """A parser target that stops at the first element."""
-
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        raise _RootReached
-
-    def end(self, tag: str) -> None:  # pragma: no cover - never reached
-        pass
-
-    def data(self, data: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class _Prolog:
-    """defusedxml reads the start of a part until the root element opens: what comes before it may not be a DTD."""
-
-    def __init__(self) -> None:
-        self.parser: Any = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True,
-                                            forbid_external=True)
-
-    def feed(self, chunk: bytes) -> None:
-        if self.parser is None:
-            return
-        try:
-            self.parser.feed(chunk)
-        except _RootReached:
-            self.parser = None
-
-
-def _check_prologs(zf: zipfile.ZipFile) -> None:
-    """Every XML part, read or not, is free of DTDs: a hostile one is refused even where nothing needs it."""
-    for info in zf.infolist():
-        if not info.filename.lower().endswith((".xml", ".rels")):
-            continue
-        stream = _read(zf, info.filename)
-        prolog = _Prolog()
-        try:
-            with stream:
-                while prolog.parser is not None and (chunk := stream.read(4096)):
-                    prolog.feed(chunk)
-        except DefusedXmlException as exc:
-            raise ContainerError("FILE_XML_UNSAFE", f"{info.filename}: "
-                                                    f"{_UNSAFE.get(type(exc).__name__, type(exc).__name__)}") from None
-        except ParseError as exc:
-            raise ContainerError("FILE_UNREADABLE", f"XML non valido in {info.filename} ({exc})") from None
-        except (zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError, UnicodeError) as exc:
-            raise ContainerError("FILE_UNREADABLE", f"parte {info.filename} danneggiata ({exc})") from None
-
-
-def _select(zf: zipfile.ZipFile, name: str, tags: tuple[str, ...]) -> Iterator[Any]:
-    """The root element of part `name`, then every element with one of `tags`, each with its subtree.
-
-    Nothing when the part is absent. Elements of one tag come in document order (not across tags).
-    """
-    try:
-        size = zf.getinfo(name).file_size
-    except KeyError:
-        return
-    if size <= TREE_LIMIT:
-        root = _parse_whole(zf, name)
-        if root is None:
-            return
-        yield root
-        for tag in tags:
-            yield from root.iter(tag)
-        return
-    wanted = frozenset(tags)
-    root = True
-    for event, el in _events(zf, name, ("start", "end"), keep=wanted):
-        if root:
-            root = False
-            yield el
-        if event == "end" and el.tag in wanted:
-            yield el
-
-
-def _parse_whole(zf: zipfile.ZipFile, name: str) -> Any:
-    stream = _read(zf, name)
-    if stream is None:
-        return None
-    prolog = _Prolog()
-    parser = XMLParser()
-    try:
-        with stream:
-            while chunk := stream.read(CHUNK):
-                prolog.feed(chunk)
-                parser.feed(chunk)
-            return parser.close()
-    except (DefusedXmlException, ParseError, zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError,
-            UnicodeError) as exc:
-        raise _part_error(name, exc) from None
-
-
-def _events(zf: zipfile.ZipFile, name: str, events: tuple[str, ...] = ("end",),
-            keep: frozenset[str] = frozenset(), only: frozenset[str] | None = None) -> Iterator[tuple[str, Any]]:
-    """Stream the elements of part `name` (nothing if absent); with `only`, the events of those tags alone.
-
-    Each element is removed from the tree once its end event has been handled, so memory stays flat however
-    long the part; elements inside one whose tag is in `keep` stay until that one ends (a row's cells, a
-    validation's formula), and there may be at most `MAX_SUBTREE` of them.
-    """
-    stream = _read(zf, name)
-    if stream is None:
-        return
-    prolog = _Prolog()
-    parser = XMLPullParser(events=("start", "end"))
-    want_start, want_end = "start" in events, "end" in events
-    stack: list[Any] = []
-    kept_at = 0  # depth of the open element being kept whole, 0 when none
-    kept = 0
-    try:
-        with stream:
-            while True:
-                chunk = stream.read(CHUNK)
-                if chunk:
-                    prolog.feed(chunk)
-                    parser.feed(chunk)
-                else:
-                    parser.close()
-                for event, el in parser.read_events():
-                    if event == "start":
-                        stack.append(el)
-                        if len(stack) > MAX_DEPTH:
-                            raise ContainerError("FILE_UNREADABLE", f"XML annidato oltre {MAX_DEPTH} livelli in {name}")
-                        if kept_at:
-                            kept += 1
-                            if kept > MAX_SUBTREE:
-                                raise ContainerError("FILE_TOO_LARGE", f"elemento con più di {_n(MAX_SUBTREE)} "
-                                                                       f"elementi interni in {name}")
-                        elif el.tag in keep:
-                            kept_at, kept = len(stack), 0
-                        if want_start and (only is None or el.tag in only):
-                            yield event, el
-                        continue
-                    depth = len(stack)
-                    stack.pop()
-                    if want_end and (only is None or el.tag in only):
-                        yield event, el
-                    if kept_at and depth > kept_at:
-                        continue
-                    if depth == kept_at:
-                        kept_at = 0
-                    if stack and len(stack[-1]) and stack[-1][-1] is el:
-                        del stack[-1][-1]
-                if not chunk:
-                    return
-    except (DefusedXmlException, ParseError, zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError,
-            UnicodeError) as exc:
-        raise _part_error(name, exc) from None
-
-
-def _part_error(name: str, exc: Exception) -> ContainerError:
-    """The finding for a part that is unsafe, not XML, or damaged in the zip."""
-    if isinstance(exc, DefusedXmlException):
-        return ContainerError("FILE_XML_UNSAFE", f"{name}: {_UNSAFE.get(type(exc).__name__, type(exc).__name__)}")
-    if isinstance(exc, ParseError):
-        return ContainerError("FILE_UNREADABLE", f"XML non valido in {name} ({exc})")
-    return ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({exc})")
-
-
-_UNSAFE = {
-    "DTDForbidden": "dichiarazione DTD (DOCTYPE) non ammessa",
-    "EntitiesForbidden": "dichiarazione di entità non ammessa",
-    "ExternalReferenceForbidden": "riferimento esterno non ammesso",
-    "NotSupportedError": "costrutto XML non ammesso",
-}
-
-
 def _rels(zf: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str, str]]:
     """Relationship id -> (type, target, target mode)."""
     out = {}
-    elements = _select(zf, name, (f"{{{PKG_REL}}}Relationship",))
+    elements = select(zf, name, (f"{{{PKG_REL}}}Relationship",))
     next(elements, None)
     for el in elements:
         out[el.get("Id", "")] = (el.get("Type", ""), el.get("Target", ""), el.get("TargetMode", ""))
@@ -334,18 +139,18 @@ def _resolve_target(target: str) -> str:
 def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], Container[str] | None]) -> WorkbookData:
     """Parse an .xlsx; `wanted(sheet)` names the cells to keep (None: every cell of that sheet)."""
     book = WorkbookData(macros="xl/vbaProject.bin" in zf.namelist())
-    _check_prologs(zf)
-    app = _select(zf, "docProps/app.xml", (APP, APP_VERSION))
+    check_prologs(zf)
+    app = select(zf, "docProps/app.xml", (APP, APP_VERSION))
     next(app, None)
     for el in app:
         setattr(book, "application" if el.tag == APP else "app_version", (el.text or "").strip()[:200])
-    core = _select(zf, "docProps/core.xml", (MODIFIED,))
+    core = select(zf, "docProps/core.xml", (MODIFIED,))
     next(core, None)
     for el in core:
         book.modified = (el.text or "").strip()[:40]
     rels = _rels(zf, "xl/_rels/workbook.xml.rels")
     sheet_targets: list[tuple[str, str, str]] = []
-    elements = _select(zf, "xl/workbook.xml", (f"{M}sheet", f"{M}workbookProtection", f"{M}definedName"))
+    elements = select(zf, "xl/workbook.xml", (f"{M}sheet", f"{M}workbookProtection", f"{M}definedName"))
     root = next(elements, None)
     if root is not None and root.tag.startswith("{" + STRICT_MAIN):
         raise ContainerError("FILE_STRICT_OOXML", "")
@@ -420,7 +225,7 @@ def _shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]], 
         raise ContainerError("FILE_TOO_LARGE", f"una cella usa il testo condiviso n. {_n(last)}, oltre il limite di "
                                                f"{_n(MAX_SHARED_STRINGS)}")
     found: dict[int, str] = {}
-    elements = _select(zf, part, (f"{M}si",))
+    elements = select(zf, part, (f"{M}si",))
     next(elements, None)
     for index, el in enumerate(elements):
         if index in needed:
@@ -446,7 +251,7 @@ def _locked_styles(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]]) -
     part = next((_resolve_target(t) for typ, t, _ in rels.values() if typ.endswith("/styles")), "xl/styles.xml")
     locked: list[bool] = []
     tag_xf, tag_protection = f"{M}xf", f"{M}protection"
-    elements = _select(zf, part, (f"{M}cellXfs",))
+    elements = select(zf, part, (f"{M}cellXfs",))
     next(elements, None)
     for cell_xfs in elements:
         for xf in cell_xfs:
@@ -464,7 +269,7 @@ def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Contai
     shared: dict[str, tuple[str, str]] = {}  # shared formula index -> (master address, formula)
     tag_c, tag_row, tag_f = f"{M}c", f"{M}row", f"{M}f"
     row = 0  # the current row, for rows and cells that do not say where they are (the r attribute is optional)
-    elements = _select(zf, part, (tag_row, f"{M}sheetProtection", f"{M}dataValidation"))
+    elements = select(zf, part, (tag_row, f"{M}sheetProtection", f"{M}dataValidation"))
     next(elements, None)
     for el in elements:
         tag = el.tag
@@ -479,8 +284,10 @@ def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Contai
                 address = c.get("r")
                 if not address:
                     parsed = split_address(previous) if previous else None
-                    column = (_col_index(parsed[0]) if parsed else column) + 1
-                    address = f"{_col_letters(column)}{row}"
+                    column = (column_index_from_string(parsed[0]) if parsed else column) + 1
+                    if column > MAX_COLUMN:
+                        raise ContainerError("FILE_UNREADABLE", f"cella oltre l'ultima colonna (XFD) in {part}")
+                    address = f"{get_column_letter(column)}{row}"
                     previous = ""
                 else:
                     previous = address
@@ -515,21 +322,6 @@ def _row_number(value: str | None, previous: int) -> int:
         return int(value) if value is not None else previous + 1
     except ValueError:
         return previous + 1
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _col_letters(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _cell(el: Any, formula_el: Any, shared: dict[str, tuple[str, str]], address: str) -> CellData:
@@ -578,7 +370,8 @@ def _translate(formula: str, origin: str, target: str) -> str:
     from openpyxl.formula.translate import Translator
 
     try:
-        return Translator("=" + formula, origin=origin).translate_formula(target)[1:]
+        translated: str = Translator("=" + formula, origin=origin).translate_formula(target)
+        return translated[1:]
     except Exception:  # noqa: BLE001 - a formula we cannot translate is reported as changed
         return formula
 

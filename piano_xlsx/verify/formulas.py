@@ -68,7 +68,7 @@ def _token(token: Token) -> tuple[str, str, str]:
 
 
 def _value(token: Token) -> str:
-    value = token.value
+    value: str = token.value
     if token.type == Token.OPERAND:
         if token.subtype == Token.RANGE:
             return reference(value)

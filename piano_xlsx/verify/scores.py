@@ -24,7 +24,7 @@ def show(item: ResolvedItem, value: Value) -> str:
 def show_value(kind: str, value: Value) -> str:
     """`show` for a score of a scale of this kind (list, percent, points, achieved)."""
     if kind == "percent" and is_number(value):
-        return wording.number(float(value) * 100) + "%"  # type: ignore[arg-type]
+        return wording.number(float(value) * 100) + "%"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -57,7 +57,7 @@ def invalid_score(item: ResolvedItem, value: Value, label: str, **where: Any) ->
         if excel_equal(value, NEUTRALISED) and not item.gate:
             return finding("NEUTRALISED_NOT_ALLOWED", item=label, **where)
     if is_number(value) and not item.gate and kind in ("percent", "points"):
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
         low, high = (0.0, item.weight) if kind == "points" else percent_range(item.scale)
         if kind == "percent" and number > high and admitted(item, number / 100):
             return finding("PERCENT_AS_NUMBER", item=label, shown=show(item, number),

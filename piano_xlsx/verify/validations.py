@@ -103,6 +103,8 @@ class ValidationIndex:
             column, row, _, _ = range_boundaries(address)
         except (ValueError, TypeError):
             return None
+        if column is None or row is None:  # a whole row or column is no cell
+            return None
         index = self.first_at.get((column, row), len(self.validations))
         for other, (c1, r1, c2, r2) in self.large:  # in order: the first that covers the cell and comes earlier
             if other >= index:

@@ -6,24 +6,22 @@ import io
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from flask import Flask, abort, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from piano_xlsx import __version__
-from piano_xlsx.collect.report import CSV_NAMES, MONEY_CSV_NAMES
 from piano_xlsx.demo import example_plan_path
-from piano_xlsx.findings import SEVERITY_ORDER, Severity
 from piano_xlsx.money.numbers import euro
 from piano_xlsx.plan.loader import PlanError
-from piano_xlsx.web import charts, money, security
+from piano_xlsx.web import charts, money, pages, security
 from piano_xlsx.web import tables as t
-from piano_xlsx.web.campaign import Campaigns, Consolidation
+from piano_xlsx.web.campaign import Campaigns
 from piano_xlsx.web.history import history
-from piano_xlsx.web.statuses import KINDS, RETURNED
-from piano_xlsx.web.store import Store
+from piano_xlsx.web.statuses import KINDS
+from piano_xlsx.web.store import Store, existing
 
 DEFAULT_UPLOAD_LIMIT = 256 * 1024 * 1024  # bytes in one request: a season of returns dropped at once
 PLAN_SUFFIXES = (".yaml", ".yml", ".xlsx")
@@ -53,7 +51,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
     app.jinja_env.globals.update(version=__version__, severity_words=SEVERITY_WORDS,
                                  severity_plurals=SEVERITY_PLURALS, kinds=KINDS,
                                  upload_limit=upload_limit, mb=lambda n: f"{n / 1024 / 1024:.0f}")
-    app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["number"] = pages.number
     app.jinja_env.filters["euro"] = lambda value: "—" if value is None else euro(Decimal(value))
     app.jinja_env.filters["when"] = lambda iso: iso.replace("T", " ")[:19] if iso else ""
 
@@ -62,6 +60,13 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
         if found is None:
             abort(404)
         return found
+
+    def uploaded(field: str, missing: str) -> tuple[str, IO[bytes]]:
+        """The name and bytes of the file sent in form field `field`; 400 saying `missing` when none was chosen."""
+        upload = request.files.get(field)
+        if upload is None or not upload.filename:
+            abort(400, missing)
+        return upload.filename, upload.stream
 
     def page(name: str, campaign: dict[str, Any] | None = None, **context: Any) -> str:
         return render_template(name, campaign=campaign, **context)
@@ -110,7 +115,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
         campaign = campaign_or_404(campaign_id)
         consolidation = campaigns.consolidate(campaign_id)
         return page("overview.html", campaign, tab="quadro", c=consolidation,
-                    **(_overview(consolidation) if consolidation else {}))
+                    **(pages.overview(consolidation) if consolidation else {}))
 
     # ------------------------------------------------------------------ plan
 
@@ -129,11 +134,9 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
     @app.post("/campagne/<int:campaign_id>/piano")
     def replace_plan(campaign_id: int) -> Any:
         campaign_or_404(campaign_id)
-        upload = request.files.get("plan")
-        if upload is None or not upload.filename:
-            abort(400, "scegliere il file del piano da caricare")
-        _check_plan_name(upload.filename)
-        campaigns.replace_plan(campaign_id, upload.filename, upload.stream)
+        filename, stream = uploaded("plan", "scegliere il file del piano da caricare")
+        _check_plan_name(filename)
+        campaigns.replace_plan(campaign_id, filename, stream)
         return redirect(url_for("plan", campaign_id=campaign_id))
 
     # ------------------------------------------------------------------ workbooks out
@@ -181,7 +184,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
             audits.setdefault(row["receipt_id"], row)
         batch = request.args.get("lotto", type=int)
         return page("returns.html", campaign, tab="restituzioni", receipts=receipts, audits=audits, batch=batch,
-                    status={r["id"]: _receipt_status(r, consolidation) for r in receipts},
+                    status={r["id"]: pages.receipt_status(r, consolidation) for r in receipts},
                     new=[r for r in receipts if r["batch"] == batch])
 
     @app.post("/campagne/<int:campaign_id>/restituzioni")
@@ -192,7 +195,7 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
         if not files:
             abort(400, "nessun file scelto: trascinare i file nel riquadro o sceglierli con il pulsante")
         ids = campaigns.receive(campaign_id, files)
-        batch = store.receipt(campaign_id, ids[0])["batch"]  # type: ignore[index]
+        batch = existing(store.receipt(campaign_id, ids[0]), ids[0])["batch"]
         return redirect(url_for("returns", campaign_id=campaign_id, lotto=batch))
 
     @app.post("/campagne/<int:campaign_id>/restituzioni/<int:receipt_id>/esclusione")
@@ -219,14 +222,12 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
     @app.post("/campagne/<int:campaign_id>/premi")
     def upload_hr(campaign_id: int) -> Any:
         campaign_or_404(campaign_id)
-        upload = request.files.get("hr")
-        if upload is None or not upload.filename:
-            abort(400, "scegliere il file dei dati del personale da caricare")
-        name = Path(upload.filename).name
+        filename, stream = uploaded("hr", "scegliere il file dei dati del personale da caricare")
+        name = Path(filename).name
         if not name.lower().endswith(HR_SUFFIXES):
             abort(400, f"i dati del personale devono essere un file CSV (.csv) o una cartella di lavoro (.xlsx): "
                        f"«{name}»")
-        campaigns.upload_hr(campaign_id, name, upload.stream)
+        campaigns.upload_hr(campaign_id, name, stream)
         return redirect(url_for("premi", campaign_id=campaign_id))
 
     # ------------------------------------------------------------------ findings, audits, reports
@@ -287,72 +288,3 @@ def create_app(data: str | Path, token: str, *, upload_limit: int = DEFAULT_UPLO
 def _check_plan_name(name: str) -> None:
     if not name.lower().endswith(PLAN_SUFFIXES):
         abort(400, f"il piano deve essere un file YAML (.yaml) o una cartella di lavoro del piano (.xlsx): «{name}»")
-
-
-def _number(value: Any, digits: int = 2) -> str:
-    """A number as Italian readers write it: 1.234,5 (no trailing zeros)."""
-    if value is None:
-        return "—"
-    text = f"{float(value):,.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def _receipt_status(receipt: dict[str, Any], consolidation: Consolidation | None) -> tuple[str, str]:
-    """(CSS class, words) for a receipt, from collect's report of its file."""
-    if receipt["copy_of"]:
-        return "muted", f"copia identica della ricevuta {receipt['copy_of']}: non contata due volte"
-    if receipt["excluded"]:
-        return "muted", "escluso dall'ufficio: non contato"
-    report = consolidation.reports.get(receipt["id"]) if consolidation else None
-    if report is None:
-        return "muted", "non ancora letto (il piano contiene errori)"
-    errors = [f for f in report.findings if f.severity == Severity.ERROR]
-    if not report.cards and errors:
-        return "error", errors[0].message
-    if errors:
-        return "error", errors[0].message if len(errors) == 1 else f"{len(errors)} errori: {errors[0].message} …"
-    return "ok", "valido"
-
-
-def _overview(consolidation: Consolidation) -> dict[str, Any]:
-    result = consolidation.result
-    statuses = consolidation.statuses
-    counted = {c.card_id: c for c in result.consolidated.cards}
-    cards: list[dict[str, Any]] = []
-    for card_id, layout in result.expected.layouts.items():
-        resolved = layout.card
-        cards.append({"id": card_id, "title": resolved.card.title, "status": statuses[card_id],
-                      "evaluatee": resolved.evaluatee.name if resolved.evaluatee else resolved.card.evaluatee,
-                      "sector": resolved.sector.title if resolved.sector else "", "maximum": resolved.maximum,
-                      "card": counted.get(card_id)})
-    dues = money.dues(result)
-    for row in cards:
-        row["due"] = dues.get(row["id"])
-    counts = Counter(s.kind for s in statuses.values())
-    bands = [b.label for lay in result.expected.layouts.values() for b in lay.card.bands]
-    band_counts = Counter(c.result.band for c in result.consolidated.cards if c.result.band)
-    final = {cid for cid, s in statuses.items() if s.kind == RETURNED}
-    bonus = sum(c.result.bonus or 0 for c in result.consolidated.cards if c.card_id in final)
-    provisional = sum(c.result.bonus or 0 for c in result.consolidated.cards if c.card_id not in final)
-    scored = [(f"{row['title']} — {row['evaluatee']}", row["card"].result.total, row["maximum"], row["status"].kind)
-              for row in cards if row["card"] is not None]
-    by_severity = Counter(f.severity.value for f in result.findings)
-    amounts = money.chart_rows(result)
-    return {
-        "cards": cards, "counts": counts, "bonus": bonus, "provisional": provisional, "by_severity": by_severity,
-        "chart_status": charts.columns([(k, counts.get(k, 0)) for k in KINDS], "Schede per stato", charts.COLOURS),
-        "chart_totals": charts.bars(scored, "Punteggio di ogni scheda restituita (quota del massimo)") if scored
-        else None,
-        "chart_bands": charts.columns([(b, band_counts.get(b, 0)) for b in dict.fromkeys(bands)],
-                                      "Schede per fascia") if bands else None,
-        "top_findings": sorted(result.findings, key=lambda f: SEVERITY_ORDER[f.severity])[:5],
-        "chart_amounts": charts.amounts(amounts, "Importo dovuto a ogni persona") if amounts else None,
-        "pays": bool(result.premi.results), "funds": [o for o in result.premi.results if o.fund is not None],
-        "csv_names": CSV_NAMES + (MONEY_CSV_NAMES if result.premi.results else ()),
-        "due_final": sum((d.amount for d in dues.values() if d.amount is not None and not d.provisional),
-                         Decimal("0.00")),
-        "due_provisional": sum((d.amount for d in dues.values() if d.amount is not None and d.provisional),
-                               Decimal("0.00")),
-    }

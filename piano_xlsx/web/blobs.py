@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-CHUNK = 1 << 20
-
 
 class Blobs:
     def __init__(self, root: Path):
@@ -27,9 +25,6 @@ class Blobs:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
             raise ValueError(f"not a SHA-256: {sha256!r}")
         return self.root / sha256[:2] / sha256
-
-    def has(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
 
     def put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
         """Keep the bytes; return (SHA-256, size). A file already kept is left as it is."""
@@ -57,10 +52,6 @@ class Blobs:
 
     def put(self, data: bytes) -> str:
         return self.put_chunks([data])[0]
-
-    def put_file(self, path: Path) -> str:
-        with open(path, "rb") as fh:
-            return self.put_chunks(iter(lambda: fh.read(CHUNK), b""))[0]
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()

@@ -2,6 +2,8 @@
 
 Plans are loaded and checked, returns are read and audited, in isolated worker processes with the CLI's time
 and memory limits: an uploaded file is as untrusted as a returned one.
+
+One concern, a campaign's work over the library, read best whole.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import delete, select, update
 
 from piano_xlsx.audit import audit
 from piano_xlsx.audit.report_html import render as render_audit
 from piano_xlsx.collect import CollectResult, collect
+from piano_xlsx.collect.inspect import FileReport
 from piano_xlsx.collect.premi_report import payouts_json
 from piano_xlsx.collect.report import write_csv, write_json, write_report
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
@@ -35,7 +38,7 @@ from piano_xlsx.plan.payouts import HrRecord
 from piano_xlsx.planfile import load_plan_file
 from piano_xlsx.web import tables as t
 from piano_xlsx.web.statuses import CardStatus, card_statuses
-from piano_xlsx.web.store import Store, now
+from piano_xlsx.web.store import Store, existing, now
 from piano_xlsx.workbook.naming import slug
 
 PLAN_LIMITS = Limits(seconds=60.0, memory=1024 * 1024 * 1024)
@@ -93,14 +96,18 @@ def _hr_failed(item: tuple[str, str], failure: Failure) -> HrData:
     return HrData(item[1], None, [], finding(failure.code, detail=failure.detail).message)
 
 
-class _Cache(OrderedDict):
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Cache(OrderedDict[K, V]):
     """The last few results, by what they were computed from."""
 
     def __init__(self, size: int):
         super().__init__()
         self.size = size
 
-    def put(self, key: Any, value: Any) -> Any:
+    def put(self, key: K, value: V) -> V:
         self[key] = value
         self.move_to_end(key)
         while len(self) > self.size:
@@ -113,7 +120,7 @@ class Consolidation:
     result: CollectResult
     statuses: dict[str, CardStatus]
     names: dict[int, str]  # receipt id -> the name the reports use
-    reports: dict[int, Any] = field(default_factory=dict)  # receipt id -> collect's FileReport
+    reports: dict[int, FileReport] = field(default_factory=dict)  # receipt id -> collect's report of its file
 
 
 class Campaigns:
@@ -122,9 +129,9 @@ class Campaigns:
     def __init__(self, store: Store, jobs: int | None = None):
         self.store = store
         self.jobs = jobs
-        self._plans = _Cache(16)
-        self._hr = _Cache(16)
-        self._consolidations = _Cache(8)
+        self._plans: _Cache[str, PlanCheck] = _Cache(16)  # plan blob -> its check
+        self._hr: _Cache[tuple[str, str], HrData] = _Cache(16)  # (HR blob, name) -> its records
+        self._consolidations: _Cache[tuple[Any, ...], Consolidation] = _Cache(8)  # campaign, plan and files
         # the server answers on several threads: one consolidation at a time, so each is computed and saved once
         self._lock = threading.RLock()
 
@@ -225,7 +232,7 @@ class Campaigns:
                            files=len(issued.files), password=issued.password, note=note, created_at=now())
             self.store.log(campaign_id, "cartelle generate", f"{len(issued.files)} cartelle firmate dal piano "
                            f"{row['name']}", conn)
-        return self.store.last_generation(campaign_id)  # type: ignore[return-value]
+        return existing(self.store.last_generation(campaign_id), campaign_id)
 
     def zip_name(self, campaign_id: int) -> str:
         _, checked = self.plan(campaign_id)
@@ -346,10 +353,9 @@ class Campaigns:
     # ------------------------------------------------------------------ audit
 
     def audit(self, campaign_id: int, receipt_id: int) -> int:
-        receipt = self.store.receipt(campaign_id, receipt_id)
-        if receipt is None:
-            raise LookupError(receipt_id)
-        source = self.store.receipt(campaign_id, receipt["copy_of"]) if receipt["copy_of"] else receipt
+        receipt = existing(self.store.receipt(campaign_id, receipt_id), receipt_id)
+        copy_of = receipt["copy_of"]
+        source = existing(self.store.receipt(campaign_id, copy_of), copy_of) if copy_of else receipt
         name = self.report_names(self.store.receipts(campaign_id)).get(source["id"], receipt["name"])
         _, checked = self.plan(campaign_id)
         path = str(self.store.blobs.path(source["sha256"]))

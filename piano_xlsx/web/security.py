@@ -15,6 +15,7 @@ import secrets
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, abort, redirect, request
+from werkzeug.wrappers import Response as AnyResponse
 
 COOKIE = "piano_xlsx_token"
 CSRF_FIELD = "csrf"
@@ -32,7 +33,7 @@ def install(app: Flask, token: str) -> None:
     csrf = csrf_value(token)
 
     @app.before_request
-    def _guard() -> Response | None:
+    def _guard() -> AnyResponse | None:  # a redirect is werkzeug's response, not Flask's
         given = request.args.get("token")
         if given is not None and hmac.compare_digest(given, token):
             rest = {k: v for k, v in request.args.items() if k != "token"}

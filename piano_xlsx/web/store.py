@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -50,6 +50,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")  # a reader never waits for a writer; a killed writer loses nothing
     cursor.execute("PRAGMA synchronous=FULL")  # committed means on disk
     cursor.close()
+
+
+Row = TypeVar("Row")
+
+
+def existing(row: Row | None, what: object) -> Row:
+    """A row that must be there (just written, or named by another row): LookupError(what) when it is not."""
+    if row is None:
+        raise LookupError(what)
+    return row
 
 
 class Store:
@@ -87,7 +97,7 @@ class Store:
 
     def rows(self, query: Any) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
+            return [dict(r) for r in conn.execute(query).mappings()]
 
     def row(self, query: Any) -> dict[str, Any] | None:
         found = self.rows(query)
@@ -97,7 +107,9 @@ class Store:
         if conn is None:
             with self.begin() as own:
                 return self.add(table, own, **values)
-        return int(conn.execute(insert(table).values(**values)).inserted_primary_key[0])
+        key = conn.execute(insert(table).values(**values)).inserted_primary_key
+        assert key is not None  # an insert of one row into a table with a primary key
+        return int(key[0])
 
     def log(self, campaign_id: int | None, action: str, detail: str = "", conn: Connection | None = None) -> None:
         self.add(t.events, conn, campaign_id=campaign_id, at=now(), action=action, detail=detail)

@@ -20,15 +20,17 @@ of two words. A score is admitted with at most the declared decimals: ROUND(x,
 d) = ROUND(x, 9), so no tolerance literal is needed (an exact equality with x
 itself would depend on how each engine compares doubles that differ in the
 last bit).
+
+Long by design: each formula stands beside its Python twin, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeGuard
 
-from piano_xlsx.plan.model import BandSet, Scale
+from piano_xlsx.plan.model import BandSet, Scale, Step
 from piano_xlsx.plan.resolve import ACHIEVED, GATE_FAILED, GATE_PASSED, NEUTRALISED, NOT_ACHIEVED, ResolvedItem
 from piano_xlsx.plan.rounding import excel_round
 from piano_xlsx.workbook.layout import (
@@ -248,10 +250,10 @@ def card_formulas(layout: CardLayout, lists: ListSheet) -> dict[str, str]:
     if "factor" in layout.totals:
         weights = "+".join(f"{col('weight')}{s.subtotal_row}" for s in layout.sections)
         out[t("factor")] = _factor_formula(f"({weights})", weight_range, status_range)
-    if "rounded" in layout.totals:
-        rounding = card.bandset.rounding  # type: ignore[union-attr]
-        fn = {"round": "ROUND", "floor": "ROUNDDOWN", "ceil": "ROUNDUP"}[rounding.mode]  # type: ignore[union-attr]
-        out[t("rounded")] = f"{fn}({t('total')},{rounding.decimals})"  # type: ignore[union-attr]
+    rounding = card.rounding  # the totals block has a rounded total just when there is one
+    if rounding:
+        fn = {"round": "ROUND", "floor": "ROUNDDOWN", "ceil": "ROUNDUP"}[rounding.mode]
+        out[t("rounded")] = f"{fn}({t('total')},{rounding.decimals})"
     out[t("missing")] = f'COUNTIF({status_range},"{STATUS_MISSING}")'
     out[t("invalid")] = f'COUNTIF({status_range},"{STATUS_INVALID}")'
     if "gates_failed" in layout.totals:
@@ -263,8 +265,8 @@ def card_formulas(layout: CardLayout, lists: ListSheet) -> dict[str, str]:
             return otherwise
         return f"IF({t('gates_failed')}>0,{when_failed},{otherwise})"
 
-    if "band" in layout.totals:
-        table = lists.bands[card.bandset.id]  # type: ignore[union-attr]
+    if "band" in layout.totals and card.bandset:  # a card has a band row just when it has bands
+        table = lists.bands[card.bandset.id]
         label, percent = band_formulas(table, t("rounded") if "rounded" in layout.totals else t("total"))
         out[t("band")] = f'IF({incomplete},"",{unless_gate_failed(_text(BAND_EXCLUDED), label)})'
         if "percent" in layout.totals:  # bands that only classify pay no percentage
@@ -321,7 +323,7 @@ def excel_equal(a: Value, b: str) -> bool:
     return isinstance(a, str) and a.casefold() == b.casefold()
 
 
-def is_number(value: Value) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -337,7 +339,7 @@ def item_status(layout: CardLayout, item: ItemRows, score: Value) -> str:
         if excel_equal(score, ACHIEVED) or excel_equal(score, NOT_ACHIEVED):
             return STATUS_OK
     elif is_number(score):
-        return STATUS_OK if admitted(item.item, float(score)) else STATUS_INVALID  # type: ignore[arg-type]
+        return STATUS_OK if admitted(item.item, float(score)) else STATUS_INVALID
     if item.item.neutralisable and excel_equal(score, NEUTRALISED):
         return STATUS_NEUTRALISED
     return STATUS_INVALID
@@ -358,7 +360,8 @@ def share(item: ResolvedItem, score: Value) -> float:
     scale, rule = item.scale, item.rule
     if scale.kind == "achieved":
         return 1 if excel_equal(score, ACHIEVED) else 0
-    x = float(score)  # type: ignore[arg-type]
+    assert is_number(score)  # an admitted score of any other scale is a number
+    x = float(score)
     top = cell_units(scale, scale.maximum)
     proportional = x if top == 1 else x / top
     if rule is None or rule.kind == "proportional":
@@ -371,10 +374,12 @@ def share(item: ResolvedItem, score: Value) -> float:
         return 0
     if high is not None and x >= high:
         return 1
-    return proportional if rule.between != "linear" or span is None else (x - low) / span  # type: ignore[operator]
+    if rule.between != "linear" or span is None or low is None:  # a span is there only with both thresholds
+        return proportional
+    return (x - low) / span
 
 
-def _in_step(step: Any, scale: Scale, x: float) -> bool:
+def _in_step(step: Step, scale: Scale, x: float) -> bool:
     if step.min is not None:
         edge = cell_units(scale, step.min)
         if x < edge or (x == edge and not step.min_inclusive):
@@ -389,9 +394,11 @@ def _in_step(step: Any, scale: Scale, x: float) -> bool:
 def item_points(item: ResolvedItem, score: Value) -> float:
     """Points an admitted score earns before any redistribution factor, in the formula's order of operations."""
     if item.scale.kind == "list" and item.proportional:
-        return item.weight * float(score) / float(item.scale.maximum)  # type: ignore[arg-type]
+        assert is_number(score)  # an admitted score of a list scale is one of its numbers
+        return item.weight * float(score) / float(item.scale.maximum)
     if item.scale.kind == "points":
-        return float(score)  # type: ignore[arg-type]
+        assert is_number(score)
+        return float(score)
     return item.weight * share(item, score)
 
 
@@ -453,9 +460,9 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
     total = sum(subtotals)
     cells[t("total")] = total
     rounded = None
-    if "rounded" in layout.totals:
-        rounding = card.bandset.rounding  # type: ignore[union-attr]
-        rounded = excel_round(total, rounding.decimals, rounding.mode)  # type: ignore[union-attr]
+    rounding = card.rounding
+    if rounding:
+        rounded = excel_round(total, rounding.decimals, rounding.mode)
         cells[t("rounded")] = rounded
     missing = sum(1 for s in statuses.values() if s == STATUS_MISSING)
     invalid = sum(1 for s in statuses.values() if s == STATUS_INVALID)
@@ -488,9 +495,9 @@ def evaluate(layout: CardLayout, scores: dict[str, Value], notes: dict[str, str 
                 stated = bands[index - 1].percent if index else (bandset.outside.percent if bandset.outside else None)
                 percent = None if stated is None else float(stated)
                 cells[t("percent")] = "" if stated is None else float(stated) / 100
-    if "bonus" in layout.totals:
-        fraction = cells[t("percent")]
-        bonus = None if fraction == "" else card.base * fraction  # type: ignore[operator]
+    if "bonus" in layout.totals and card.base is not None:  # a bonus row just when there is a base
+        fraction = cells[t("percent")]  # "" while incomplete, else a number
+        bonus = card.base * fraction if is_number(fraction) else None
         cells[t("bonus")] = "" if bonus is None else bonus
     status = status_text(missing, invalid)
     cells[t("status")] = status
@@ -509,7 +516,7 @@ def status_text(missing: int, invalid: int) -> str:
     return "; ".join(parts)
 
 
-def values_equal(a: Any, b: Any, tolerance: float = 1e-9) -> bool:
+def values_equal(a: object, b: object, tolerance: float = 1e-9) -> bool:
     """Equality of cell values across engines: numbers within a relative tolerance, text exactly."""
     if is_number(a) and is_number(b):
         return abs(float(a) - float(b)) <= tolerance * max(1.0, abs(float(a)), abs(float(b)))

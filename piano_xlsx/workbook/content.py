@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from piano_xlsx.plan.model import Plan, Rule, Scale
-from piano_xlsx.plan.resolve import DETAILS_SHEET, GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedItem
+from piano_xlsx.plan.resolve import DETAILS_SHEET, GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard, ResolvedItem
 from piano_xlsx.workbook import wording
 from piano_xlsx.workbook.computation import card_formulas, is_number
 from piano_xlsx.workbook.layout import (
@@ -124,7 +124,7 @@ def formula_style(layout: CardLayout, address: str) -> str:
     return "points"
 
 
-def _evaluatee(card) -> str:  # type: ignore[no-untyped-def]
+def _evaluatee(card: ResolvedCard) -> str:
     if card.evaluatee is None:
         return card.card.evaluatee
     role = f" — {card.evaluatee.role}" if card.evaluatee.role and card.evaluatee.role != card.evaluatee.name else ""
@@ -268,7 +268,7 @@ def _source_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, str]
         texts.append(f"Piano: {wording.source_text(plan.plan.source)}")
     templates = {t.id: t for t in plan.templates}
     for template_id in dict.fromkeys(lay.card.template for lay in layouts if lay.card.template):
-        template = templates.get(template_id)  # type: ignore[arg-type]
+        template = templates.get(template_id)
         if template is not None and template.source:
             texts.append(f"Scheda «{template.title}»: {wording.source_text(template.source)}")
     for layout in layouts:

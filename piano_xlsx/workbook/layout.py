@@ -266,16 +266,16 @@ def totals_block(card: ResolvedCard) -> list[tuple[str, str]]:
     rows = [("total", "Punteggio totale"), ("maximum", "Punteggio massimo")]
     if card.redistributes and card.card.redistribution == "card":
         rows.append(("factor", "Ridistribuzione del peso non valutabile (fattore)"))
-    rounding = card.bandset.rounding if card.bandset else None
-    if rounding and rounding.mode != "none":
+    rounding = card.rounding
+    if rounding:
         words = {"round": "arrotondato", "floor": "arrotondato per difetto", "ceil": "arrotondato per eccesso"}
         rows.append(("rounded", f"Punteggio per la fascia ({words[rounding.mode]}, {rounding.decimals} decimali)"))
     rows += [("missing", "Valutazioni mancanti"), ("invalid", "Valori non ammessi")]
     if any(i.gate for i in card.items):
         rows.append(("gates_failed", "Condizioni per il premio non raggiunte"))
-    if card.bands:
+    if card.bands and card.bandset:  # bands come from a band set
         rows.append(("band", "Fascia"))
-        if not card.bandset.classifies_only:  # type: ignore[union-attr]
+        if not card.bandset.classifies_only:
             rows.append(("percent", "Percentuale del premio"))
             if card.base is not None:
                 rows += [("base", "Base di calcolo (€)"), ("bonus", "Premio (€)")]

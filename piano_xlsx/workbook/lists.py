@@ -19,17 +19,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from piano_xlsx.plan.dropdowns import (  # noqa: F401 - the writer and the readers take them from here
-    EXCEL_TEXT_LIMIT,
-    Option,
-    describe,
-    dropdown_messages,
-    inline_list,
-    item_options,
-    listed,
-    show,
-    utf16_len,
-)
+from piano_xlsx.plan.dropdowns import listed, show
 from piano_xlsx.plan.model import Band, Plan, Scale
 from piano_xlsx.plan.resolve import LISTS_SHEET, NEUTRALISED
 
@@ -64,12 +54,12 @@ def _range_ref(text: str | None) -> tuple[str, tuple[int, int, int, int]] | None
     if len(sheet) > 1 and sheet[0] == sheet[-1] == "'":
         sheet = sheet[1:-1].replace("''", "'")
     try:
-        bounds = range_boundaries(ref.replace("$", ""))
+        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
     except (ValueError, TypeError):
         return None
-    if any(b is None for b in bounds):
+    if min_col is None or min_row is None or max_col is None or max_row is None:  # a whole row or column
         return None
-    return sheet.casefold(), bounds  # type: ignore[return-value]
+    return sheet.casefold(), (min_col, min_row, max_col, max_row)
 
 
 def _covers(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:
@@ -103,7 +93,10 @@ class BandTable:
     descriptions: tuple[str, ...]  # per region, for whoever reads the sheet
 
 
-def _band_key(band: Band) -> tuple[object, ...]:
+BandKey = tuple[float | None, bool, float | None, bool]  # a band's edges, all its table depends on
+
+
+def _band_key(band: Band) -> BandKey:
     return (band.min, band.min_inclusive, band.max, band.max_inclusive)
 
 
@@ -112,8 +105,8 @@ def band_table(bands: Sequence[Band]) -> BandTable:
 
 
 @functools.lru_cache(maxsize=256)  # collect evaluates every card returned: build each band set's table once
-def _band_table(keys: tuple[tuple[object, ...], ...]) -> BandTable:
-    bands = [Band(label="", min=lo, min_inclusive=lo_in, max=hi, max_inclusive=hi_in, percent=0)  # type: ignore
+def _band_table(keys: tuple[BandKey, ...]) -> BandTable:
+    bands = [Band(label="", min=lo, min_inclusive=lo_in, max=hi, max_inclusive=hi_in, percent=0)
              for lo, lo_in, hi, hi_in in keys]
     edges = sorted({float(e) for b in bands for e in (b.min, b.max) if e is not None}) or [0.0]
     # one value inside each region tells which band holds the whole region

@@ -102,8 +102,8 @@ def manifest_and_text(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]]
 
 def manifest_rows(manifest: dict[str, Any], signature: str, key: str, text: bytes | None = None) -> list[str]:
     """Column A of the manifest sheet, top to bottom; `text` is `canonical(manifest)` when already made."""
-    text = (text or canonical(manifest)).decode("utf-8")
-    chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)]
+    chars = (text or canonical(manifest)).decode("utf-8")
+    chunks = [chars[i:i + CHUNK] for i in range(0, len(chars), CHUNK)]
     return [MARKER, signature, key, str(len(chunks)), *chunks]
 
 
@@ -122,9 +122,10 @@ def parse_manifest_rows(column_a: dict[int, Any]) -> tuple[dict[str, Any], str, 
     if not 0 < count < 10_000:
         raise ManifestError("numero di parti non valido")
     parts = [column_a.get(FIRST_CHUNK_ROW + i) for i in range(count)]
-    if any(not isinstance(p, str) for p in parts):
+    chunks = [p for p in parts if isinstance(p, str)]
+    if len(chunks) != count:
         raise ManifestError("parti del manifesto mancanti")
-    text = "".join(parts)  # type: ignore[arg-type]
+    text = "".join(chunks)
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -6,9 +6,9 @@ report print these words, so both say the same thing about the same rule.
 
 from __future__ import annotations
 
+from piano_xlsx.plan.dropdowns import describe, show
 from piano_xlsx.plan.model import Band, BandSet, Rule, Scale, Source, Step
 from piano_xlsx.plan.resolve import ACHIEVED, NEUTRALISED, NOT_ACHIEVED, ResolvedItem
-from piano_xlsx.workbook.lists import describe, show
 
 SCALE_WORDS = 60  # characters of a scale named in a sentence: longer scales are described ("da 0 a 100 …")
 LINES_PER_SCALE = 12  # values of a scale without labels listed one per line; more are said in one line

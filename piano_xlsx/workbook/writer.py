@@ -1,4 +1,7 @@
-"""Write one workbook with XlsxWriter: the cells of `content`, inputs from `layout`, locked, printable, signed."""
+"""Write one workbook with XlsxWriter: the cells of `content`, inputs from `layout`, locked, printable, signed.
+
+One concern, one issued workbook through XlsxWriter; its card sheets may become a module of their own.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from piano_xlsx.findings import finding
+from piano_xlsx.plan.dropdowns import dropdown_messages, inline_list, item_options
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.plan.resolve import (
     ACHIEVED,
@@ -44,7 +48,7 @@ from piano_xlsx.workbook.layout import (
     summary_row,
     table_heights,
 )
-from piano_xlsx.workbook.lists import ListSheet, dropdown_messages, inline_list, item_options, list_sheet
+from piano_xlsx.workbook.lists import ListSheet, list_sheet
 from piano_xlsx.workbook.manifest import manifest_and_text, manifest_rows
 from piano_xlsx.workbook.pages import MARGINS
 from piano_xlsx.workbook.textmetrics import (

@@ -35,7 +35,7 @@ PAGE_FOOTER = "&L&9&A&R&9Pagina &P di &N"  # every printed sheet: its name, and 
 OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-class ToolWorkbook(xlsxwriter.Workbook):
+class ToolWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]  # XlsxWriter ships no types: its classes are Any
     """An XlsxWriter workbook written into `buffer` with the tool's OPTIONS."""
 
     def __init__(self, buffer: Any) -> None:

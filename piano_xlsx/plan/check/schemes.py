@@ -14,6 +14,8 @@
 - A band set either pays a percentage in every band or in none (classification
   only); with an author-chosen outcome for totals outside every band, gaps a
   card can reach are warnings (BAND_OUTSIDE) instead of errors.
+
+One family of checks, the scoring schemes, read best whole.
 """
 
 from __future__ import annotations
@@ -127,9 +129,9 @@ def _thresholds(ctx: Context, path: KeyPath, rule: Rule) -> Iterator[Finding]:
     if missing:
         yield finding("RULE_INVALID", **ctx.at(path + (missing[0],)), rule=rule.id,
                       detail=f"una regola a soglie indica entrambe le soglie: manca {', '.join(missing)}")
-    elif rule.zero_below > rule.full_from:  # type: ignore[operator]
+    elif rule.zero_below is not None and rule.full_from is not None and rule.zero_below > rule.full_from:
         yield finding("RULE_THRESHOLDS_ORDER", **ctx.at(path + ("full_from",)), rule=rule.id,
-                      low=_n(rule.zero_below), high=_n(rule.full_from))  # type: ignore[arg-type]
+                      low=_n(rule.zero_below), high=_n(rule.full_from))
     if rule.between is None:
         yield finding("RULE_UNDECIDED", **ctx.at(path + ("between",)), place=f"la regola «{rule.id}»",
                       detail="non dice come si assegnano i punti tra le due soglie (between: proportional o linear); "
