@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -105,6 +106,21 @@ def generate_plan(plan_path: Path, out_dir: Path, *, key: Path | None = None, pe
     loaded = load_plan(plan_path)
     result = generate(loaded, out_dir, private_key=load_private_key(key) if key else None, per_sector=per_sector)
     return loaded, result.files
+
+
+def save_scores(wb: Any, layouts: list[CardLayout], scores: dict[str, dict[str, Any]], path: Path) -> Path:
+    """One fill of an open workbook (evaluator, date and every score, as an office would) saved as `path`.
+
+    For tests that save many fills of one issued workbook: it is loaded once, each fill overwrites every score.
+    """
+    for layout in layouts:
+        ws = wb[layout.sheet]
+        ws[layout.header_cell("evaluator")] = "Nucleo di Valutazione"
+        ws[layout.header_cell("date")] = dt.date(2026, 3, 15)
+        for item in layout.items:
+            ws[item.cell("score")] = scores[layout.card.id][item.item.id]
+    wb.save(path)
+    return path
 
 
 def full_scores(layouts: list[CardLayout], value: Any = 8) -> dict[str, dict[str, Any]]:

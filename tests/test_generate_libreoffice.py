@@ -6,7 +6,6 @@ Each LibreOffice run converts a whole batch of files: one process per batch keep
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from support import EXAMPLE_PLAN, TEMPLATES, libreoffice_convert
+from support import EXAMPLE_PLAN, TEMPLATES, libreoffice_convert, save_scores
 
 from piano_xlsx.generate import generate, plan_layouts
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
@@ -122,14 +121,7 @@ def write_fills(issued: Path, folder: Path, name: str, layouts: list[CardLayout]
     fills = []
     for n in range(FILLS):
         scores = random_scores(layouts, rng)
-        for layout in layouts:
-            ws = wb[layout.sheet]
-            ws[layout.header_cell("evaluator")] = "Nucleo di Valutazione"
-            ws[layout.header_cell("date")] = dt.date(2026, 3, 15)
-            for item in layout.items:
-                ws[item.cell("score")] = scores[layout.card.id][item.item.id]
-        path = folder / f"{name}-{n:02d}.xlsx"
-        wb.save(path)
+        path = save_scores(wb, layouts, scores, folder / f"{name}-{n:02d}.xlsx")
         fills.append(Fill(path, scores))
     return fills
 

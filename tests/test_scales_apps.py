@@ -8,7 +8,6 @@ also probed at every edge, on both sides of it and in every gap. One LibreOffice
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 from scale_plans import HALVES, scales_plan
-from support import gnumeric_convert, libreoffice_convert, libreoffice_pick
+from support import gnumeric_convert, libreoffice_convert, libreoffice_pick, save_scores
 from test_generate_libreoffice import compare, expected_values, formula_cells
 
 from piano_xlsx.audit import audit_file
@@ -123,14 +122,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, keys: tuple[Path, Path]) -> 
     fills = []
     for n in range(FILLS):
         scores = random_scores(layouts, rng, clean=n < 4)  # a few complete and clean returns
-        for layout in layouts:
-            ws = wb[layout.sheet]
-            ws[layout.header_cell("evaluator")] = "Nucleo di Valutazione"
-            ws[layout.header_cell("date")] = dt.date(2026, 3, 15)
-            for item in layout.items:
-                ws[item.cell("score")] = scores[layout.card.id][item.item.id]
-        path = tmp / "filled" / f"scale-{n:02d}.xlsx"
-        wb.save(path)
+        path = save_scores(wb, layouts, scores, tmp / "filled" / f"scale-{n:02d}.xlsx")
         fills.append(Fill(path, scores))
     probes = write_probes(issued, tmp / "filled" / "sonde.xlsx", loaded)
     sources = [f.path for f in fills] + [tmp / "filled" / "sonde.xlsx"]

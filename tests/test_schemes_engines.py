@@ -10,13 +10,12 @@ openpyxl, which drops every cached value, so both engines compute every formula 
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from pathlib import Path
 
 import openpyxl
 import pytest
-from support import gnumeric_convert, libreoffice_convert
+from support import gnumeric_convert, libreoffice_convert, save_scores
 from test_generate_libreoffice import compare, expected_values, formula_cells
 
 from piano_xlsx.collect import collect
@@ -178,15 +177,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory, keys: tuple[Path, Path])
     for n in range(FILLS):
         scores = {lay.card.id: {lay.items[i].item.id: corner(lay, i, n == 1) if n < 2 else score(rng, lay, i)
                                 for i in range(len(lay.items))} for lay in layouts}
-        for layout in layouts:
-            ws = wb[layout.sheet]
-            ws[layout.header_cell("evaluator")] = "Nucleo di Valutazione"
-            ws[layout.header_cell("date")] = dt.date(2026, 3, 15)
-            for item in layout.items:
-                ws[item.cell("score")] = scores[layout.card.id][item.item.id]
-        path = tmp / "filled" / f"fill-{n:02d}.xlsx"
-        path.parent.mkdir(exist_ok=True)
-        wb.save(path)
+        (tmp / "filled").mkdir(exist_ok=True)
+        path = save_scores(wb, layouts, scores, tmp / "filled" / f"fill-{n:02d}.xlsx")
         fills.append((path, scores))
     paths = [p for p, _ in fills]
     return {"loaded": loaded, "layouts": layouts, "fills": fills, "issued": issued, "public": keys[1],
