@@ -314,6 +314,17 @@ def test_a_timeout_in_one_file_does_not_delay_the_others() -> None:
     assert time.perf_counter() - start < 6
 
 
+def test_a_file_that_fails_in_the_middle_of_a_batch_fails_alone() -> None:
+    """Items go to a worker in batches: the one that hangs or crashes fails, those before and after it do not."""
+    items = [str(n) for n in range(5)] + ["sleep"] + [str(n) for n in range(5, 10)] + ["segfault", "10"]
+    start = time.perf_counter()
+    results = run_isolated(items, _behave, _failed, jobs=1, limits=Limits(seconds=1.5))
+    assert results[5] == "sleep FILE_TIMEOUT" and results[11] == "segfault FILE_UNREADABLE"
+    assert all(r.startswith(f"{item} ok") for item, r in zip(items, results, strict=True)
+               if item not in ("sleep", "segfault"))
+    assert time.perf_counter() - start < 6  # the time limit runs per item, not per batch
+
+
 def _calamine_read(path: str) -> str:
     from python_calamine import CalamineWorkbook
 
