@@ -34,6 +34,7 @@ One concern, worker processes and their limits, read best whole.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -264,6 +265,9 @@ def _serve(conn: Connection, work: Callable[[Any], Any], limits: Limits, inherit
     for other in inherited:
         other.close()
     _harden(limits, parent)
+    # what the worker starts with (with fork, the parent's whole state: the plan, its expected content) lives as
+    # long as the worker: the cyclic collector need not walk it again after every few thousand allocations
+    gc.freeze()
     while True:
         try:
             message = conn.recv()
