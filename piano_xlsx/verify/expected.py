@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,10 +28,17 @@ class Expected:
 
     @classmethod
     def from_plan(cls, loaded: LoadedPlan) -> Expected:
-        layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
-        expected = cls(loaded, layouts, {}, loaded.hash)
-        expected.card_cells = {cid: expected._keys(content.card_cells(loaded.plan, lay))
-                               for cid, lay in layouts.items()}
+        # hundreds of thousands of objects that all stay: the cyclic collector would walk them again and again
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
+            expected = cls(loaded, layouts, {}, loaded.hash)
+            expected.card_cells = {cid: expected._keys(content.card_cells(loaded.plan, lay))
+                                   for cid, lay in layouts.items()}
+        finally:
+            if enabled:
+                gc.enable()
         return expected
 
     def _keys(self, cells: dict[str, content.Cell]) -> dict[str, list[Any]]:
