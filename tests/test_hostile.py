@@ -138,6 +138,30 @@ def test_streamed_and_whole_parts_read_the_same(name: str, base: Base, hostile: 
     assert not isinstance(whole, str) or name == "many-shared-strings"
 
 
+@pytest.mark.parametrize("name", ["filled", "issued", "billion-laughs", "external-entity", "doctype-in-workbook",
+                                  "lying-size", "invalid-utf8", "strict-ooxml", "sheet-part-missing"])
+def test_parts_kept_from_the_prolog_check_read_as_parts_inflated_again(name: str, base: Base,
+                                                                       hostile: dict[str, Path],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part read whole for its prolog check is kept for its parse: the workbook, or the refusal with its
+    detail, is the same as when every part is inflated again where it is parsed."""
+    from piano_xlsx.files.container import ContainerError, sniff
+    from piano_xlsx.reader import parts, xlsx
+
+    path = {"filled": base.filled, "issued": base.other_card}.get(name) or hostile[name]
+    out = []
+    for keep in (parts.KEEP_LIMIT, 0):
+        monkeypatch.setattr(parts, "KEEP_LIMIT", keep)
+        try:
+            _, zf = sniff(path.read_bytes())
+            assert zf is not None
+            out.append(xlsx.read_workbook(zf, lambda sheet: None))
+        except ContainerError as exc:
+            out.append((exc.code, exc.detail))
+    assert out[0] == out[1]
+    assert isinstance(out[0], xlsx.WorkbookData) == (name in ("filled", "issued"))
+
+
 @pytest.mark.libreoffice
 def test_streamed_and_whole_parts_read_the_same_after_libreoffice(base: Base, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:

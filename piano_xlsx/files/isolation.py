@@ -296,7 +296,7 @@ def _serve_one(conn: Connection, work: Callable[[Any], Any], limits: Limits, ind
     except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled
         conn.send((index, "fail", "FILE_UNREADABLE", f"risultato non trasmissibile ({type(exc).__name__})"))
         return False
-    return reply[1] == "ok"
+    return str(reply[1]) == "ok"
 
 
 def rlimits_available() -> bool:
