@@ -4,7 +4,14 @@ The returns are made outside the timed region: generated (one card per workbook,
 editing the sheet XML as a spreadsheet would save it (evaluator, date, every score, and the cached value of
 every formula, so collect compares them all). Our side is the library function `collect` with every check
 and signature verification; the baseline opens each file with python-calamine and reads every cell value of
-every sheet. Peak memory of collect is measured in fresh processes at 1,000 and 10,000 files (the 10,000 are
+every sheet. Two parse floors are measured beside it, with nothing done with what the parser gives:
+"all parts" runs the standard library's C parser with start/end events over every XML part of each file; "the
+parts collect reads" unzips exactly the parts collect's reader parses (recorded from the reader itself on each
+file, outside the timed region: the prolog-only reads of the other parts are left out, which lowers the floor)
+and parses each with the same C parser, both as a stream of start/end events and as a whole tree (what the
+reader does); the faster of the two is the floor collect is compared with. collect uses no other parser, so no
+other is measured. CPU ratios count the worker processes' CPU too (collect reads every file in a worker).
+Peak memory of collect is measured in fresh processes at 1,000 and 10,000 files (the 10,000 are
 hard links to the 1,000 in ten folders: every card comes back ten times).
 
     python benchmarks/bench_collect.py [--cards 1000] [--repeats 3] [--big 10000]
@@ -17,6 +24,7 @@ import datetime as dt
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -145,6 +153,70 @@ def parse_floor(files: list[Path]) -> int:
     return count
 
 
+def parts_collect_reads(files: list[Path]) -> list[tuple[Path, list[str]]]:
+    """For each file, the parts collect's reader parses (in its order), recorded from the reader itself."""
+    from piano_xlsx.files.container import sniff
+    from piano_xlsx.reader import parts, xlsx
+
+    out: list[tuple[Path, list[str]]] = []
+    original = parts.Package.select
+
+    def recording(self: Any, name: str, tags: tuple[str, ...]) -> Any:
+        if name in self.zf.namelist() and name not in out[-1][1]:
+            out[-1][1].append(name)
+        return original(self, name, tags)
+
+    parts.Package.select = recording  # type: ignore[method-assign]
+    try:
+        for path in files:
+            out.append((path, []))
+            _, zf = sniff(path.read_bytes())
+            xlsx.read_workbook(zf, lambda sheet: None)
+    finally:
+        parts.Package.select = original  # type: ignore[method-assign]
+    return out
+
+
+def read_parts_events(read: list[tuple[Path, list[str]]]) -> int:
+    """Unzip the parts collect reads and run the C parser over each with start/end events, nothing done."""
+    from xml.etree.ElementTree import XMLPullParser
+
+    count = 0
+    for path, names in read:
+        with zipfile.ZipFile(path) as zf:
+            for name in names:
+                parser = XMLPullParser(events=("start", "end"))
+                parser.feed(zf.read(name))
+                parser.close()
+                count += sum(1 for _ in parser.read_events())
+    return count
+
+
+def read_parts_tree(read: list[tuple[Path, list[str]]]) -> int:
+    """Unzip the parts collect reads and build each one's tree with the C parser, nothing done with it."""
+    from xml.etree.ElementTree import XMLParser
+
+    count = 0
+    for path, names in read:
+        with zipfile.ZipFile(path) as zf:
+            for name in names:
+                parser = XMLParser()
+                parser.feed(zf.read(name))
+                count += len(parser.close())
+    return count
+
+
+def _with_children_cpu(fn: Any, cpu: list[float]) -> Any:
+    """`fn`, noting the CPU seconds it took in this process and in the worker processes it waited for."""
+    def timed() -> Any:
+        before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = fn()
+        after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before, strict=True)))
+        return result
+    return timed
+
+
 def peak_in_child(cards: int, folder: Path, jobs: int) -> dict[str, Any]:
     """Run collect in a fresh process; its peak memory and how much was resident before collect began."""
     out = subprocess.run([sys.executable, __file__, "--peak", str(folder), "--cards", str(cards), "--jobs", str(jobs)],
@@ -218,23 +290,35 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
               f"; cards consolidated {len(check.consolidated.cards)}")
         assert len(check.consolidated.cards) == args.cards
         del check
+        read = parts_collect_reads(files)
+        print(f"  parts collect parses in each file: {len(read[0][1])} ({', '.join(read[0][1])})")
         candidates = {
             "python-calamine": lambda: calamine_read(files),
             "ElementTree parse floor": lambda: parse_floor(files),
+            "floor of parts read, events": lambda: read_parts_events(read),
+            "floor of parts read, tree": lambda: read_parts_tree(read),
             "collect jobs=1": lambda: collect(loaded, files, public_key=public, jobs=1),
             "collect jobs=2": lambda: collect(loaded, files, public_key=public, jobs=2),
         }
-        times, cpu = run_interleaved(candidates, args.repeats)
+        cpu: dict[str, list[float]] = {name: [] for name in candidates}
+        times, _ = run_interleaved({name: _with_children_cpu(fn, cpu[name]) for name, fn in candidates.items()},
+                                   args.repeats)
+        floors = [name for name in candidates if name.startswith("floor of parts read")]
+        floor = min(floors, key=lambda name: statistics.median(times[name]))
         label = f"collect {len(files)} returns"
-        print(f"\n{label}: {args.repeats} repetitions, interleaved")
+        print(f"\n{label}: {args.repeats} repetitions, interleaved; ratios against python-calamine and against the "
+              f"fastest floor of the parts collect reads ({floor}); CPU counts worker processes too")
         for name, t in times.items():
             r = ratio(t, times["python-calamine"])
+            to_floor = ratio(t, times[floor])
             single = name != "collect jobs=2"
             cpu_ratio = ratio(cpu[name], cpu["python-calamine"]) if single else None
-            print(f"  {name:22} {describe(t, len(files))}  ratio {r:5.2f}"
-                  + (f"  (CPU ratio {cpu_ratio:4.2f})" if cpu_ratio else ""))
+            cpu_floor = ratio(cpu[name], cpu[floor]) if single else None
+            print(f"  {name:28} {describe(t, len(files))}  ratio {r:5.2f}  to floor {to_floor:5.2f}"
+                  + (f"  (CPU ratios {cpu_ratio:5.2f}, {cpu_floor:5.2f})" if single else ""))
             rows.append({"job": label, "candidate": name, "median": statistics.median(t), "min": min(t),
-                         "max": max(t), "ratio": r, "cpu_ratio": cpu_ratio, "files": len(files)})
+                         "max": max(t), "ratio": r, "cpu_ratio": cpu_ratio, "to_floor": to_floor,
+                         "cpu_to_floor": cpu_floor, "floor": floor, "files": len(files)})
         print("\npeak memory of collect (fresh process, jobs=1):")
         small = peak_in_child(args.cards, returns, 1)
         print(f"  {small['files']:6} files: {_memory_line(small)}")

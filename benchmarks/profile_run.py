@@ -2,6 +2,9 @@
 
     python benchmarks/profile_run.py generate [--cards 1000]
     python benchmarks/profile_run.py collect [--cards 1000]    # returns made first, outside the profile
+    python benchmarks/profile_run.py collect --isolate           # as the CLI runs it: the main process only
+    python benchmarks/profile_run.py collect --worker            # a worker's side: inspect_file over every return,
+                                                                 # in this process, with the plan's Expected made first
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from bench_collect import KEY, make_returns
 from common import large_plan
 
 from piano_xlsx.collect import collect
+from piano_xlsx.collect.inspect import inspect_file
 from piano_xlsx.generate import generate
+from piano_xlsx.verify.expected import Expected
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,6 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("job", choices=["generate", "collect"])
     parser.add_argument("--cards", type=int, default=1000)
     parser.add_argument("--interval", type=float, default=0.002, help="sampling interval in seconds")
+    parser.add_argument("--isolate", action="store_true", help="collect: read the files in a worker (jobs=1)")
+    parser.add_argument("--worker", action="store_true", help="collect: profile what a worker does, file by file")
     args = parser.parse_args(argv)
     from pyinstrument import Profiler
 
@@ -37,8 +44,16 @@ def main(argv: list[str] | None = None) -> None:
         else:
             loaded, returns = make_returns(work, args.cards)
             files = sorted(returns.iterdir())
-            profiler.start()
-            collect(loaded, files, public_key=KEY.public_key(), jobs=1, isolate=False)
+            if args.worker:
+                expected = Expected.from_plan(loaded)
+                expected.wanted_addresses()
+                public = KEY.public_key()
+                profiler.start()
+                for path in files:
+                    inspect_file(path, expected, public)
+            else:
+                profiler.start()
+                collect(loaded, files, public_key=KEY.public_key(), jobs=1, isolate=args.isolate)
         profiler.stop()
         print(profiler.output_text(show_all=False, color=False))
     finally:

@@ -138,6 +138,30 @@ def test_streamed_and_whole_parts_read_the_same(name: str, base: Base, hostile: 
     assert not isinstance(whole, str) or name == "many-shared-strings"
 
 
+@pytest.mark.parametrize("name", ["filled", "issued", "billion-laughs", "external-entity", "doctype-in-workbook",
+                                  "lying-size", "invalid-utf8", "strict-ooxml", "sheet-part-missing"])
+def test_parts_kept_from_the_prolog_check_read_as_parts_inflated_again(name: str, base: Base,
+                                                                       hostile: dict[str, Path],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part read whole for its prolog check is kept for its parse: the workbook, or the refusal with its
+    detail, is the same as when every part is inflated again where it is parsed."""
+    from piano_xlsx.files.container import ContainerError, sniff
+    from piano_xlsx.reader import parts, xlsx
+
+    path = {"filled": base.filled, "issued": base.other_card}.get(name) or hostile[name]
+    out = []
+    for keep in (parts.KEEP_LIMIT, 0):
+        monkeypatch.setattr(parts, "KEEP_LIMIT", keep)
+        try:
+            _, zf = sniff(path.read_bytes())
+            assert zf is not None
+            out.append(xlsx.read_workbook(zf, lambda sheet: None))
+        except ContainerError as exc:
+            out.append((exc.code, exc.detail))
+    assert out[0] == out[1]
+    assert isinstance(out[0], xlsx.WorkbookData) == (name in ("filled", "issued"))
+
+
 @pytest.mark.libreoffice
 def test_streamed_and_whole_parts_read_the_same_after_libreoffice(base: Base, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
@@ -312,6 +336,17 @@ def test_a_timeout_in_one_file_does_not_delay_the_others() -> None:
     assert results[0] == "sleep FILE_TIMEOUT"
     assert all(r.startswith(f"{n} ok") for n, r in zip(range(30), results[1:], strict=True))
     assert time.perf_counter() - start < 6
+
+
+def test_a_file_that_fails_in_the_middle_of_a_batch_fails_alone() -> None:
+    """Items go to a worker in batches: the one that hangs or crashes fails, those before and after it do not."""
+    items = [str(n) for n in range(5)] + ["sleep"] + [str(n) for n in range(5, 10)] + ["segfault", "10"]
+    start = time.perf_counter()
+    results = run_isolated(items, _behave, _failed, jobs=1, limits=Limits(seconds=1.5))
+    assert results[5] == "sleep FILE_TIMEOUT" and results[11] == "segfault FILE_UNREADABLE"
+    assert all(r.startswith(f"{item} ok") for item, r in zip(items, results, strict=True)
+               if item not in ("sleep", "segfault"))
+    assert time.perf_counter() - start < 6  # the time limit runs per item, not per batch
 
 
 def _calamine_read(path: str) -> str:

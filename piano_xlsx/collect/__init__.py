@@ -121,6 +121,7 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
     """
     names = {str(k): v for k, v in (names or {}).items()}
     expected = Expected.from_plan(loaded)
+    expected.wanted_addresses()  # made here once, so that every forked worker inherits it
     found = discover(paths)
     files = [str(p) for p in found.files]
     jobs = max(1, min(jobs or default_jobs(), len(files) or 1))

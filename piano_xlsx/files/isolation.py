@@ -5,8 +5,10 @@ crash a library written in C or Rust (an abort, a segfault, a panic that
 Python cannot catch). Each file is therefore handled by a worker process:
 
 - workers are long-lived (one per job, started once) and are replaced only
-  when one dies or overruns its time, so the normal case costs one pipe round
-  trip per file, not one process start;
+  when one dies or overruns its time, so the normal case costs no process
+  start; items go to a worker in batches of up to `BATCH` and each result
+  comes back as soon as it is ready, so a worker never waits for the parent
+  between items, while the time limit still runs per item;
 - a worker's address space is capped with ``RLIMIT_AS`` and its CPU time per
   file with ``RLIMIT_CPU`` (a backstop: the parent enforces the wall-clock
   limit and kills the worker when it is exceeded);
@@ -14,8 +16,8 @@ Python cannot catch). Each file is therefore handled by a worker process:
   ``PR_SET_PDEATHSIG``), writes no core file, and its standard output and error
   go nowhere, so no traceback or library message reaches the user;
 - a crash, a timeout or an exhausted memory becomes a `Failure` (a finding
-  code and its Italian detail) for that file, and the batch goes on with a
-  fresh worker.
+  code and its Italian detail) for that file, the file the worker was on;
+  the rest of its batch goes to a fresh worker and the run goes on.
 
 Results come back in the order of the items, whatever the number of jobs.
 
@@ -32,6 +34,7 @@ One concern, worker processes and their limits, read best whole.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -57,6 +60,7 @@ DEFAULT_MEMORY_LIMIT = 512 * 1024 * 1024  # bytes of address space per worker
 # would fail every allocation: it then gets this much room above what it inherited.
 MIN_HEADROOM = 256 * 1024 * 1024
 MB = 1024 * 1024
+BATCH = 16  # items sent to a worker at once (fewer near the end, so that every worker keeps some)
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def run_isolated(items: Sequence[T], work: Callable[[T], R], on_failure: Callabl
     done = 0
     try:
         while done < len(items):
-            idle = [w for w in workers if w.index is None]
+            idle = [w for w in workers if not w.pending]
             while todo and len(workers) < jobs:
                 worker = _Worker(ctx, work, limits, workers)
                 workers.append(worker)
@@ -118,27 +122,30 @@ def run_isolated(items: Sequence[T], work: Callable[[T], R], on_failure: Callabl
             for worker in idle:
                 if not todo:
                     break
-                index = todo.popleft()
-                if not worker.send(index, items[index], limits):
-                    # the worker died before it got the item; the item is reported, so the run always advances
-                    finished.append((worker, index, worker.death(limits)))
-            busy = [w for w in workers if w.index is not None]
+                batch = [todo.popleft() for _ in range(min(len(todo), max(1, min(BATCH, len(todo) // jobs))))]
+                if not worker.send([(index, items[index]) for index in batch], limits):
+                    # the worker died before it got the items: the first is reported, so the run always advances
+                    todo.extendleft(reversed(batch[1:]))
+                    finished.append((worker, batch[0], worker.death(limits)))
+            busy = [w for w in workers if w.pending]
             if busy and not finished:
                 timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
                 ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
                 now = time.monotonic()
                 for worker in busy:
-                    outcome = worker.outcome(ready, now, limits)
-                    if outcome is not None:
-                        finished.append((worker, *outcome))
-            for worker, index, result in finished:
+                    outcomes = worker.outcomes(ready, now, limits)
+                    finished.extend((worker, index, result) for index, result in outcomes)
+                    if not worker.alive and worker.pending:  # the items after the one that failed: to a fresh worker
+                        todo.extendleft(reversed(worker.pending))
+                        worker.pending.clear()
+            for _, index, result in finished:
                 results[index] = on_failure(items[index], result) if isinstance(result, Failure) else result
                 done += 1
                 if progress:
                     progress(done, len(items))
-                if not worker.alive:
-                    worker.stop()
-                    workers.remove(worker)
+            for worker in [w for w in workers if not w.alive]:
+                worker.stop()
+                workers.remove(worker)
     finally:
         for worker in workers:
             worker.stop()
@@ -162,43 +169,49 @@ class _Worker(Generic[T, R]):
                                    name="piano-xlsx-reader", daemon=True)
         self.process.start()
         child.close()
-        self.index: int | None = None
-        self.deadline = 0.0
+        self.pending: deque[int] = deque()  # indices of the items sent and not yet answered, in order
+        self.deadline = 0.0  # when the first of them overruns its time
         self.alive = True
 
-    def send(self, index: int, item: Any, limits: Limits) -> bool:
+    def send(self, batch: list[tuple[int, Any]], limits: Limits) -> bool:
         try:
-            self.conn.send((index, item))
+            self.conn.send(batch)
         except (OSError, EOFError):
             self.alive = False
             return False
-        self.index = index
+        self.pending.extend(index for index, _ in batch)
         self.deadline = time.monotonic() + limits.seconds
         return True
 
-    def outcome(self, ready: set[Any], now: float, limits: Limits) -> tuple[int, Any] | None:
-        """(index, result or Failure) once the current item is finished one way or another, else None."""
-        index = self.index
-        assert index is not None
+    def outcomes(self, ready: set[Any], now: float, limits: Limits) -> list[tuple[int, Any]]:
+        """(index, result or Failure) of every item finished one way or another since last asked."""
+        out: list[tuple[int, Any]] = []
         if self.conn in ready or self.process.sentinel in ready:
             try:
-                if self.conn.poll():
+                while self.pending and self.conn.poll():
                     message = self.conn.recv()
-                    self.index = None
-                    if message[1] == "ok":
-                        return index, message[2]
-                    self.alive = False  # a worker that failed exits: the next item gets a fresh one
-                    return index, Failure(message[2], message[3])
-            except (EOFError, OSError):
+                    index = self.pending.popleft()
+                    self.deadline = now + limits.seconds  # the next item's time starts now
+                    if message[1] != "ok":
+                        self.alive = False  # a worker that failed exits: the items after it get a fresh one
+                        out.append((index, Failure(message[2], message[3])))
+                        return out
+                    out.append((index, message[2]))
+            except (EOFError, OSError):  # the pipe is closed: the worker is gone
                 pass
-            self.index = None
-            return index, self.death(limits)
+            else:
+                if self.process.sentinel not in ready:
+                    return out  # alive, and every reply it sent is read
+            if self.pending:  # it ended while on this item, every reply before it read
+                out.append((self.pending.popleft(), self.death(limits)))
+            else:
+                self.alive = False
+            return out
         if now >= self.deadline:
             self.alive = False
-            self.index = None
             self.kill()
-            return index, Failure("FILE_TIMEOUT", f"{limits.seconds:g} secondi")
-        return None
+            out.append((self.pending.popleft(), Failure("FILE_TIMEOUT", f"{limits.seconds:g} secondi")))
+        return out
 
     def death(self, limits: Limits) -> Failure:
         """The worker has ended: what its end says about the item it had."""
@@ -213,7 +226,7 @@ class _Worker(Generic[T, R]):
 
     def stop(self) -> None:
         """End the worker: politely when idle, by force when busy or stuck."""
-        if self.alive and self.index is None:
+        if self.alive and not self.pending:
             try:
                 self.conn.send(None)
             except (OSError, EOFError):
@@ -252,6 +265,9 @@ def _serve(conn: Connection, work: Callable[[Any], Any], limits: Limits, inherit
     for other in inherited:
         other.close()
     _harden(limits, parent)
+    # what the worker starts with (with fork, the parent's whole state: the plan, its expected content) lives as
+    # long as the worker: the cyclic collector need not walk it again after every few thousand allocations
+    gc.freeze()
     while True:
         try:
             message = conn.recv()
@@ -259,23 +275,28 @@ def _serve(conn: Connection, work: Callable[[Any], Any], limits: Limits, inherit
             return
         if message is None:
             return
-        index, item = message
-        _limit_cpu(limits.seconds)
-        try:
-            reply: tuple[Any, ...] = (index, "ok", work(item))
-        except MemoryError:
-            reply = (index, "fail", "FILE_TOO_LARGE",
-                     f"la lettura richiede più di {limits.memory // MB} MB di memoria")
-        except BaseException as exc:  # noqa: BLE001 - a library's panic derives from BaseException; the item fails
-            reply = (index, "fail", "FILE_UNREADABLE", f"errore durante la lettura ({type(exc).__name__})")
-        try:
-            conn.send(reply)
-        except (OSError, EOFError):
-            return
-        except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled
-            conn.send((index, "fail", "FILE_UNREADABLE", f"risultato non trasmissibile ({type(exc).__name__})"))
-        if reply[1] != "ok":
-            return  # whatever state the failure left behind goes with this process
+        for index, item in message:
+            if not _serve_one(conn, work, limits, index, item):
+                return  # whatever state the failure left behind goes with this process
+
+
+def _serve_one(conn: Connection, work: Callable[[Any], Any], limits: Limits, index: int, item: Any) -> bool:
+    """Handle one item and send its reply; False when this worker must end (the item failed, or the pipe is gone)."""
+    _limit_cpu(limits.seconds)
+    try:
+        reply: tuple[Any, ...] = (index, "ok", work(item))
+    except MemoryError:
+        reply = (index, "fail", "FILE_TOO_LARGE", f"la lettura richiede più di {limits.memory // MB} MB di memoria")
+    except BaseException as exc:  # noqa: BLE001 - a library's panic derives from BaseException; the item fails
+        reply = (index, "fail", "FILE_UNREADABLE", f"errore durante la lettura ({type(exc).__name__})")
+    try:
+        conn.send(reply)
+    except (OSError, EOFError):
+        return False
+    except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled
+        conn.send((index, "fail", "FILE_UNREADABLE", f"risultato non trasmissibile ({type(exc).__name__})"))
+        return False
+    return str(reply[1]) == "ok"
 
 
 def rlimits_available() -> bool:

@@ -8,7 +8,9 @@
   never inflates past that) is parsed whole by the C parser and searched in C;
   a larger one is streamed, every element dropped once read unless it is
   inside a row, a validation or a string still being read (at most
-  `MAX_SUBTREE` elements), and nesting deeper than `MAX_DEPTH` is refused.
+  `MAX_SUBTREE` elements), and nesting deeper than `MAX_DEPTH` is refused;
+- a part checked whole is kept, as inflated, until it is parsed (at most
+  `KEEP_LIMIT` bytes of them at a time), so it is inflated once, not twice.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ TREE_LIMIT = 4 * 1024 * 1024  # parts up to this size are parsed whole (a tree o
 MAX_DEPTH = 64  # element nesting in a streamed part (OOXML parts nest about ten deep)
 MAX_SUBTREE = 250_000  # elements inside one row, validation, string or format list of a streamed part
 CHUNK = 64 * 1024
+KEEP_LIMIT = 16 * 1024 * 1024  # bytes of inflated parts kept between the prolog check and the parse
 
 
 def _read(zf: zipfile.ZipFile, name: str) -> Any:
@@ -77,51 +80,99 @@ class _Prolog:
             self.parser = None
 
 
-def check_prologs(zf: zipfile.ZipFile) -> None:
-    """Every XML part, read or not, is free of DTDs: a hostile one is refused even where nothing needs it."""
-    for info in zf.infolist():
-        if not info.filename.lower().endswith((".xml", ".rels")):
-            continue
-        stream = _read(zf, info.filename)
-        prolog = _Prolog()
+class Package:
+    """The XML parts of one zip: every prolog checked first, then parts selected one by one."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self.zf = zf
+        self._kept: dict[str, bytes] = {}  # part -> its bytes, read whole by the prolog check, until parsed
+
+    def check_prologs(self) -> None:
+        """Every XML part, read or not, is free of DTDs: a hostile one is refused even where nothing needs it."""
+        budget = KEEP_LIMIT
+        for info in self.zf.infolist():
+            if not info.filename.lower().endswith((".xml", ".rels")):
+                continue
+            if info.file_size <= min(TREE_LIMIT, budget):
+                data = self._inflate(info.filename)
+                if data is not None:
+                    _check_prolog(info.filename, [data])
+                    self._kept[info.filename] = data
+                    budget -= len(data)
+                    continue
+            _check_prolog(info.filename, _chunks(_read(self.zf, info.filename)))
+
+    def _inflate(self, name: str) -> bytes | None:
+        """The whole part, or None when it cannot be read whole: the prolog check then reads its start alone, as
+        for a large part, and a damage further in is met (or not) where the part is parsed."""
         try:
-            with stream:
-                while prolog.parser is not None and (chunk := stream.read(4096)):
-                    prolog.feed(chunk)
-        except DefusedXmlException as exc:
-            raise ContainerError("FILE_XML_UNSAFE", f"{info.filename}: "
-                                                    f"{_UNSAFE.get(type(exc).__name__, type(exc).__name__)}") from None
-        except ParseError as exc:
-            raise ContainerError("FILE_UNREADABLE", f"XML non valido in {info.filename} ({exc})") from None
-        except (zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError, UnicodeError) as exc:
-            raise ContainerError("FILE_UNREADABLE", f"parte {info.filename} danneggiata ({exc})") from None
+            with self.zf.open(name) as stream:  # in chunks: one read() would inflate a lying entry whole
+                data = b"".join(iter(lambda: stream.read(CHUNK), b""))
+        except (KeyError, zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError,
+                zlib.error):
+            return None
+        return data
 
+    def select(self, name: str, tags: tuple[str, ...]) -> Iterator[Any]:
+        """The root element of part `name`, then every element with one of `tags`, each with its subtree.
 
-def select(zf: zipfile.ZipFile, name: str, tags: tuple[str, ...]) -> Iterator[Any]:
-    """The root element of part `name`, then every element with one of `tags`, each with its subtree.
-
-    Nothing when the part is absent. Elements of one tag come in document order (not across tags).
-    """
-    try:
-        size = zf.getinfo(name).file_size
-    except KeyError:
-        return
-    if size <= TREE_LIMIT:
-        root = _parse_whole(zf, name)
-        if root is None:
+        Nothing when the part is absent. Elements of one tag come in document order (not across tags).
+        """
+        zf = self.zf
+        try:
+            size = zf.getinfo(name).file_size
+        except KeyError:
             return
-        yield root
-        for tag in tags:
-            yield from root.iter(tag)
-        return
-    wanted = frozenset(tags)
-    root = True
-    for event, el in _events(zf, name, ("start", "end"), keep=wanted):
-        if root:
-            root = False
-            yield el
-        if event == "end" and el.tag in wanted:
-            yield el
+        if size <= TREE_LIMIT:
+            kept = self._kept.pop(name, None)
+            root = _parse_whole(zf, name) if kept is None else _parse_bytes(name, kept)
+            if root is None:
+                return
+            yield root
+            for tag in tags:
+                yield from root.iter(tag)
+            return
+        wanted = frozenset(tags)
+        root = True
+        for event, el in _events(zf, name, ("start", "end"), keep=wanted):
+            if root:
+                root = False
+                yield el
+            if event == "end" and el.tag in wanted:
+                yield el
+
+
+def _chunks(stream: Any) -> Iterator[bytes]:
+    with stream:
+        while chunk := stream.read(4096):
+            yield chunk
+
+
+def _check_prolog(name: str, chunks: Iterator[bytes] | list[bytes]) -> None:
+    """The prolog of one part, fed until its root element opens."""
+    prolog = _Prolog()
+    try:
+        for chunk in chunks:
+            prolog.feed(chunk)
+            if prolog.parser is None:
+                break
+    except DefusedXmlException as exc:
+        raise ContainerError("FILE_XML_UNSAFE", f"{name}: {_UNSAFE.get(type(exc).__name__, type(exc).__name__)}") \
+            from None
+    except ParseError as exc:
+        raise ContainerError("FILE_UNREADABLE", f"XML non valido in {name} ({exc})") from None
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError, UnicodeError) as exc:
+        raise ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({exc})") from None
+
+
+def _parse_bytes(name: str, data: bytes) -> Any:
+    """A part read whole, its prolog already checked."""
+    parser = XMLParser()
+    try:
+        parser.feed(data)
+        return parser.close()
+    except (ParseError, LookupError, UnicodeError) as exc:
+        raise _part_error(name, exc) from None
 
 
 def _parse_whole(zf: zipfile.ZipFile, name: str) -> Any:

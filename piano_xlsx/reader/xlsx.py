@@ -17,6 +17,7 @@ One concern, a workbook's parts into `WorkbookData`, read best whole.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import zipfile
@@ -28,7 +29,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from piano_xlsx.files.container import ContainerError
 from piano_xlsx.italian import thousands as _n
-from piano_xlsx.reader.parts import check_prologs, select
+from piano_xlsx.reader.parts import Package
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -64,7 +65,7 @@ def _true(value: str | None, default: bool = False) -> bool:
     return value.lower() in ("1", "true", "on")
 
 
-@dataclass
+@dataclass(slots=True)
 class CellData:
     value: Any  # str, float, bool, or None; the cached result for formula cells
     formula: str | None = None
@@ -113,10 +114,10 @@ class WorkbookData:
         return True
 
 
-def _rels(zf: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str, str]]:
+def _rels(package: Package, name: str) -> dict[str, tuple[str, str, str]]:
     """Relationship id -> (type, target, target mode)."""
     out = {}
-    elements = select(zf, name, (f"{{{PKG_REL}}}Relationship",))
+    elements = package.select(name, (f"{{{PKG_REL}}}Relationship",))
     next(elements, None)
     for el in elements:
         out[el.get("Id", "")] = (el.get("Type", ""), el.get("Target", ""), el.get("TargetMode", ""))
@@ -139,18 +140,19 @@ def _resolve_target(target: str) -> str:
 def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], Container[str] | None]) -> WorkbookData:
     """Parse an .xlsx; `wanted(sheet)` names the cells to keep (None: every cell of that sheet)."""
     book = WorkbookData(macros="xl/vbaProject.bin" in zf.namelist())
-    check_prologs(zf)
-    app = select(zf, "docProps/app.xml", (APP, APP_VERSION))
+    package = Package(zf)
+    package.check_prologs()
+    app = package.select("docProps/app.xml", (APP, APP_VERSION))
     next(app, None)
     for el in app:
         setattr(book, "application" if el.tag == APP else "app_version", (el.text or "").strip()[:200])
-    core = select(zf, "docProps/core.xml", (MODIFIED,))
+    core = package.select("docProps/core.xml", (MODIFIED,))
     next(core, None)
     for el in core:
         book.modified = (el.text or "").strip()[:40]
-    rels = _rels(zf, "xl/_rels/workbook.xml.rels")
+    rels = _rels(package, "xl/_rels/workbook.xml.rels")
     sheet_targets: list[tuple[str, str, str]] = []
-    elements = select(zf, "xl/workbook.xml", (f"{M}sheet", f"{M}workbookProtection", f"{M}definedName"))
+    elements = package.select("xl/workbook.xml", (f"{M}sheet", f"{M}workbookProtection", f"{M}definedName"))
     root = next(elements, None)
     if root is not None and root.tag.startswith("{" + STRICT_MAIN):
         raise ContainerError("FILE_STRICT_OOXML", "")
@@ -170,7 +172,7 @@ def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], Container[str] | 
                 raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_NAMES)} nomi definiti")
     for rel_type, target, mode in rels.values():
         if rel_type.endswith("/externalLink"):
-            book.external_links.extend(_external_targets(zf, _resolve_target(target)))
+            book.external_links.extend(_external_targets(package, _resolve_target(target)))
         elif mode == "External":
             book.external_links.append(target)
     del book.external_links[MAX_LINKS:]
@@ -178,15 +180,15 @@ def read_workbook(zf: zipfile.ZipFile, wanted: Callable[[str], Container[str] | 
     for name, _, target in sheet_targets:
         if target not in parts:
             raise ContainerError("FILE_UNREADABLE", f"manca la parte {target or '(non indicata)'} del foglio «{name}»")
-    book.locked_styles = _locked_styles(zf, rels)
+    book.locked_styles = _locked_styles(package, rels)
     budget = _Budget()
     strings: dict[tuple[str, str], int] = {}  # (sheet, address) -> shared string index, resolved below
     for name, state, target in sheet_targets:
         sheet = SheetData(name=name, state=state)
-        _read_sheet(zf, target, sheet, wanted(name), strings, budget)
+        _read_sheet(package, target, sheet, wanted(name), strings, budget)
         book.sheets[name] = sheet
     if strings:
-        found = _shared_strings(zf, rels, set(strings.values()))
+        found = _shared_strings(package, rels, set(strings.values()))
         for (name, address), index in strings.items():
             book.sheets[name].cells[address].value = found.get(index)
     return book
@@ -210,13 +212,13 @@ class _Budget:
             raise ContainerError("FILE_TOO_LARGE", f"più di {_n(MAX_VALIDATIONS)} convalide dei dati")
 
 
-def _external_targets(zf: zipfile.ZipFile, part: str) -> list[str]:
+def _external_targets(package: Package, part: str) -> list[str]:
     folder, _, base = part.rpartition("/")
-    rels = _rels(zf, f"{folder}/_rels/{base}.rels")
+    rels = _rels(package, f"{folder}/_rels/{base}.rels")
     return [target for _, target, _ in rels.values()][:MAX_LINKS] or [part]
 
 
-def _shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]], needed: set[int]) -> dict[int, str]:
+def _shared_strings(package: Package, rels: dict[str, tuple[str, str, str]], needed: set[int]) -> dict[int, str]:
     """The shared strings at the `needed` indices; the part is read no further than the last of them."""
     part = next((_resolve_target(t) for typ, t, _ in rels.values() if typ.endswith("/sharedStrings")),
                 "xl/sharedStrings.xml")
@@ -225,7 +227,7 @@ def _shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]], 
         raise ContainerError("FILE_TOO_LARGE", f"una cella usa il testo condiviso n. {_n(last)}, oltre il limite di "
                                                f"{_n(MAX_SHARED_STRINGS)}")
     found: dict[int, str] = {}
-    elements = select(zf, part, (f"{M}si",))
+    elements = package.select(part, (f"{M}si",))
     next(elements, None)
     for index, el in enumerate(elements):
         if index in needed:
@@ -246,12 +248,12 @@ def _rich_text(el: Any) -> str:
     return unescape("".join(parts))
 
 
-def _locked_styles(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]]) -> list[bool]:
+def _locked_styles(package: Package, rels: dict[str, tuple[str, str, str]]) -> list[bool]:
     """Per cell format (cellXfs index): is a cell with this format locked (the default) or not."""
     part = next((_resolve_target(t) for typ, t, _ in rels.values() if typ.endswith("/styles")), "xl/styles.xml")
     locked: list[bool] = []
     tag_xf, tag_protection = f"{M}xf", f"{M}protection"
-    elements = select(zf, part, (f"{M}cellXfs",))
+    elements = package.select(part, (f"{M}cellXfs",))
     next(elements, None)
     for cell_xfs in elements:
         for xf in cell_xfs:
@@ -264,12 +266,12 @@ def _locked_styles(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str, str]]) -
     return locked
 
 
-def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Container[str] | None,
+def _read_sheet(package: Package, part: str, sheet: SheetData, wanted: Container[str] | None,
                 strings: dict[tuple[str, str], int], budget: _Budget) -> None:
     shared: dict[str, tuple[str, str]] = {}  # shared formula index -> (master address, formula)
-    tag_c, tag_row, tag_f = f"{M}c", f"{M}row", f"{M}f"
+    tag_c, tag_row, tag_f, tag_v, tag_is = f"{M}c", f"{M}row", f"{M}f", f"{M}v", f"{M}is"
     row = 0  # the current row, for rows and cells that do not say where they are (the r attribute is optional)
-    elements = select(zf, part, (tag_row, f"{M}sheetProtection", f"{M}dataValidation"))
+    elements = package.select(part, (tag_row, f"{M}sheetProtection", f"{M}dataValidation"))
     next(elements, None)
     for el in elements:
         tag = el.tag
@@ -291,7 +293,15 @@ def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Contai
                     previous = ""
                 else:
                     previous = address
-                formula_el = c.find(tag_f)
+                formula_el = value_el = inline_el = None
+                for child in c:  # one pass over the cell's children: its formula, value and inline string
+                    child_tag = child.tag
+                    if child_tag == tag_f:
+                        formula_el = child if formula_el is None else formula_el
+                    elif child_tag == tag_v:
+                        value_el = child if value_el is None else value_el
+                    elif child_tag == tag_is:
+                        inline_el = child if inline_el is None else inline_el
                 if formula_el is not None and formula_el.get("t") == "shared" and formula_el.text:
                     shared[formula_el.get("si", "")] = (address, formula_el.text)
                     if len(shared) > MAX_SHARED_FORMULAS:
@@ -299,7 +309,7 @@ def _read_sheet(zf: zipfile.ZipFile, part: str, sheet: SheetData, wanted: Contai
                                                                f"condivise nel foglio «{sheet.name}»")
                 if wanted is None or address in wanted:
                     budget.cell()
-                    cell = _cell(c, formula_el, shared, address)
+                    cell = _cell(c, formula_el, value_el, inline_el, shared, address)
                     if cell.type == "s" and isinstance(cell.value, int):
                         strings[(sheet.name, address)] = cell.value
                         cell.value = None
@@ -324,13 +334,19 @@ def _row_number(value: str | None, previous: int) -> int:
         return previous + 1
 
 
-def _cell(el: Any, formula_el: Any, shared: dict[str, tuple[str, str]], address: str) -> CellData:
-    """One cell; a shared string is returned as its index (an int), resolved once the sheets are read."""
+def _cell(el: Any, formula_el: Any, value_el: Any, inline_el: Any, shared: dict[str, tuple[str, str]],
+          address: str) -> CellData:
+    """One cell, given its first <f>, <v> and <is> children (or None); a shared string is returned as its index
+    (an int), resolved once the sheets are read."""
     kind = el.get("t", "n")
-    try:
-        style = int(el.get("s", "0"))
-    except ValueError:
+    style_text = el.get("s")
+    if style_text is None:
         style = 0
+    else:
+        try:
+            style = int(style_text)
+        except ValueError:
+            style = 0
     formula = None
     if formula_el is not None:
         formula = formula_el.text
@@ -338,8 +354,7 @@ def _cell(el: Any, formula_el: Any, shared: dict[str, tuple[str, str]], address:
             master = shared.get(formula_el.get("si", ""))
             formula = _translate(master[1], master[0], address) if master else None
         formula = formula or ""
-    v = el.find(f"{M}v")
-    raw = v.text if v is not None else None
+    raw = value_el.text if value_el is not None else None
     value: Any = None
     if kind == "s":
         try:
@@ -349,8 +364,7 @@ def _cell(el: Any, formula_el: Any, shared: dict[str, tuple[str, str]], address:
         if value is not None and value < 0:
             value = None
     elif kind == "inlineStr":
-        inline = el.find(f"{M}is")
-        value = _rich_text(inline) if inline is not None else None
+        value = _rich_text(inline_el) if inline_el is not None else None
     elif kind in ("str", "e"):
         value = unescape(raw) if raw is not None else ("" if formula is not None and kind == "str" else None)
     elif kind == "b":
@@ -376,6 +390,7 @@ def _translate(formula: str, origin: str, target: str) -> str:
         return formula
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same addresses come back in every file, and in manifest and sheets
 def split_address(address: str) -> tuple[str, int] | None:
     match = _ADDR.match(address)
     return (match.group(1), int(match.group(2))) if match else None

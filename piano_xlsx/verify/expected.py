@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,10 +28,17 @@ class Expected:
 
     @classmethod
     def from_plan(cls, loaded: LoadedPlan) -> Expected:
-        layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
-        expected = cls(loaded, layouts, {}, loaded.hash)
-        expected.card_cells = {cid: expected._keys(content.card_cells(loaded.plan, lay))
-                               for cid, lay in layouts.items()}
+        # hundreds of thousands of objects that all stay: the cyclic collector would walk them again and again
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
+            expected = cls(loaded, layouts, {}, loaded.hash)
+            expected.card_cells = {cid: expected._keys(content.card_cells(loaded.plan, lay))
+                                   for cid, lay in layouts.items()}
+        finally:
+            if enabled:
+                gc.enable()
         return expected
 
     def _keys(self, cells: dict[str, content.Cell]) -> dict[str, list[Any]]:
@@ -67,13 +75,19 @@ class Expected:
             return self._wanted
         out: set[str] = set()
         for cid, layout in self.layouts.items():
-            out |= set(self.card_cells[cid]) | set(layout.inputs())
-        for cells in self.group_sheets(tuple(self.layouts)).values():
-            out |= set(cells)
-        out |= {f"A{row}" for row in range(1, 301)}  # instructions of any subset of cards
-        # the details sheet of any subset of cards is no longer than the details sheets of each card alone, end to end
+            out.update(self.card_cells[cid])
+            out.update(layout.inputs())
+        # the group sheets of all the cards hold every address of those of any subset of them; only their
+        # addresses are needed here, not their normalised content
         plan = self.loaded.plan
+        layouts = list(self.layouts.values())
+        out.update(content.summary_cells(plan, layouts))
+        out.update(content.instruction_cells(plan, layouts))
+        out.update(content.list_cells(plan))
+        out |= {f"A{row}" for row in range(1, 301)}  # instructions of any subset of cards
+        # the details sheet of any subset of cards (all of them too) is no longer than the details sheets of each
+        # card alone, end to end, and uses only the details columns
         rows = sum(max(coordinate_from_string(address)[1] for address in content.detail_cells(plan, [layout]))
-                   for layout in self.layouts.values() if layout.details)
+                   for layout in layouts if layout.details)
         self._wanted = out | {f"{letter}{row}" for letter, _ in DETAILS_COLUMNS.values() for row in range(1, rows + 1)}
         return self._wanted

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from openpyxl.utils import range_boundaries
 
 from piano_xlsx.findings import finding
@@ -23,9 +25,29 @@ def check_validations(sheet: SheetData, issued: list[tuple[str, str, str]], name
         if found is None:
             detail: str | None = "convalida rimossa: la cella accetta qualsiasi valore"
         else:
-            detail = validation_change(found, vtype, allowed)
+            detail = judged(found, vtype, allowed)
         if detail:
             add(finding("VALIDATION_CHANGED", file=name, sheet=sheet.name, cell=address, detail=detail))
+
+
+CACHED_LENGTH = 1_024  # characters of a validation and what was issued: longer ones are judged each time
+
+
+def judged(found: Validation, vtype: str, allowed: str) -> str | None:
+    """`validation_change`, once for each distinct validation: every card of a plan issues the same few, and
+    every file returns them as issued (the cache is bounded in entries and in the length of what it keeps)."""
+    texts = (found.formula1 or "", found.formula2 or "", found.type, found.error_style, vtype, allowed)
+    if sum(map(len, texts)) > CACHED_LENGTH:
+        return validation_change(found, vtype, allowed)
+    return _change(found.type, found.formula1, found.formula2, found.show_error, found.error_style, vtype, allowed)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _change(found_type: str, formula1: str | None, formula2: str | None, show_error: bool, error_style: str,
+            vtype: str, allowed: str) -> str | None:
+    found = Validation(sqref="", type=found_type, formula1=formula1, show_error=show_error, error_style=error_style,
+                       allow_blank=False, formula2=formula2)  # sqref and allow_blank are not judged
+    return validation_change(found, vtype, allowed)
 
 
 def validation_change(found: Validation, vtype: str, allowed: str) -> str | None:
