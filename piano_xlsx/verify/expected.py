@@ -25,6 +25,7 @@ class Expected:
     _wanted: set[str] | None = None
     _lists: dict[str, list[Any]] | None = None  # the list sheet's cells, empty when the plan has none
     _shared: dict[Any, Any] = field(default_factory=dict)  # one object for each distinct address and cell
+    _details: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # card id -> its details sheet alone
 
     @classmethod
     def from_plan(cls, loaded: LoadedPlan) -> Expected:
@@ -60,9 +61,10 @@ class Expected:
                 INSTRUCTIONS_SHEET: self._keys(content.instruction_cells(plan, layouts)),
                 SUMMARY_SHEET: self._keys(content.summary_cells(plan, layouts)),
             }
-            details = content.detail_cells(plan, layouts)
+            details = (self._details[card_ids[0]] if len(card_ids) == 1 and card_ids[0] in self._details
+                       else self._keys(content.detail_cells(plan, layouts)))
             if details:
-                self._groups[card_ids][DETAILS_SHEET] = self._keys(details)
+                self._groups[card_ids][DETAILS_SHEET] = details
             if self._lists is None:  # the same in every workbook of the plan
                 self._lists = self._keys(content.list_cells(plan))
             if self._lists:
@@ -86,8 +88,10 @@ class Expected:
         out.update(content.list_cells(plan))
         out |= {f"A{row}" for row in range(1, 301)}  # instructions of any subset of cards
         # the details sheet of any subset of cards (all of them too) is no longer than the details sheets of each
-        # card alone, end to end, and uses only the details columns
-        rows = sum(max(coordinate_from_string(address)[1] for address in content.detail_cells(plan, [layout]))
-                   for layout in layouts if layout.details)
+        # card alone, end to end, and uses only the details columns; each card's alone is kept: most workbooks
+        # hold one card, and this runs before the workers start, so none of them makes it again
+        self._details = {cid: self._keys(content.detail_cells(plan, [layout]))
+                         for cid, layout in self.layouts.items() if layout.details}
+        rows = sum(max(coordinate_from_string(address)[1] for address in details) for details in self._details.values())
         self._wanted = out | {f"{letter}{row}" for letter, _ in DETAILS_COLUMNS.values() for row in range(1, rows + 1)}
         return self._wanted
