@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +88,7 @@ def read_stored(cells: dict[str, Any]) -> Stored:
             column_a[parsed[1]] = cell.value
     text = _joined(column_a)
     members = _members(text) if text is not None else None
-    if members is None or members[0].get("format") != FORMAT:
+    if text is None or members is None or members[0].get("format") != FORMAT:
         manifest, signature, key, signed = parse_manifest_rows(column_a)
         return Stored(manifest, signature, key, signed.decode("utf-8"), {})
     return Stored(members[0], str(column_a.get(SIGNATURE_ROW) or ""), str(column_a.get(KEY_ROW) or ""), text,
@@ -104,7 +105,8 @@ def _joined(column_a: dict[int, Any]) -> str | None:
     return "".join(chunks) if len(chunks) == len(parts) else None
 
 
-_SCAN = json.JSONDecoder().scan_once  # the decoder json.loads uses, one value at a time
+# json.loads's own scanner, one value at a time (set by JSONDecoder.__init__, which the stubs do not declare)
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _members(text: str) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
