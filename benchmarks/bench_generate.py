@@ -65,7 +65,8 @@ def bench(label: str, cards: int, per_sector: bool, repeats: int, jobs_list: lis
         candidates = {"bare XlsxWriter": bare, "check_plan alone": lambda: check_plan(loaded)}
         for jobs in jobs_list:
             candidates[f"generate jobs={jobs}"] = (
-                lambda jobs=jobs: generate(loaded, ours_dir, private_key=KEY, per_sector=per_sector, jobs=jobs, force=True))
+                lambda jobs=jobs: generate(loaded, ours_dir, private_key=KEY, per_sector=per_sector, jobs=jobs,
+                                           force=True))
         times, cpu = run_interleaved(candidates, repeats)
         for name, _, data in recordings:  # same content, byte for byte
             assert (bare_dir / name).read_bytes() == data == (ours_dir / name).read_bytes(), name
