@@ -7,6 +7,7 @@ their places come from the layout.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ from piano_xlsx.workbook.layout import (
     indicators_text,
     summary_row,
 )
-from piano_xlsx.workbook.lists import list_sheet
+from piano_xlsx.workbook.lists import ListSheet, list_sheet
 from piano_xlsx.workbook.textmetrics import split_text
 
 
@@ -43,13 +44,18 @@ class Cell:
 
 
 def plan_label(plan: Plan) -> str:
-    period = plan.plan.period or (str(plan.plan.year) if plan.plan.year else "")
+    return _plan_label(plan.plan.title, plan.plan.period or (str(plan.plan.year) if plan.plan.year else ""))
+
+
+@functools.lru_cache(maxsize=64)  # every sheet of every workbook shows it: a run has one plan, so one label
+def _plan_label(title: str, period: str) -> str:
     # "2024-2026" is already said by a title with "2024/2026": compare the years, not the punctuation
-    said = all(year in plan.plan.title for year in re.findall(r"\d{4}", period)) and re.search(r"\d{4}", period)
-    return plan.plan.title + (f" ({period})" if period and not said else "")
+    said = all(year in title for year in re.findall(r"\d{4}", period)) and re.search(r"\d{4}", period)
+    return title + (f" ({period})" if period and not said else "")
 
 
-def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
+def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None) -> dict[str, Cell]:
+    """The locked cells of a card sheet; `lists` is the plan's list sheet, when the caller already has it."""
     card = layout.card
     cells: dict[str, Cell] = {f"A{TITLE_ROW}": Cell("t", f"Scheda di valutazione — {card.card.title}", "title")}
     header_values = {
@@ -97,7 +103,7 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
     cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
-    for address, formula in card_formulas(layout, list_sheet(plan)).items():
+    for address, formula in card_formulas(layout, list_sheet(plan) if lists is None else lists).items():
         cells[address] = Cell("f", formula, formula_style(layout, address))
     return cells
 
@@ -329,7 +335,7 @@ def detail_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
     return cells
 
 
-def list_cells(plan: Plan) -> dict[str, Cell]:
+def list_cells(plan: Plan, lists: ListSheet | None = None) -> dict[str, Cell]:
     """The list sheet (workbook/lists.py): numbers as numbers, so a picked value is a number in any locale."""
     return {address: Cell("n" if is_number(value) else "t", value, style)
-            for address, (value, style) in list_sheet(plan).entries.items()}
+            for address, (value, style) in (list_sheet(plan) if lists is None else lists).entries.items()}

@@ -7,6 +7,7 @@ and the reader looks up comes from here; nothing else computes a row.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -132,6 +133,11 @@ class CardLayout:
     def last_row(self) -> int:
         return max(self.totals.values())
 
+    @functools.cached_property  # measured once: the page estimate and the writer both need them
+    def table_heights(self) -> dict[int, float]:
+        """The heights of the rows from the table's heading down (`table_heights`)."""
+        return table_heights(self)
+
     def inputs(self) -> list[str]:
         """Every cell the evaluator may fill."""
         cells = [self.header_cell("evaluator"), self.header_cell("date")]
@@ -220,7 +226,7 @@ def table_heights(layout: CardLayout) -> dict[int, float]:
 
 def estimated_pages(layout: CardLayout) -> int:
     """Pages the card takes with the header block at its tallest usual height (HEADER_ALLOWANCE)."""
-    rows = sheet_heights(table_heights(layout), layout.last_row)[TABLE_HEADER_ROW - 1:]
+    rows = sheet_heights(layout.table_heights, layout.last_row)[TABLE_HEADER_ROW - 1:]
     return page_count([HEADER_ALLOWANCE, *rows], scale=fit_width_scale(CARD_WIDTHS, landscape=True),
                       landscape=True, repeated=TABLE_HEADER_HEIGHT)
 

@@ -77,12 +77,28 @@ def canonical(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+StoredSheet = tuple[dict[str, list[Any]], bytes]  # a sheet's cells as the manifest stores them, and their JSON
+
+
+def stored_sheet(cells: dict[str, Cell]) -> StoredSheet:
+    """One sheet's cells in the manifest's form (`cell_key`), and their canonical JSON."""
+    stored = {addr: cell_key(c) for addr, c in sorted(cells.items())}
+    return stored, canonical(stored)
+
+
 def manifest_and_text(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],
                       cells: dict[str, dict[str, Cell]], validations: dict[str, list[list[str]]],
-                      defined_names: dict[str, str]) -> tuple[dict[str, Any], bytes]:
-    """The manifest and its canonical JSON (what is signed), the cells serialised once for both it and the hash."""
-    stored = {sheet: {addr: cell_key(c) for addr, c in sorted(by_addr.items())} for sheet, by_addr in cells.items()}
-    stored_json = canonical(stored)
+                      defined_names: dict[str, str],
+                      serialised: dict[str, StoredSheet] | None = None) -> tuple[dict[str, Any], bytes]:
+    """The manifest and its canonical JSON (what is signed), the cells serialised once for both it and the hash.
+
+    `serialised` holds sheets of `cells` already stored (`stored_sheet`): the list sheet is the same in every
+    workbook of a plan, so a run serialises it once.
+    """
+    by_sheet = {sheet: (serialised or {}).get(sheet) or stored_sheet(by_addr) for sheet, by_addr in cells.items()}
+    stored = {sheet: sheet_stored for sheet, (sheet_stored, _) in by_sheet.items()}
+    # canonical(stored), spliced from the sheets' JSON: an object with sorted keys is its members in key order
+    stored_json = b"{" + b",".join(canonical(sheet) + b":" + by_sheet[sheet][1] for sheet in sorted(by_sheet)) + b"}"
     manifest = {
         "format": FORMAT,
         "generator": f"piano-xlsx {__version__}",

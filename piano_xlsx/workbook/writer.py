@@ -14,9 +14,10 @@ import xlsxwriter
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
-from piano_xlsx.findings import finding
+from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.dropdowns import dropdown_messages, inline_list, item_options
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
+from piano_xlsx.plan.model import Plan
 from piano_xlsx.plan.resolve import (
     ACHIEVED,
     DETAILS_SHEET,
@@ -46,10 +47,9 @@ from piano_xlsx.workbook.layout import (
     ItemRows,
     col,
     summary_row,
-    table_heights,
 )
 from piano_xlsx.workbook.lists import ListSheet, list_sheet
-from piano_xlsx.workbook.manifest import manifest_and_text, manifest_rows
+from piano_xlsx.workbook.manifest import StoredSheet, manifest_and_text, manifest_rows, stored_sheet
 from piano_xlsx.workbook.pages import MARGINS
 from piano_xlsx.workbook.textmetrics import (
     EXCEL_MAX_ROW_HEIGHT,
@@ -112,10 +112,14 @@ class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook, percent_format: str) -> None:
         self._wb = wb
         self._made: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+        self._plain: dict[str, Any] = {}  # style -> format, for the most frequent look-up: no changes
         self._percent = percent_format
 
     def __getitem__(self, style: str) -> Any:
-        return self.get(style)
+        fmt = self._plain.get(style)
+        if fmt is None:
+            fmt = self._plain[style] = self.get(style)
+        return fmt
 
     def get(self, style: str, **changes: Any) -> Any:
         key = (style, tuple(sorted(changes.items())))
@@ -125,6 +129,32 @@ class _Formats:
                 spec["num_format"] = self._percent
             self._made[key] = self._wb.add_format(spec)
         return self._made[key]
+
+
+@dataclass(frozen=True)
+class PlanParts:
+    """What every workbook of a plan holds alike, whichever cards it carries.
+
+    `generate` builds it once per run, which writes up to a workbook per card of one plan, instead of
+    rebuilding the same list sheet, its manifest entry and its checks for every workbook.
+    """
+
+    lists: ListSheet
+    list_cells: dict[str, c.Cell]  # empty when no card needs the list sheet
+    list_stored: StoredSheet | None  # the list sheet as the manifest stores it
+    list_findings: list[Finding]  # texts of the list sheet too long for a cell
+    percent_format: str
+
+
+def plan_parts(plan: Plan) -> PlanParts:
+    lists = list_sheet(plan)
+    cells = c.list_cells(plan, lists) if lists.entries else {}
+    percents = [float(p) for bandset in plan.bands  # the list sheet has them all, with the outcome outside them
+                for p in [*(b.percent for b in bandset.bands), bandset.outside.percent if bandset.outside else None]
+                if p is not None]
+    return PlanParts(lists=lists, list_cells=cells, list_stored=stored_sheet(cells) if cells else None,
+                     list_findings=_long_texts({LISTS_SHEET: cells}),
+                     percent_format="0%" if all(p.is_integer() for p in percents) else "0.0#%")
 
 
 class _Workbook(ToolWorkbook):
@@ -159,7 +189,8 @@ class Issued:
 
 
 def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: str,
-                   private_key: Ed25519PrivateKey | None = None, plan_hash: str | None = None) -> Issued:
+                   private_key: Ed25519PrivateKey | None = None, plan_hash: str | None = None,
+                   parts: PlanParts | None = None) -> Issued:
     """Write one workbook holding `layouts`.
 
     Args:
@@ -168,6 +199,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         password: protection password of the sheets and of the structure.
         private_key: signs the manifest; without it the manifest is hashed but unsigned.
         plan_hash: the plan's hash, when the caller already has it (spares recomputing it per workbook).
+        parts: `plan_parts` of the plan, when the caller already has it (the same for every workbook).
 
     Returns:
         The bytes and the Python model's values of the empty cards.
@@ -176,17 +208,20 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         PlanError: a text of the plan is longer than an Excel cell holds (finding TEXT_TOO_LONG).
     """
     plan = loaded.plan
+    parts = parts or plan_parts(plan)
+    lists = parts.lists
     issued_cells: dict[str, dict[str, c.Cell]] = {INSTRUCTIONS_SHEET: c.instruction_cells(plan, layouts)}
     for layout in layouts:
-        issued_cells[layout.sheet] = c.card_cells(plan, layout)
+        issued_cells[layout.sheet] = c.card_cells(plan, layout, lists)
     issued_cells[SUMMARY_SHEET] = c.summary_cells(plan, layouts)
     details = c.detail_cells(plan, layouts)
     if details:
         issued_cells[DETAILS_SHEET] = details
-    lists = list_sheet(plan)
-    if lists.entries:
-        issued_cells[LISTS_SHEET] = c.list_cells(plan)
-    _refuse_long_texts(issued_cells)
+    too_long = _long_texts(issued_cells) + parts.list_findings  # the list sheet's checked once per run
+    if too_long:
+        raise PlanError(too_long)
+    if parts.list_cells:
+        issued_cells[LISTS_SHEET] = parts.list_cells
 
     buffer = io.BytesIO()
     wb = _Workbook(buffer)
@@ -194,10 +229,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
                        "comments": GENERATED_BY})
-    percents = [float(p) for bandset in plan.bands  # the list sheet has them all, with the outcome outside them
-                for p in [*(b.percent for b in bandset.bands), bandset.outside.percent if bandset.outside else None]
-                if p is not None]
-    formats = _Formats(wb, "0%" if all(p.is_integer() for p in percents) else "0.0#%")
+    formats = _Formats(wb, parts.percent_format)
     empty = wb.add_format({"bg_color": EMPTY_FILL})
     invalid = wb.add_format({"bg_color": INVALID_FILL, "font_color": "#9C0006", "bold": True})
 
@@ -244,6 +276,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         cells=issued_cells,
         validations=validations,
         defined_names={},
+        serialised={LISTS_SHEET: parts.list_stored} if parts.list_stored else None,
     )
     signature, key = "", ""
     if private_key is not None:
@@ -257,14 +290,11 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     return Issued(buffer.getvalue(), results)
 
 
-def _refuse_long_texts(sheets: dict[str, dict[str, c.Cell]]) -> None:
+def _long_texts(sheets: dict[str, dict[str, c.Cell]]) -> list[Finding]:
     """A text Excel cannot hold is an error of the plan, never a silent cut."""
-    findings = [finding("TEXT_TOO_LONG", sheet=sheet, cell=address,
-                        length=f"{len(str(cell.value)):,}".replace(",", "."))
-                for sheet, cells in sheets.items() for address, cell in cells.items()
-                if cell.kind == "t" and len(str(cell.value)) > EXCEL_MAX_TEXT]
-    if findings:
-        raise PlanError(findings)
+    return [finding("TEXT_TOO_LONG", sheet=sheet, cell=address, length=f"{len(str(cell.value)):,}".replace(",", "."))
+            for sheet, cells in sheets.items() for address, cell in cells.items()
+            if cell.kind == "t" and len(str(cell.value)) > EXCEL_MAX_TEXT]
 
 
 def _rows(cells: dict[str, c.Cell]) -> list[int]:
@@ -313,7 +343,7 @@ def card_row_heights(layout: CardLayout, cells: dict[str, c.Cell]) -> dict[int, 
             str(cells[layout.header_cell(key)].value), _width_of(_VALUE_COLS, _CARD_WIDTHS)))
     legend = str(cells[f"{LABEL_COL}{LEGEND_ROW}"].value)
     heights[LEGEND_ROW] = lines_height(text_lines(legend, _width_of(_LEGEND_COLS, _CARD_WIDTHS)))
-    return heights | table_heights(layout)
+    return heights | layout.table_heights
 
 
 def _write_card(ws: Any, layout: CardLayout, cells: dict[str, c.Cell], formats: _Formats,
