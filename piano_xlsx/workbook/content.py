@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from piano_xlsx.plan.model import Plan, Rule, Scale
@@ -103,31 +104,32 @@ def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None) -
     cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
+    row_styles = _row_styles(layout)
     for address, formula in card_formulas(layout, list_sheet(plan) if lists is None else lists).items():
-        cells[address] = Cell("f", formula, formula_style(layout, address))
+        cells[address] = Cell("f", formula, formula_style(layout, address, row_styles))
     return cells
 
 
-def formula_style(layout: CardLayout, address: str) -> str:
-    t = layout.totals
-    row = int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+def formula_style(layout: CardLayout, address: str, row_styles: dict[str, str] | None = None) -> str:
+    """The style of a formula cell of the card; `row_styles` is `_row_styles(layout)`, when already made."""
     if address.startswith(col("status")):
         return "status"
-    if row == t.get("percent"):
-        return "percent"
-    if row in (t.get("bonus"),):
-        return "money"
-    if row in (t.get("band"), t.get("status")):
-        return "total_text"
-    if row in (t.get("missing"), t.get("invalid"), t.get("gates_failed")):
-        return "count"
-    if row in (t.get("factor"),) or any(row == s.factor_row for s in layout.sections):
-        return "factor"
-    if any(row == s.subtotal_row for s in layout.sections):
-        return "subtotal"
-    if row in t.values():
-        return "total"
-    return "points"
+    styles = _row_styles(layout) if row_styles is None else row_styles
+    return styles.get(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), "points")
+
+
+_TOTAL_STYLES = {"percent": "percent", "bonus": "money", "band": "total_text", "status": "total_text",
+                 "missing": "count", "invalid": "count", "gates_failed": "count", "factor": "factor"}
+
+
+def _row_styles(layout: CardLayout) -> dict[str, str]:
+    """The style of the formulas of each row (as written in an address) that is not an item's: items' are points."""
+    styles = {str(row): _TOTAL_STYLES.get(key, "total") for key, row in layout.totals.items()}
+    for section in layout.sections:
+        styles[str(section.subtotal_row)] = "subtotal"
+        if section.factor_row:
+            styles[str(section.factor_row)] = "factor"
+    return styles
 
 
 def _evaluatee(card: ResolvedCard) -> str:
@@ -288,8 +290,12 @@ def _source_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, str]
 
 
 def instruction_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
-    return {f"A{row}": Cell("t", text, style)
-            for row, (style, text) in enumerate(instruction_lines(plan, layouts), start=1) if text}
+    return cells_of_lines(instruction_lines(plan, layouts))
+
+
+def cells_of_lines(lines: Sequence[tuple[str, str]]) -> dict[str, Cell]:
+    """The instructions sheet's cells, one line a row from A1 (`instruction_lines`)."""
+    return {f"A{row}": Cell("t", text, style) for row, (style, text) in enumerate(lines, start=1) if text}
 
 
 def detail_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:

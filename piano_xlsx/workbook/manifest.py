@@ -83,7 +83,8 @@ StoredSheet = tuple[dict[str, list[Any]], bytes]  # a sheet's cells as the manif
 def stored_sheet(cells: dict[str, Cell]) -> StoredSheet:
     """One sheet's cells in the manifest's form (`cell_key`), and their canonical JSON."""
     stored = {addr: cell_key(c) for addr, c in sorted(cells.items())}
-    return stored, canonical(stored)
+    # keys already sorted, values lists: the same bytes as canonical(stored), without sorting them again
+    return stored, json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def manifest_and_text(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import xlsxwriter
@@ -131,6 +131,18 @@ class _Formats:
         return self._made[key]
 
 
+Lines = tuple[tuple[str, str], ...]  # (style, text) lines of an instructions sheet (content.instruction_lines)
+
+
+@dataclass(frozen=True)
+class _Instructions:
+    """An instructions sheet ready to write: its cells, their rows' heights, its manifest entry."""
+
+    cells: dict[str, c.Cell]
+    heights: dict[int, float]
+    stored: StoredSheet
+
+
 @dataclass(frozen=True)
 class PlanParts:
     """What every workbook of a plan holds alike, whichever cards it carries.
@@ -144,6 +156,21 @@ class PlanParts:
     list_stored: StoredSheet | None  # the list sheet as the manifest stores it
     list_findings: list[Finding]  # texts of the list sheet too long for a cell
     percent_format: str
+    # instructions sheets made so far, by their lines: the workbooks of one card each mostly share one
+    # (same scales, bands and terms), so each is measured and serialised once
+    instructions: dict[Lines, _Instructions] = field(default_factory=dict)
+
+    def instructions_sheet(self, lines: Lines) -> _Instructions:
+        made = self.instructions.get(lines)
+        if made is None:
+            cells = c.cells_of_lines(lines)
+            made = _Instructions(cells, instruction_heights(cells), stored_sheet(cells))
+            if len(self.instructions) < MAX_INSTRUCTION_VARIANTS:
+                self.instructions[lines] = made
+        return made
+
+
+MAX_INSTRUCTION_VARIANTS = 64  # a plan whose cards all differ in terms or scales keeps only the first ones
 
 
 def plan_parts(plan: Plan) -> PlanParts:
@@ -210,7 +237,8 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     plan = loaded.plan
     parts = parts or plan_parts(plan)
     lists = parts.lists
-    issued_cells: dict[str, dict[str, c.Cell]] = {INSTRUCTIONS_SHEET: c.instruction_cells(plan, layouts)}
+    instructions = parts.instructions_sheet(tuple(c.instruction_lines(plan, layouts)))
+    issued_cells: dict[str, dict[str, c.Cell]] = {INSTRUCTIONS_SHEET: instructions.cells}
     for layout in layouts:
         issued_cells[layout.sheet] = c.card_cells(plan, layout, lists)
     issued_cells[SUMMARY_SHEET] = c.summary_cells(plan, layouts)
@@ -236,10 +264,9 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     validations: dict[str, list[list[str]]] = {}
     results: dict[str, CardResult] = {}
 
-    instructions = wb.add_worksheet(INSTRUCTIONS_SHEET)
-    _write_instructions(instructions, issued_cells[INSTRUCTIONS_SHEET], formats)
-    _finish_sheet(instructions, plan, password, last_row=max(_rows(issued_cells[INSTRUCTIONS_SHEET])), last_col="A",
-                  portrait=True)
+    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
+    _write_instructions(ws, instructions, formats)
+    _finish_sheet(ws, plan, password, last_row=max(_rows(instructions.cells)), last_col="A", portrait=True)
 
     for layout in layouts:
         ws = wb.add_worksheet(layout.sheet)
@@ -276,7 +303,8 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         cells=issued_cells,
         validations=validations,
         defined_names={},
-        serialised={LISTS_SHEET: parts.list_stored} if parts.list_stored else None,
+        serialised={INSTRUCTIONS_SHEET: instructions.stored,
+                    **({LISTS_SHEET: parts.list_stored} if parts.list_stored else {})},
     )
     signature, key = "", ""
     if private_key is not None:
@@ -550,17 +578,25 @@ def _write_lists(ws: Any, plan: Any, lists: ListSheet, cells: dict[str, c.Cell],
 # ---------------------------------------------------------------- instructions and summary
 
 
-def _write_instructions(ws: Any, cells: dict[str, c.Cell], formats: _Formats) -> None:
-    ws.set_column("A:A", INSTRUCTIONS_WIDTH)
+def instruction_heights(cells: dict[str, c.Cell]) -> dict[int, float]:
+    """The height of every row of the instructions sheet (each has a text)."""
+    heights: dict[int, float] = {}
     for address, cell in cells.items():
-        _write_cell(ws, address, cell, formats[cell.style], {})
         row = int(address[1:])
         if cell.style == "title":
-            ws.set_row(row - 1, _title_height(str(cell.value), INSTRUCTIONS_WIDTH))
+            heights[row] = _title_height(str(cell.value), INSTRUCTIONS_WIDTH)
         elif cell.style == "heading":
-            ws.set_row(row - 1, 20)
+            heights[row] = 20
         else:
-            ws.set_row(row - 1, lines_height(text_lines(str(cell.value), INSTRUCTIONS_WIDTH)))
+            heights[row] = lines_height(text_lines(str(cell.value), INSTRUCTIONS_WIDTH))
+    return heights
+
+
+def _write_instructions(ws: Any, sheet: _Instructions, formats: _Formats) -> None:
+    ws.set_column("A:A", INSTRUCTIONS_WIDTH)
+    for address, cell in sheet.cells.items():
+        _write_cell(ws, address, cell, formats[cell.style], {})
+        ws.set_row(int(address[1:]) - 1, sheet.heights[int(address[1:])])
 
 
 _DETAILS_WIDTHS = dict(DETAILS_COLUMNS.values())
