@@ -73,8 +73,13 @@ def content_hash(sheets: dict[str, dict[str, list[Any]]]) -> str:
     return hashlib.sha256(canonical(sheets)).hexdigest()
 
 
+# one encoder each, made once: json.dumps with options builds a new encoder every call, and a workbook makes dozens
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_IN_ORDER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # for objects whose keys are sorted already
+
+
 def canonical(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _CANONICAL.encode(data).encode("utf-8")
 
 
 StoredSheet = tuple[dict[str, list[Any]], bytes]  # a sheet's cells as the manifest stores them, and their JSON
@@ -84,7 +89,7 @@ def stored_sheet(cells: dict[str, Cell]) -> StoredSheet:
     """One sheet's cells in the manifest's form (`cell_key`), and their canonical JSON."""
     stored = {addr: cell_key(c) for addr, c in sorted(cells.items())}
     # keys already sorted, values lists: the same bytes as canonical(stored), without sorting them again
-    return stored, json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return stored, _IN_ORDER.encode(stored).encode("utf-8")
 
 
 def manifest_and_text(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], cards: list[dict[str, Any]],
