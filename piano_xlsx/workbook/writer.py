@@ -155,6 +155,7 @@ class PlanParts:
     list_cells: dict[str, c.Cell]  # empty when no card needs the list sheet
     list_stored: StoredSheet | None  # the list sheet as the manifest stores it
     list_findings: list[Finding]  # texts of the list sheet too long for a cell
+    list_corner: tuple[int, str]  # its last row and column (`list_corner`)
     percent_format: str
     # instructions sheets made so far, by their lines: the workbooks of one card each mostly share one
     # (same scales, bands and terms), so each is measured and serialised once
@@ -181,6 +182,7 @@ def plan_parts(plan: Plan) -> PlanParts:
                 if p is not None]
     return PlanParts(lists=lists, list_cells=cells, list_stored=stored_sheet(cells) if cells else None,
                      list_findings=_long_texts({LISTS_SHEET: cells}),
+                     list_corner=list_corner(cells) if cells else (0, "A"),
                      percent_format="0%" if all(p.is_integer() for p in percents) else "0.0#%")
 
 
@@ -292,7 +294,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
                       last_col=DETAILS_COLUMNS["text"][0], portrait=True)
         sheets.append({"name": DETAILS_SHEET, "role": "details", "card": None})
     if LISTS_SHEET in issued_cells:
-        _write_lists(wb.add_worksheet(LISTS_SHEET), plan, lists, issued_cells[LISTS_SHEET], formats, password)
+        _write_lists(wb.add_worksheet(LISTS_SHEET), plan, parts, formats, password)
         sheets.append({"name": LISTS_SHEET, "role": "lists", "card": None})
 
     manifest, text = manifest_and_text(
@@ -562,16 +564,20 @@ def _validate(ws: Any, cell: str, options: dict[str, Any]) -> None:
         raise ValueError(f"data validation of {cell} refused by XlsxWriter")
 
 
-def _write_lists(ws: Any, plan: Any, lists: ListSheet, cells: dict[str, c.Cell], formats: _Formats,
-                 password: str) -> None:
-    """The list sheet: hidden, protected and printable like the others; its cells are locked content."""
-    for letter, width in lists.widths.items():
-        ws.set_column(f"{letter}:{letter}", width)
-    for address, cell in cells.items():
-        _write_cell(ws, address, cell, formats[cell.style], {})
+def list_corner(cells: dict[str, c.Cell]) -> tuple[int, str]:
+    """The last row and the last column of the list sheet's cells (its print area)."""
     places = [coordinate_from_string(address) for address in cells]
-    last_col = get_column_letter(max(column_index_from_string(letter) for letter, _ in places))
-    _finish_sheet(ws, plan, password, last_row=max(row for _, row in places), last_col=last_col, repeat_row=2)
+    return max(row for _, row in places), get_column_letter(max(column_index_from_string(col) for col, _ in places))
+
+
+def _write_lists(ws: Any, plan: Any, parts: PlanParts, formats: _Formats, password: str) -> None:
+    """The list sheet: hidden, protected and printable like the others; its cells are locked content."""
+    for letter, width in parts.lists.widths.items():
+        ws.set_column(f"{letter}:{letter}", width)
+    for address, cell in parts.list_cells.items():
+        _write_cell(ws, address, cell, formats[cell.style], {})
+    last_row, last_col = parts.list_corner
+    _finish_sheet(ws, plan, password, last_row=last_row, last_col=last_col, repeat_row=2)
     ws.hide()
 
 
