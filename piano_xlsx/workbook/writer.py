@@ -49,7 +49,7 @@ from piano_xlsx.workbook.layout import (
     summary_row,
 )
 from piano_xlsx.workbook.lists import ListSheet, list_sheet
-from piano_xlsx.workbook.manifest import StoredSheet, manifest_and_text, manifest_rows, stored_sheet
+from piano_xlsx.workbook.manifest import StoredSheet, manifest_rows, manifest_text, stored_sheet
 from piano_xlsx.workbook.pages import MARGINS
 from piano_xlsx.workbook.textmetrics import (
     EXCEL_MAX_ROW_HEIGHT,
@@ -297,7 +297,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         _write_lists(wb.add_worksheet(LISTS_SHEET), plan, parts, formats, password)
         sheets.append({"name": LISTS_SHEET, "role": "lists", "card": None})
 
-    manifest, text = manifest_and_text(
+    text = manifest_text(
         plan_info={"id": plan.plan.id, "version": plan.plan.version, "hash": plan_hash or loaded.hash,
                    "ente": plan.plan.ente, "title": plan.plan.title},
         sheets=sheets,
@@ -312,7 +312,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     if private_key is not None:
         signature, key = sign(private_key, text), key_id(private_key.public_key())
     hidden = wb.add_worksheet(MANIFEST_SHEET)
-    for row, chunk in enumerate(manifest_rows(manifest, signature, key, text)):
+    for row, chunk in enumerate(manifest_rows(None, signature, key, text)):
         hidden.write_string(row, 0, chunk)
     hidden.protect(password)
     hidden.very_hidden()
