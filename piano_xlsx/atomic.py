@@ -62,38 +62,59 @@ def make_dir(directory: str | Path) -> Path:
 
 
 @contextlib.contextmanager
+def _temporary_beside(target: Path, *, force: bool, mode: int | None, keep_open: bool) -> Iterator[tuple[int, str]]:
+    """A new temporary file beside `target` (its descriptor, open if `keep_open`, and its name); on success it
+    replaces `target`, on failure it is removed.
+
+    Few system calls on purpose: generate writes a thousand workbooks in a run, and each call here costs about as
+    much as writing a small file. The folder is made only when the first try finds it missing.
+    """
+    if target.is_dir():
+        raise OutputUnwritable(f"Impossibile scrivere «{target}»: è una cartella, non un file.")
+    refuse_existing([target], force=force)
+    tmp: str | None = None
+    try:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except (FileNotFoundError, NotADirectoryError):  # make_dir says which, in Italian
+            make_dir(target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            os.chmod(tmp, 0o666 & ~_UMASK if mode is None else mode)  # mkstemp creates 0600
+            if not keep_open:  # the caller opens the path itself: no second handle on the file meanwhile
+                os.close(fd)
+            yield fd, tmp
+        finally:
+            if keep_open:
+                os.close(fd)
+        if not force:  # it may have appeared while we were writing
+            refuse_existing([target], force=False)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise OutputUnwritable(os_problem(exc, "scrivere", target)) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+@contextlib.contextmanager
 def atomic_path(target: str | Path, *, force: bool = False, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target`, on failure it is removed.
 
     An existing `target` is replaced only with `force` (OutputExists otherwise). `mode`: the file's
     permissions (default: the usual ones, as the umask says).
     """
-    target = Path(target)
-    if target.is_dir():
-        raise OutputUnwritable(f"Impossibile scrivere «{target}»: è una cartella, non un file.")
-    refuse_existing([target], force=force)
-    make_dir(target.parent)
-    tmp: Path | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        os.chmod(tmp, 0o666 & ~_UMASK if mode is None else mode)  # mkstemp creates 0600
-        yield tmp
-        if not force:  # it may have appeared while we were writing
-            refuse_existing([target], force=False)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise OutputUnwritable(os_problem(exc, "scrivere", target)) from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+    with _temporary_beside(Path(target), force=force, mode=mode, keep_open=False) as (_, tmp):
+        yield Path(tmp)
 
 
 def write_bytes(target: str | Path, data: bytes, *, force: bool = False, mode: int | None = None) -> None:
-    with atomic_path(target, force=force, mode=mode) as tmp:
-        tmp.write_bytes(data)
+    with _temporary_beside(Path(target), force=force, mode=mode, keep_open=True) as (fd, _):
+        view = memoryview(data)
+        while view:  # os.write may write less than asked
+            view = view[os.write(fd, view):]
 
 
 def write_text(target: str | Path, text: str, *, force: bool = False) -> None:

@@ -385,10 +385,14 @@ def test_fuzzed_returns_end_in_findings(data: Any, base: Base, base_parts: dict[
 
 @pytest.fixture(scope="module")
 def many_returns(tmp_path_factory: pytest.TempPathFactory, base: Base) -> Path:
-    """A few hundred returns (copies of real ones, and some hostile ones) in one folder."""
+    """Returns enough that collect is still reading them when it is killed (copies of a real one, in one folder).
+
+    Only the start of the run is ever read, so a generous count costs the copies alone: it keeps a margin on a
+    loaded machine, where the signal may come late, as collect gets faster.
+    """
     folder = tmp_path_factory.mktemp("returns")
     data = base.filled.read_bytes()
-    for n in range(400):
+    for n in range(2000):
         (folder / f"ritorno-{n:03d}.xlsx").write_bytes(data)
     return folder
 

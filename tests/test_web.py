@@ -136,6 +136,27 @@ def test_a_zip_bomb_and_a_non_spreadsheet_are_received_refused_and_explained(ser
     assert client.get("/")[0] == 200
 
 
+def test_the_plan_page_shows_the_rules_band_notes_and_sources_as_the_report_does(server: Served) -> None:
+    from piano_xlsx.collect.notes import plan_notes
+    from piano_xlsx.planfile import load_plan_file
+    from piano_xlsx.verify.expected import Expected
+
+    plan = ROOT / "examples" / "piano-percentuali.yaml"
+    client = Client(server)
+    client.open()
+    status, page = client.post("/campagne", {"name": "Percentuali"}, files=[("plan", plan.name, plan.read_bytes())])
+    assert status == 200 and "Nessun errore nel piano" in page, text_of(page)
+    words = text_of(page)
+    assert "Le regole del piano" in words
+    notes = plan_notes(Expected.from_plan(load_plan_file(str(plan))))
+    assert any("Fonte:" in note["Nota"] for note in notes) and any("classe di risultato" in note["Nota"]
+                                                                   for note in notes)
+    for note in notes:  # every rule, with its source, in the report's words
+        assert note["Argomento"] in words
+        for line in note["Nota"].splitlines():
+            assert " ".join(line.split()) in words, line
+
+
 def test_a_plan_that_is_not_a_plan(server: Served, returns: dict[str, Path]) -> None:
     client = Client(server)
     client.open()

@@ -8,6 +8,7 @@ from typing import Any
 from piano_xlsx.collect import CollectResult
 from piano_xlsx.collect.exclusions import exclusions_by_card, reason_text
 from piano_xlsx.plan.model import Rule, Scale
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.workbook import wording
 
 
@@ -16,7 +17,15 @@ def _join(lines: list[str]) -> str:
 
 
 def note_rows(result: CollectResult) -> list[dict[str, Any]]:
-    plan = result.loaded.plan
+    return plan_notes(result.expected)
+
+
+def plan_notes(expected: Expected) -> list[dict[str, Any]]:
+    """The rules of the plan with their sources, and the HR office's exclusions: one row (topic, note) each.
+
+    The report's «Note» sheet and the web app's plan page show these rows.
+    """
+    plan = expected.loaded.plan
     rows: list[dict[str, Any]] = []
 
     def add(topic: str, lines: list[str], source: Any = None) -> None:
@@ -25,7 +34,7 @@ def note_rows(result: CollectResult) -> list[dict[str, Any]]:
             rows.append({"Argomento": topic, "Nota": text})
 
     add("Piano", [plan.plan.act or ""], plan.plan.source)
-    layouts = list(result.expected.layouts.values())
+    layouts = list(expected.layouts.values())
     items = [i.item for layout in layouts for i in layout.items if not i.item.gate]
     scales: dict[str, Scale] = {}
     rules: dict[tuple[str | None, str], tuple[Rule | None, Scale]] = {}
@@ -46,8 +55,8 @@ def note_rows(result: CollectResult) -> list[dict[str, Any]]:
                                                           for section, points in parts.items())
                    for category, parts in template.part_weights.items()]
         add(f"Modello di scheda «{template.title}»", weights, template.source)
-    for card_id, exclusion in exclusions_by_card(result.expected).items():
-        layout = result.expected.layouts[card_id]
+    for card_id, exclusion in exclusions_by_card(expected).items():
+        layout = expected.layouts[card_id]
         name = layout.card.evaluatee.name if layout.card.evaluatee else layout.card.card.evaluatee
         add(f"Escluso dal premio: {name}", [reason_text(exclusion)])
     return rows

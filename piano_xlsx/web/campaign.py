@@ -26,6 +26,7 @@ from piano_xlsx.audit import audit
 from piano_xlsx.audit.report_html import render as render_audit
 from piano_xlsx.collect import CollectResult, collect
 from piano_xlsx.collect.inspect import FileReport
+from piano_xlsx.collect.notes import plan_notes
 from piano_xlsx.collect.premi_report import payouts_json
 from piano_xlsx.collect.report import write_csv, write_json, write_report
 from piano_xlsx.files.isolation import Failure, Limits, run_isolated
@@ -36,6 +37,7 @@ from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.plan.payouts import HrRecord
 from piano_xlsx.planfile import load_plan_file
+from piano_xlsx.verify.expected import Expected
 from piano_xlsx.web import tables as t
 from piano_xlsx.web.statuses import CardStatus, card_statuses
 from piano_xlsx.web.store import Store, existing, now
@@ -52,6 +54,7 @@ class PlanCheck:
 
     loaded: LoadedPlan | None
     findings: list[Finding]
+    notes: list[dict[str, Any]] = field(default_factory=list)  # the rules and their sources, as the report prints
 
     @property
     def errors(self) -> int:
@@ -63,7 +66,10 @@ def _load_and_check(path: str) -> PlanCheck:
         loaded = load_plan_file(path)
     except PlanError as exc:
         return PlanCheck(None, sort_findings(exc.findings))
-    return PlanCheck(loaded, sort_findings(check_plan(loaded)))
+    findings = sort_findings(check_plan(loaded))
+    if count(findings, Severity.ERROR):  # the rules of a plan in error are not shown: they may not hold together
+        return PlanCheck(loaded, findings)
+    return PlanCheck(loaded, findings, plan_notes(Expected.from_plan(loaded)))
 
 
 def _plan_failed(path: str, failure: Failure) -> PlanCheck:
