@@ -85,13 +85,13 @@ def canonical(data: Any) -> bytes:
 StoredSheet = bytes  # a sheet's cells as the manifest stores them (`cell_key`, by address), as canonical JSON
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@functools.lru_cache(maxsize=1 << 16)
 def _stored_cell(address: str, kind: str, value: str | float) -> bytes:
     """One cell's member of its sheet's JSON object, '"A1":["t","…"]'.
 
     Cards of one shape hold the same labels and formulas at the same addresses, and shared objectives the same
     texts: each distinct cell is serialised once. The bound holds the distinct cells of a 1,000-card plan of
-    20-item cards (about 60 each) with room to spare, some tens of MB at most.
+    20-item cards (about 42,000) with room to spare, at a few hundred bytes each.
     """
     return _IN_ORDER.encode({address: cell_key(Cell(kind, value))})[1:-1].encode("utf-8")
 
