@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from piano_xlsx.plan.model import Plan, Rule, Scale
 from piano_xlsx.plan.resolve import DETAILS_SHEET, GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard, ResolvedItem
 from piano_xlsx.workbook import wording
-from piano_xlsx.workbook.computation import card_formulas, is_number
+from piano_xlsx.workbook.computation import card_formulas, formulas_shape, is_number
 from piano_xlsx.workbook.layout import (
     COLUMNS,
     DETAILS_COLUMNS,
@@ -55,8 +55,10 @@ def _plan_label(title: str, period: str) -> str:
     return title + (f" ({period})" if period and not said else "")
 
 
-def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None) -> dict[str, Cell]:
-    """The locked cells of a card sheet; `lists` is the plan's list sheet, when the caller already has it."""
+def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None,
+               formulas: FormulaCells | None = None) -> dict[str, Cell]:
+    """The locked cells of a card sheet; `lists` is the plan's list sheet, when the caller already has it,
+    `formulas` the run's formula cells by card shape."""
     card = layout.card
     cells: dict[str, Cell] = {f"A{TITLE_ROW}": Cell("t", f"Scheda di valutazione — {card.card.title}", "title")}
     header_values = {
@@ -104,10 +106,43 @@ def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None) -
     cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
-    row_styles = _row_styles(layout)
-    for address, formula in card_formulas(layout, list_sheet(plan) if lists is None else lists).items():
-        cells[address] = Cell("f", formula, formula_style(layout, address, row_styles))
+    if formulas is None:
+        cells.update(formula_cells(layout, list_sheet(plan) if lists is None else lists))
+    else:
+        cells.update(formulas.cells(layout))
     return cells
+
+
+def formula_cells(layout: CardLayout, lists: ListSheet) -> dict[str, Cell]:
+    """The card's formula cells, styled (`card_formulas`)."""
+    row_styles = _row_styles(layout)
+    return {address: Cell("f", formula, formula_style(layout, address, row_styles))
+            for address, formula in card_formulas(layout, lists).items()}
+
+
+class FormulaCells:
+    """The formula cells of each card shape (`formulas_shape`) met in one plan's run.
+
+    The cards of a plan mostly share a few shapes (same sections, item counts, scales and bands; only texts and
+    numbers differ), so each shape's formulas are written and styled once. Made for one plan (its list sheet),
+    as the shape tells scales apart by identity; at most MAX_SHAPES shapes are kept.
+    """
+
+    MAX_SHAPES = 256
+
+    def __init__(self, lists: ListSheet) -> None:
+        self.lists = lists
+        # shape -> its cells, and the layout they were made from: kept alive, so no identity in a shape is reused
+        self._by_shape: dict[tuple[object, ...], tuple[dict[str, Cell], CardLayout]] = {}
+
+    def cells(self, layout: CardLayout) -> dict[str, Cell]:
+        shape = formulas_shape(layout)
+        made = self._by_shape.get(shape)
+        if made is None:
+            made = formula_cells(layout, self.lists), layout
+            if len(self._by_shape) < self.MAX_SHAPES:
+                self._by_shape[shape] = made
+        return made[0]
 
 
 def formula_style(layout: CardLayout, address: str, row_styles: dict[str, str] | None = None) -> str:

@@ -157,6 +157,7 @@ class PlanParts:
     list_findings: list[Finding]  # texts of the list sheet too long for a cell
     list_corner: tuple[int, str]  # its last row and column (`list_corner`)
     percent_format: str
+    formulas: c.FormulaCells  # the formula cells of each card shape met so far
     # instructions sheets made so far, by their lines: the workbooks of one card each mostly share one
     # (same scales, bands and terms), so each is measured and serialised once
     instructions: dict[Lines, _Instructions] = field(default_factory=dict)
@@ -183,7 +184,8 @@ def plan_parts(plan: Plan) -> PlanParts:
     return PlanParts(lists=lists, list_cells=cells, list_stored=stored_sheet(cells) if cells else None,
                      list_findings=_long_texts({LISTS_SHEET: cells}),
                      list_corner=list_corner(cells) if cells else (0, "A"),
-                     percent_format="0%" if all(p.is_integer() for p in percents) else "0.0#%")
+                     percent_format="0%" if all(p.is_integer() for p in percents) else "0.0#%",
+                     formulas=c.FormulaCells(lists))
 
 
 class _Workbook(ToolWorkbook):
@@ -242,7 +244,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     instructions = parts.instructions_sheet(tuple(c.instruction_lines(plan, layouts)))
     issued_cells: dict[str, dict[str, c.Cell]] = {INSTRUCTIONS_SHEET: instructions.cells}
     for layout in layouts:
-        issued_cells[layout.sheet] = c.card_cells(plan, layout, lists)
+        issued_cells[layout.sheet] = c.card_cells(plan, layout, lists, parts.formulas)
     issued_cells[SUMMARY_SHEET] = c.summary_cells(plan, layouts)
     details = c.detail_cells(plan, layouts)
     if details:
