@@ -44,13 +44,6 @@ class Cell:
     style: str = "text"
 
 
-# Labels, headings, section titles, item numbers and shared objectives' texts repeat on every card: one Cell
-# each, as a frozen dataclass is slow to make and a card has dozens. A card's own texts pass through.
-@functools.lru_cache(maxsize=1 << 14)
-def _text_cell(value: str, style: str) -> Cell:
-    return Cell("t", value, style)
-
-
 def plan_label(plan: Plan) -> str:
     return _plan_label(plan.plan.title, plan.plan.period or (str(plan.plan.year) if plan.plan.year else ""))
 
@@ -76,40 +69,40 @@ def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None,
     }
     for offset, (key, label, is_input) in enumerate(HEADER_FIELDS):
         row = FIRST_HEADER_ROW + offset
-        cells[f"{LABEL_COL}{row}"] = _text_cell(label, "label")
+        cells[f"{LABEL_COL}{row}"] = Cell("t", label, "label")
         if not is_input:
-            cells[layout.header_cell(key)] = _text_cell(header_values[key], "header_value")
+            cells[layout.header_cell(key)] = Cell("t", header_values[key], "header_value")
     evaluator_hint = f" ({card.card.evaluator})" if card.card.evaluator else ""
     how = "scegliere la valutazione dall'elenco" if _lists_only(layout) else "inserire la valutazione"
     details = f" Descrizione e modalità esecutive degli obiettivi: foglio «{DETAILS_SHEET}»." if layout.details else ""
-    cells[f"{LABEL_COL}{LEGEND_ROW}"] = _text_cell(
-        f"Compilare le celle gialle{evaluator_hint}: {how} "
-        f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.{details}", "legend")
+    cells[f"{LABEL_COL}{LEGEND_ROW}"] = Cell(
+        "t", f"Compilare le celle gialle{evaluator_hint}: {how} "
+             f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.{details}", "legend")
     for letter, heading, _ in COLUMNS.values():
-        cells[f"{letter}{TABLE_HEADER_ROW}"] = _text_cell(heading, "table_header")
+        cells[f"{letter}{TABLE_HEADER_ROW}"] = Cell("t", heading, "table_header")
     for section in layout.sections:
         total = f" — {section.section.total:g} punti" if section.section.section.total is not None else ""
-        cells[f"A{section.header_row}"] = _text_cell(f"{section.section.section.title}{total}", "section")
+        cells[f"A{section.header_row}"] = Cell("t", f"{section.section.section.title}{total}", "section")
         for item in section.items:
             i = item.item
-            cells[item.cell("number")] = _text_cell(i.number, "number")
+            cells[item.cell("number")] = Cell("t", i.number, "number")
             for offset, chunk in enumerate(item.text_chunks):
                 if chunk or offset == 0:
-                    cells[f"{col('objective')}{item.row + offset}"] = _text_cell(chunk, "wrap")
-            cells[item.cell("indicators")] = _text_cell(indicators_text(i), "wrap")
-            cells[item.cell("deadline")] = _text_cell(i.deadline or "", "wrap")
+                    cells[f"{col('objective')}{item.row + offset}"] = Cell("t", chunk, "wrap")
+            cells[item.cell("indicators")] = Cell("t", indicators_text(i), "wrap")
+            cells[item.cell("deadline")] = Cell("t", i.deadline or "", "wrap")
             if i.gate:
-                cells[item.cell("weight")] = _text_cell("Vincolante", "gate")
-                cells[item.cell("points")] = _text_cell("—", "gate")
+                cells[item.cell("weight")] = Cell("t", "Vincolante", "gate")
+                cells[item.cell("points")] = Cell("t", "—", "gate")
             else:
                 cells[item.cell("weight")] = Cell("n", i.weight, "weight")
-        cells[f"{LABEL_COL}{section.subtotal_row}"] = _text_cell(f"Totale {section.section.section.title}",
-                                                                 "subtotal_label")
+        cells[f"{LABEL_COL}{section.subtotal_row}"] = Cell("t", f"Totale {section.section.section.title}",
+                                                           "subtotal_label")
         if section.factor_row:
-            cells[f"{LABEL_COL}{section.factor_row}"] = _text_cell(
-                "Ridistribuzione del peso non valutabile (fattore)", "label")
+            cells[f"{LABEL_COL}{section.factor_row}"] = Cell(
+                "t", "Ridistribuzione del peso non valutabile (fattore)", "label")
     for key, row in layout.totals.items():
-        cells[f"{LABEL_COL}{row}"] = _text_cell(layout.totals_labels[key], "total_label")
+        cells[f"{LABEL_COL}{row}"] = Cell("t", layout.totals_labels[key], "total_label")
     cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
@@ -210,13 +203,13 @@ def summary_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
         "A2": Cell("t", plan_label(plan), "header_value"),
     }
     for letter, heading, _, _ in SUMMARY_COLUMNS:
-        cells[f"{letter}{SUMMARY_HEADER_ROW}"] = _text_cell(heading, "table_header")
+        cells[f"{letter}{SUMMARY_HEADER_ROW}"] = Cell("t", heading, "table_header")
     for index, layout in enumerate(layouts):
         row = summary_row(index)
         card = layout.card
         cells[f"A{row}"] = Cell("t", card.card.title, "wrap")
         cells[f"B{row}"] = Cell("t", _evaluatee(card), "wrap")
-        cells[f"C{row}"] = _text_cell(card.sector.title if card.sector else "—", "wrap")
+        cells[f"C{row}"] = Cell("t", card.sector.title if card.sector else "—", "wrap")
         for letter, _, key, _ in SUMMARY_COLUMNS:
             if key is None:
                 continue
@@ -225,7 +218,7 @@ def summary_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
                 cells[f"{letter}{row}"] = Cell("f", f"{quote_sheet(layout.sheet)}!{layout.total_cell(key)}",
                                                style.get(key, "total"))
             else:
-                cells[f"{letter}{row}"] = _text_cell("—", "gate")
+                cells[f"{letter}{row}"] = Cell("t", "—", "gate")
     return cells
 
 

@@ -52,7 +52,6 @@ HEADER_FIELDS = (  # key, label, is an input the evaluator fills
     ("date", "Data della valutazione", True),
 )
 FIRST_HEADER_ROW = 3
-_HEADER_CELLS = {key: f"{VALUE_COL}{FIRST_HEADER_ROW + offset}" for offset, (key, _, _) in enumerate(HEADER_FIELDS)}
 LEGEND_ROW = FIRST_HEADER_ROW + len(HEADER_FIELDS)  # one line on how to fill the sheet
 TABLE_HEADER_ROW = LEGEND_ROW + 2
 
@@ -113,7 +112,8 @@ class CardLayout:
         return self.card.sheet
 
     def header_cell(self, key: str) -> str:
-        return _HEADER_CELLS[key]
+        keys = [k for k, _, _ in HEADER_FIELDS]
+        return f"{VALUE_COL}{FIRST_HEADER_ROW + keys.index(key)}"
 
     def total_cell(self, key: str) -> str:
         return f"{TOTAL_COL}{self.totals[key]}"
