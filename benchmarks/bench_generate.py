@@ -1,11 +1,12 @@
-"""generate at scale: 1,000 one-card workbooks, and one workbook of 20 cards, against bare XlsxWriter.
+"""generate at scale against bare XlsxWriter: 1,000 one-card workbooks, 300 one-card workbooks of five-item
+cards (where the fixed cost of each workbook weighs more), and one workbook of 20 cards.
 
 Both sides write the same files: the baseline replays, with plain XlsxWriter (in_memory=True), the calls our
 writer makes (recorded outside the timed region), and writes the bytes to disk; the benchmark checks that its
 files are byte-identical to ours. Our side is the library function `generate` with every step: plan check,
 layout, content, cached values, manifest, signature, files and delivery note.
 
-    python benchmarks/bench_generate.py [--cards 1000] [--book-cards 20] [--repeats 3]
+    python benchmarks/bench_generate.py [--cards 1000] [--small-cards 300] [--book-cards 20] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from piano_xlsx.workbook.naming import workbook_name
 from piano_xlsx.workbook.writer import write_workbook
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # fixed: the same files every run
+SMALL_CARD = (2, 3)  # five-item cards: two shared organisational objectives and three of the card's own
 
 
 def record_all(loaded: Any, per_sector: bool) -> list[tuple[str, Any, bytes]]:
@@ -46,8 +48,9 @@ def record_all(loaded: Any, per_sector: bool) -> list[tuple[str, Any, bytes]]:
     return out
 
 
-def bench(label: str, cards: int, per_sector: bool, repeats: int, jobs_list: list[int]) -> list[dict[str, Any]]:
-    loaded = large_plan(cards)
+def bench(label: str, cards: int, per_sector: bool, repeats: int, jobs_list: list[int],
+          items: tuple[int, int] = (10, 10)) -> list[dict[str, Any]]:
+    loaded = large_plan(cards, *items)
     recordings = record_all(loaded, per_sector)
     files = len(recordings)
     work = Path(tempfile.mkdtemp(prefix="piano-bench-gen-"))
@@ -62,7 +65,8 @@ def bench(label: str, cards: int, per_sector: bool, repeats: int, jobs_list: lis
         candidates = {"bare XlsxWriter": bare, "check_plan alone": lambda: check_plan(loaded)}
         for jobs in jobs_list:
             candidates[f"generate jobs={jobs}"] = (
-                lambda jobs=jobs: generate(loaded, ours_dir, private_key=KEY, per_sector=per_sector, jobs=jobs))
+                lambda jobs=jobs: generate(loaded, ours_dir, private_key=KEY, per_sector=per_sector, jobs=jobs,
+                                           force=True))
         times, cpu = run_interleaved(candidates, repeats)
         for name, _, data in recordings:  # same content, byte for byte
             assert (bare_dir / name).read_bytes() == data == (ours_dir / name).read_bytes(), name
@@ -85,12 +89,16 @@ def bench(label: str, cards: int, per_sector: bool, repeats: int, jobs_list: lis
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=int, default=1000, help="cards of the plan, one workbook each")
+    parser.add_argument("--small-cards", type=int, default=300,
+                        help="cards of the plan of five-item cards, one workbook each")
     parser.add_argument("--book-cards", type=int, default=20, help="cards of the one-workbook plan")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2], help="jobs values to measure")
     args = parser.parse_args(argv)
     print_machine()
     rows = bench(f"generate {args.cards} one-card workbooks", args.cards, True, args.repeats, args.jobs)
+    rows += bench(f"generate {args.small_cards} one-card workbooks of five items", args.small_cards, True,
+                  args.repeats, args.jobs, SMALL_CARD)
     rows += bench(f"generate one workbook of {args.book_cards} cards", args.book_cards, False, args.repeats * 3, [1])
     return rows
 

@@ -22,12 +22,14 @@ from piano_xlsx.plan.loader import LoadedPlan, validate  # noqa: E402
 SECTORS = 10
 
 
-def large_plan_data(cards: int, items_per_section: int = 10) -> dict[str, Any]:
-    """A plan of `cards` individual cards, each with two sections of `items_per_section` objectives.
+def large_plan_data(cards: int, items_per_section: int = 10, own_items: int | None = None) -> dict[str, Any]:
+    """A plan of `cards` individual cards, each with two sections of objectives.
 
-    The first section scores organisational objectives shared by every card (20 points), the second the
-    card's own objectives (80 points); texts differ from card to card, as they do in a real plan.
+    The first section scores `items_per_section` organisational objectives shared by every card (20 points),
+    the second `own_items` objectives of the card's own (80 points; as many as the first by default); texts
+    differ from card to card, as they do in a real plan.
     """
+    own_items = items_per_section if own_items is None else own_items
     shared = [{
         "id": f"org-{n}", "number": n,
         "title": f"Obiettivo organizzativo {n}: miglioramento dei tempi medi dei procedimenti dell'ente",
@@ -40,7 +42,7 @@ def large_plan_data(cards: int, items_per_section: int = 10) -> dict[str, Any]:
                 "responsabile": f"Responsabile {s}"} for s in range(1, SECTORS + 1)]
     evaluatees, card_list = [], []
     org_weight = 20 / items_per_section
-    own_weight = 80 / items_per_section
+    own_weight = 80 / own_items
     for n in range(1, cards + 1):
         sector = f"settore-{(n - 1) % SECTORS + 1}"
         evaluatees.append({"id": f"dip-{n:05d}", "name": f"Dipendente {n:05d}", "role": "Istruttore direttivo",
@@ -54,7 +56,7 @@ def large_plan_data(cards: int, items_per_section: int = 10) -> dict[str, Any]:
                            "Rispetto del termine di attivazione"],
             "target": "Almeno il 60% delle istanze on line", "deadline": "30.11.2025",
             "weight": own_weight,
-        } for k in range(1, items_per_section + 1)]
+        } for k in range(1, own_items + 1)]
         card_list.append({
             "id": f"scheda-{n:05d}", "title": f"Scheda {n:05d}", "evaluatee": f"dip-{n:05d}", "sector": sector,
             "evaluator": "Responsabile di Settore", "total": 100,
@@ -87,8 +89,8 @@ def large_plan_data(cards: int, items_per_section: int = 10) -> dict[str, Any]:
     }
 
 
-def large_plan(cards: int) -> LoadedPlan:
-    return validate(large_plan_data(cards), f"<piano di {cards} schede>")
+def large_plan(cards: int, items_per_section: int = 10, own_items: int | None = None) -> LoadedPlan:
+    return validate(large_plan_data(cards, items_per_section, own_items), f"<piano di {cards} schede>")
 
 
 def run_interleaved(candidates: dict[str, Callable[[], Any]], repeats: int,

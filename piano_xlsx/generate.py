@@ -19,7 +19,7 @@ from piano_xlsx.plan.check import check_plan
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
 from piano_xlsx.workbook.layout import CardLayout, plan_layouts
 from piano_xlsx.workbook.naming import card_workbook_name, workbook_name
-from piano_xlsx.workbook.writer import write_workbook
+from piano_xlsx.workbook.writer import PlanParts, plan_parts, write_workbook
 
 DELIVERY_NOTE = "consegna.txt"
 
@@ -58,11 +58,15 @@ class _Job:
     plan_hash: str
     out_dir: Path
     force: bool
+    parts: PlanParts = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.parts = plan_parts(self.loaded.plan)
 
     def write(self, name: str, indices: list[int]) -> str:
         """Write one workbook; return its SHA-256."""
         issued = write_workbook(self.loaded, [self.layouts[i] for i in indices], password=self.password,
-                                private_key=self.private_key, plan_hash=self.plan_hash)
+                                private_key=self.private_key, plan_hash=self.plan_hash, parts=self.parts)
         write_bytes(self.out_dir / name, issued.data, force=self.force)
         return hashlib.sha256(issued.data).hexdigest()
 

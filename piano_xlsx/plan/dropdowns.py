@@ -5,6 +5,7 @@ shortened.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from piano_xlsx.plan.model import Scale
@@ -105,6 +106,11 @@ def describe(options: Sequence[Option], room: int, sep: str | None = None) -> tu
 def dropdown_messages(options: Sequence[Option]) -> tuple[str, str, bool]:
     """The input and error messages of a dropdown, each within Excel's 255 characters, and whether they
     name every option."""
+    return _dropdown_messages(tuple(options))
+
+
+@functools.lru_cache(maxsize=1024)  # every item of a scale offers the same options: the check and each workbook
+def _dropdown_messages(options: tuple[Option, ...]) -> tuple[str, str, bool]:  # ask for them item by item
     room = EXCEL_TEXT_LIMIT - utf16_len(ERROR_PREFIX) - 1  # the longer prefix: both messages say the same
     text, complete = describe(options, room)
     return INPUT_PREFIX + text + ".", ERROR_PREFIX + text + ".", complete

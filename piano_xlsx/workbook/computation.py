@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from piano_xlsx.plan.model import BandSet, Scale, Step
 from piano_xlsx.plan.resolve import ACHIEVED, GATE_FAILED, GATE_PASSED, NEUTRALISED, NOT_ACHIEVED, ResolvedItem
@@ -222,6 +222,20 @@ def band_formulas(table: BandRanges, ref: str) -> tuple[str, str]:
     region = band_region_expr(table, ref)
     percent = f"INDEX({table.percents},{region}+1)"
     return f"INDEX({table.labels},{region}+1)", f'IF(ISNUMBER({percent}),{percent},"")'
+
+
+def formulas_shape(layout: CardLayout) -> tuple[Any, ...]:
+    """Everything `card_formulas` reads of a layout: two cards of one plan with the same shape (rows, totals,
+    scales, rules, gates, rounding, bands) have the same formulas. Scales and rules are the plan's own objects,
+    so within one plan they are told apart by identity."""
+    card = layout.card
+    return (card.card.redistribution, card.rounding.mode if card.rounding else None,
+            card.rounding.decimals if card.rounding else None, card.bandset.id if card.bandset else None,
+            tuple(layout.totals.items()),
+            tuple((s.subtotal_row, s.factor_row,
+                   tuple((i.row, len(i.text_chunks), i.item.gate, i.item.neutralisable, id(i.item.scale),
+                          id(i.item.rule)) for i in s.items))
+                  for s in layout.sections))
 
 
 def card_formulas(layout: CardLayout, lists: ListSheet) -> dict[str, str]:

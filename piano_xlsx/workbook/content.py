@@ -7,13 +7,15 @@ their places come from the layout.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from piano_xlsx.plan.model import Plan, Rule, Scale
 from piano_xlsx.plan.resolve import DETAILS_SHEET, GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard, ResolvedItem
 from piano_xlsx.workbook import wording
-from piano_xlsx.workbook.computation import card_formulas, is_number
+from piano_xlsx.workbook.computation import card_formulas, formulas_shape, is_number
 from piano_xlsx.workbook.layout import (
     COLUMNS,
     DETAILS_COLUMNS,
@@ -31,7 +33,7 @@ from piano_xlsx.workbook.layout import (
     indicators_text,
     summary_row,
 )
-from piano_xlsx.workbook.lists import list_sheet
+from piano_xlsx.workbook.lists import ListSheet, list_sheet
 from piano_xlsx.workbook.textmetrics import split_text
 
 
@@ -43,13 +45,20 @@ class Cell:
 
 
 def plan_label(plan: Plan) -> str:
-    period = plan.plan.period or (str(plan.plan.year) if plan.plan.year else "")
+    return _plan_label(plan.plan.title, plan.plan.period or (str(plan.plan.year) if plan.plan.year else ""))
+
+
+@functools.lru_cache(maxsize=64)  # every sheet of every workbook shows it: a run has one plan, so one label
+def _plan_label(title: str, period: str) -> str:
     # "2024-2026" is already said by a title with "2024/2026": compare the years, not the punctuation
-    said = all(year in plan.plan.title for year in re.findall(r"\d{4}", period)) and re.search(r"\d{4}", period)
-    return plan.plan.title + (f" ({period})" if period and not said else "")
+    said = all(year in title for year in re.findall(r"\d{4}", period)) and re.search(r"\d{4}", period)
+    return title + (f" ({period})" if period and not said else "")
 
 
-def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
+def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None,
+               formulas: FormulaCells | None = None) -> dict[str, Cell]:
+    """The locked cells of a card sheet; `lists` is the plan's list sheet, when the caller already has it,
+    `formulas` the run's formula cells by card shape."""
     card = layout.card
     cells: dict[str, Cell] = {f"A{TITLE_ROW}": Cell("t", f"Scheda di valutazione — {card.card.title}", "title")}
     header_values = {
@@ -97,31 +106,65 @@ def card_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
     cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
-    for address, formula in card_formulas(layout, list_sheet(plan)).items():
-        cells[address] = Cell("f", formula, formula_style(layout, address))
+    if formulas is None:
+        cells.update(formula_cells(layout, list_sheet(plan) if lists is None else lists))
+    else:
+        cells.update(formulas.cells(layout))
     return cells
 
 
-def formula_style(layout: CardLayout, address: str) -> str:
-    t = layout.totals
-    row = int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+def formula_cells(layout: CardLayout, lists: ListSheet) -> dict[str, Cell]:
+    """The card's formula cells, styled (`card_formulas`)."""
+    row_styles = _row_styles(layout)
+    return {address: Cell("f", formula, formula_style(layout, address, row_styles))
+            for address, formula in card_formulas(layout, lists).items()}
+
+
+class FormulaCells:
+    """The formula cells of each card shape (`formulas_shape`) met in one plan's run.
+
+    The cards of a plan mostly share a few shapes (same sections, item counts, scales and bands; only texts and
+    numbers differ), so each shape's formulas are written and styled once. Made for one plan (its list sheet),
+    as the shape tells scales apart by identity; at most MAX_SHAPES shapes are kept.
+    """
+
+    MAX_SHAPES = 256
+
+    def __init__(self, lists: ListSheet) -> None:
+        self.lists = lists
+        # shape -> its cells, and the layout they were made from: kept alive, so no identity in a shape is reused
+        self._by_shape: dict[tuple[object, ...], tuple[dict[str, Cell], CardLayout]] = {}
+
+    def cells(self, layout: CardLayout) -> dict[str, Cell]:
+        shape = formulas_shape(layout)
+        made = self._by_shape.get(shape)
+        if made is None:
+            made = formula_cells(layout, self.lists), layout
+            if len(self._by_shape) < self.MAX_SHAPES:
+                self._by_shape[shape] = made
+        return made[0]
+
+
+def formula_style(layout: CardLayout, address: str, row_styles: dict[str, str] | None = None) -> str:
+    """The style of a formula cell of the card; `row_styles` is `_row_styles(layout)`, when already made."""
     if address.startswith(col("status")):
         return "status"
-    if row == t.get("percent"):
-        return "percent"
-    if row in (t.get("bonus"),):
-        return "money"
-    if row in (t.get("band"), t.get("status")):
-        return "total_text"
-    if row in (t.get("missing"), t.get("invalid"), t.get("gates_failed")):
-        return "count"
-    if row in (t.get("factor"),) or any(row == s.factor_row for s in layout.sections):
-        return "factor"
-    if any(row == s.subtotal_row for s in layout.sections):
-        return "subtotal"
-    if row in t.values():
-        return "total"
-    return "points"
+    styles = _row_styles(layout) if row_styles is None else row_styles
+    return styles.get(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), "points")
+
+
+_TOTAL_STYLES = {"percent": "percent", "bonus": "money", "band": "total_text", "status": "total_text",
+                 "missing": "count", "invalid": "count", "gates_failed": "count", "factor": "factor"}
+
+
+def _row_styles(layout: CardLayout) -> dict[str, str]:
+    """The style of the formulas of each row (as written in an address) that is not an item's: items' are points."""
+    styles = {str(row): _TOTAL_STYLES.get(key, "total") for key, row in layout.totals.items()}
+    for section in layout.sections:
+        styles[str(section.subtotal_row)] = "subtotal"
+        if section.factor_row:
+            styles[str(section.factor_row)] = "factor"
+    return styles
 
 
 def _evaluatee(card: ResolvedCard) -> str:
@@ -282,8 +325,12 @@ def _source_lines(plan: Plan, layouts: list[CardLayout]) -> list[tuple[str, str]
 
 
 def instruction_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
-    return {f"A{row}": Cell("t", text, style)
-            for row, (style, text) in enumerate(instruction_lines(plan, layouts), start=1) if text}
+    return cells_of_lines(instruction_lines(plan, layouts))
+
+
+def cells_of_lines(lines: Sequence[tuple[str, str]]) -> dict[str, Cell]:
+    """The instructions sheet's cells, one line a row from A1 (`instruction_lines`)."""
+    return {f"A{row}": Cell("t", text, style) for row, (style, text) in enumerate(lines, start=1) if text}
 
 
 def detail_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
@@ -329,7 +376,7 @@ def detail_cells(plan: Plan, layouts: list[CardLayout]) -> dict[str, Cell]:
     return cells
 
 
-def list_cells(plan: Plan) -> dict[str, Cell]:
+def list_cells(plan: Plan, lists: ListSheet | None = None) -> dict[str, Cell]:
     """The list sheet (workbook/lists.py): numbers as numbers, so a picked value is a number in any locale."""
     return {address: Cell("n" if is_number(value) else "t", value, style)
-            for address, (value, style) in list_sheet(plan).entries.items()}
+            for address, (value, style) in (list_sheet(plan) if lists is None else lists).entries.items()}

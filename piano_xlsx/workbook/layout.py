@@ -7,6 +7,7 @@ and the reader looks up comes from here; nothing else computes a row.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -71,6 +72,7 @@ class ItemRows:
     row: int
     text_chunks: list[str]  # objective text: first chunk on `row`, the rest on the rows below ("" when the
     # indicators need more rows than the objective)
+    block_height: float  # `item_block_height` of the item, measured once when it is placed
 
     @property
     def rows(self) -> range:
@@ -132,6 +134,11 @@ class CardLayout:
     def last_row(self) -> int:
         return max(self.totals.values())
 
+    @functools.cached_property  # measured once: the page estimate and the writer both need them
+    def table_heights(self) -> dict[int, float]:
+        """The heights of the rows from the table's heading down (`table_heights`)."""
+        return table_heights(self)
+
     def inputs(self) -> list[str]:
         """Every cell the evaluator may fill."""
         cells = [self.header_cell("evaluator"), self.header_cell("date")]
@@ -160,7 +167,7 @@ def item_row_heights(item: ItemRows) -> list[float]:
     """Heights of an item's rows: each shows its piece of the objective; together they show the rest."""
     heights = [row_height({"objective": chunk}) for chunk in item.text_chunks]
     heights[0] = max(heights[0], ITEM_MIN_HEIGHT)
-    missing = item_block_height(item.item) - sum(heights)
+    missing = item.block_height - sum(heights)
     for index in range(len(heights)):
         if missing <= 0:
             break
@@ -202,9 +209,11 @@ CARD_WIDTHS = [width for _, _, width in COLUMNS.values()]
 
 def card_layout(card: ResolvedCard) -> CardLayout:
     """Place a card on its sheet: descriptions on the card, unless the card would then print on too many pages."""
-    layout = place(card, details=False)
+    blocks = [item_block_height(item) for item in card.items]  # the same in both placings
+    layout = place(card, details=False, blocks=blocks)
     if any(detail_parts(item) for item in card.items) and estimated_pages(layout) > MAX_CARD_PAGES:
-        layout = place(card, details=True)
+        layout = place(card, details=True, blocks=blocks)
+    _ = layout.table_heights  # measured now, while the card's texts are still in the measuring cache
     return layout
 
 
@@ -220,13 +229,18 @@ def table_heights(layout: CardLayout) -> dict[int, float]:
 
 def estimated_pages(layout: CardLayout) -> int:
     """Pages the card takes with the header block at its tallest usual height (HEADER_ALLOWANCE)."""
-    rows = sheet_heights(table_heights(layout), layout.last_row)[TABLE_HEADER_ROW - 1:]
+    rows = sheet_heights(layout.table_heights, layout.last_row)[TABLE_HEADER_ROW - 1:]
     return page_count([HEADER_ALLOWANCE, *rows], scale=fit_width_scale(CARD_WIDTHS, landscape=True),
                       landscape=True, repeated=TABLE_HEADER_HEIGHT)
 
 
-def place(card: ResolvedCard, *, details: bool) -> CardLayout:
-    """Place a card on its sheet, with its descriptions on the card or (`details`) on the details sheet."""
+def place(card: ResolvedCard, *, details: bool, blocks: list[float] | None = None) -> CardLayout:
+    """Place a card on its sheet, with its descriptions on the card or (`details`) on the details sheet.
+
+    `blocks` are the `item_block_height`s of the card's items, when the caller has measured them.
+    """
+    blocks = blocks or [item_block_height(item) for item in card.items]
+    heights = iter(blocks)
     row = TABLE_HEADER_ROW + 1
     sections: list[SectionRows] = []
     section_factors = card.redistributes and card.card.redistribution != "card"
@@ -241,9 +255,9 @@ def place(card: ResolvedCard, *, details: bool) -> CardLayout:
                 title, rest = text.split("\n", 1)
                 chunks = split_text(title, width) + split_text(rest, width)
             # indicators longer than the objective: more rows for them (they span the item's rows)
-            rows_needed = math.ceil(item_block_height(item) / MAX_ROW_HEIGHT)
-            chunks += [""] * (rows_needed - len(chunks))
-            items.append(ItemRows(item=item, row=row, text_chunks=chunks))
+            block = next(heights)
+            chunks += [""] * (math.ceil(block / MAX_ROW_HEIGHT) - len(chunks))
+            items.append(ItemRows(item=item, row=row, text_chunks=chunks, block_height=block))
             row += len(chunks)
         subtotal_row = row
         row += 1

@@ -62,10 +62,17 @@ def wrap_paragraph(paragraph: str, width: float, size: float = FONT_SIZE) -> lis
     return list(_wrap_paragraph(paragraph, width, size))
 
 
-@functools.lru_cache(maxsize=16_384)  # plans repeat their texts (shared objectives, the same card for many people)
+# Plans repeat their texts (shared objectives, the same card for many people), and a run measures each text
+# several times (layout, page estimate, writer). The bound holds the distinct paragraphs of a 1,000-card plan of
+# 20-item cards (about 44,000, at a few hundred bytes each) so that none is measured twice in a run.
+@functools.lru_cache(maxsize=1 << 16)
 def _wrap_paragraph(paragraph: str, width: float, size: float) -> tuple[str, ...]:
     available = max(1.0, (column_pixels(width) - CELL_PADDING_PX) * WIDTH_MARGIN)
     scale = size * 96 / 72 / 2048
+    # most paragraphs fit one line: their whole width (trailing spaces too, as the loop counts them) well inside
+    # the cell says so without the word loop (the margin covers the loop's float rounding: the loop's answer)
+    if _text_advance(paragraph) * scale < available * (1 - 1e-9):
+        return (paragraph,)
     lines: list[str] = []
     line, used = "", 0.0
     for word in re_words(paragraph):
@@ -83,17 +90,25 @@ def _wrap_paragraph(paragraph: str, width: float, size: float) -> tuple[str, ...
                 line += ch
                 used += step
             line += word[len(body):]
-            used += (len(word) - len(body)) * _advance(" ") * scale
+            used += (len(word) - len(body)) * _SPACE * scale
             continue
         line += word
-        used += need + (len(word) - len(body)) * _advance(" ") * scale
+        used += need + (len(word) - len(body)) * _SPACE * scale
     lines.append(line)
     return tuple(lines)
 
 
+_SPACE = _advance(" ")
+_char_advance = functools.lru_cache(maxsize=4096)(_advance)  # a plan's texts use a few hundred characters
+
+
+def _text_advance(text: str) -> int:
+    return sum(map(_char_advance, text))
+
+
 @functools.lru_cache(maxsize=65_536)
 def _word_advance(word: str) -> float:
-    return sum(_advance(ch) for ch in word)
+    return _text_advance(word)
 
 
 def re_words(paragraph: str) -> list[str]:

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import xlsxwriter
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
-from piano_xlsx.findings import finding
+from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.dropdowns import dropdown_messages, inline_list, item_options
 from piano_xlsx.plan.loader import LoadedPlan, PlanError
+from piano_xlsx.plan.model import Plan
 from piano_xlsx.plan.resolve import (
     ACHIEVED,
     DETAILS_SHEET,
@@ -46,10 +47,9 @@ from piano_xlsx.workbook.layout import (
     ItemRows,
     col,
     summary_row,
-    table_heights,
 )
 from piano_xlsx.workbook.lists import ListSheet, list_sheet
-from piano_xlsx.workbook.manifest import manifest_and_text, manifest_rows
+from piano_xlsx.workbook.manifest import StoredSheet, manifest_rows, manifest_text, stored_sheet
 from piano_xlsx.workbook.pages import MARGINS
 from piano_xlsx.workbook.textmetrics import (
     EXCEL_MAX_ROW_HEIGHT,
@@ -112,10 +112,14 @@ class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook, percent_format: str) -> None:
         self._wb = wb
         self._made: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+        self._plain: dict[str, Any] = {}  # style -> format, for the most frequent look-up: no changes
         self._percent = percent_format
 
     def __getitem__(self, style: str) -> Any:
-        return self.get(style)
+        fmt = self._plain.get(style)
+        if fmt is None:
+            fmt = self._plain[style] = self.get(style)
+        return fmt
 
     def get(self, style: str, **changes: Any) -> Any:
         key = (style, tuple(sorted(changes.items())))
@@ -125,6 +129,63 @@ class _Formats:
                 spec["num_format"] = self._percent
             self._made[key] = self._wb.add_format(spec)
         return self._made[key]
+
+
+Lines = tuple[tuple[str, str], ...]  # (style, text) lines of an instructions sheet (content.instruction_lines)
+
+
+@dataclass(frozen=True)
+class _Instructions:
+    """An instructions sheet ready to write: its cells, their rows' heights, its manifest entry."""
+
+    cells: dict[str, c.Cell]
+    heights: dict[int, float]
+    stored: StoredSheet
+
+
+@dataclass(frozen=True)
+class PlanParts:
+    """What every workbook of a plan holds alike, whichever cards it carries.
+
+    `generate` builds it once per run, which writes up to a workbook per card of one plan, instead of
+    rebuilding the same list sheet, its manifest entry and its checks for every workbook.
+    """
+
+    lists: ListSheet
+    list_cells: dict[str, c.Cell]  # empty when no card needs the list sheet
+    list_stored: StoredSheet | None  # the list sheet as the manifest stores it
+    list_findings: list[Finding]  # texts of the list sheet too long for a cell
+    list_corner: tuple[int, str]  # its last row and column (`list_corner`)
+    percent_format: str
+    formulas: c.FormulaCells  # the formula cells of each card shape met so far
+    # instructions sheets made so far, by their lines: the workbooks of one card each mostly share one
+    # (same scales, bands and terms), so each is measured and serialised once
+    instructions: dict[Lines, _Instructions] = field(default_factory=dict)
+
+    def instructions_sheet(self, lines: Lines) -> _Instructions:
+        made = self.instructions.get(lines)
+        if made is None:
+            cells = c.cells_of_lines(lines)
+            made = _Instructions(cells, instruction_heights(cells), stored_sheet(cells))
+            if len(self.instructions) < MAX_INSTRUCTION_VARIANTS:
+                self.instructions[lines] = made
+        return made
+
+
+MAX_INSTRUCTION_VARIANTS = 64  # a plan whose cards all differ in terms or scales keeps only the first ones
+
+
+def plan_parts(plan: Plan) -> PlanParts:
+    lists = list_sheet(plan)
+    cells = c.list_cells(plan, lists) if lists.entries else {}
+    percents = [float(p) for bandset in plan.bands  # the list sheet has them all, with the outcome outside them
+                for p in [*(b.percent for b in bandset.bands), bandset.outside.percent if bandset.outside else None]
+                if p is not None]
+    return PlanParts(lists=lists, list_cells=cells, list_stored=stored_sheet(cells) if cells else None,
+                     list_findings=_long_texts({LISTS_SHEET: cells}),
+                     list_corner=list_corner(cells) if cells else (0, "A"),
+                     percent_format="0%" if all(p.is_integer() for p in percents) else "0.0#%",
+                     formulas=c.FormulaCells(lists))
 
 
 class _Workbook(ToolWorkbook):
@@ -159,7 +220,8 @@ class Issued:
 
 
 def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: str,
-                   private_key: Ed25519PrivateKey | None = None, plan_hash: str | None = None) -> Issued:
+                   private_key: Ed25519PrivateKey | None = None, plan_hash: str | None = None,
+                   parts: PlanParts | None = None) -> Issued:
     """Write one workbook holding `layouts`.
 
     Args:
@@ -168,6 +230,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         password: protection password of the sheets and of the structure.
         private_key: signs the manifest; without it the manifest is hashed but unsigned.
         plan_hash: the plan's hash, when the caller already has it (spares recomputing it per workbook).
+        parts: `plan_parts` of the plan, when the caller already has it (the same for every workbook).
 
     Returns:
         The bytes and the Python model's values of the empty cards.
@@ -176,17 +239,21 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         PlanError: a text of the plan is longer than an Excel cell holds (finding TEXT_TOO_LONG).
     """
     plan = loaded.plan
-    issued_cells: dict[str, dict[str, c.Cell]] = {INSTRUCTIONS_SHEET: c.instruction_cells(plan, layouts)}
+    parts = parts or plan_parts(plan)
+    lists = parts.lists
+    instructions = parts.instructions_sheet(tuple(c.instruction_lines(plan, layouts)))
+    issued_cells: dict[str, dict[str, c.Cell]] = {INSTRUCTIONS_SHEET: instructions.cells}
     for layout in layouts:
-        issued_cells[layout.sheet] = c.card_cells(plan, layout)
+        issued_cells[layout.sheet] = c.card_cells(plan, layout, lists, parts.formulas)
     issued_cells[SUMMARY_SHEET] = c.summary_cells(plan, layouts)
     details = c.detail_cells(plan, layouts)
     if details:
         issued_cells[DETAILS_SHEET] = details
-    lists = list_sheet(plan)
-    if lists.entries:
-        issued_cells[LISTS_SHEET] = c.list_cells(plan)
-    _refuse_long_texts(issued_cells)
+    too_long = _long_texts(issued_cells) + parts.list_findings  # the list sheet's checked once per run
+    if too_long:
+        raise PlanError(too_long)
+    if parts.list_cells:
+        issued_cells[LISTS_SHEET] = parts.list_cells
 
     buffer = io.BytesIO()
     wb = _Workbook(buffer)
@@ -194,20 +261,16 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     wb.set_properties({"title": c.plan_label(plan), "subject": "Valutazione della performance",
                        "author": plan.plan.ente, "company": plan.plan.ente, "created": CREATED,
                        "comments": GENERATED_BY})
-    percents = [float(p) for bandset in plan.bands  # the list sheet has them all, with the outcome outside them
-                for p in [*(b.percent for b in bandset.bands), bandset.outside.percent if bandset.outside else None]
-                if p is not None]
-    formats = _Formats(wb, "0%" if all(p.is_integer() for p in percents) else "0.0#%")
+    formats = _Formats(wb, parts.percent_format)
     empty = wb.add_format({"bg_color": EMPTY_FILL})
     invalid = wb.add_format({"bg_color": INVALID_FILL, "font_color": "#9C0006", "bold": True})
 
     validations: dict[str, list[list[str]]] = {}
     results: dict[str, CardResult] = {}
 
-    instructions = wb.add_worksheet(INSTRUCTIONS_SHEET)
-    _write_instructions(instructions, issued_cells[INSTRUCTIONS_SHEET], formats)
-    _finish_sheet(instructions, plan, password, last_row=max(_rows(issued_cells[INSTRUCTIONS_SHEET])), last_col="A",
-                  portrait=True)
+    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
+    _write_instructions(ws, instructions, formats)
+    _finish_sheet(ws, plan, password, last_row=max(_rows(instructions.cells)), last_col="A", portrait=True)
 
     for layout in layouts:
         ws = wb.add_worksheet(layout.sheet)
@@ -233,10 +296,10 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
                       last_col=DETAILS_COLUMNS["text"][0], portrait=True)
         sheets.append({"name": DETAILS_SHEET, "role": "details", "card": None})
     if LISTS_SHEET in issued_cells:
-        _write_lists(wb.add_worksheet(LISTS_SHEET), plan, lists, issued_cells[LISTS_SHEET], formats, password)
+        _write_lists(wb.add_worksheet(LISTS_SHEET), plan, parts, formats, password)
         sheets.append({"name": LISTS_SHEET, "role": "lists", "card": None})
 
-    manifest, text = manifest_and_text(
+    text = manifest_text(
         plan_info={"id": plan.plan.id, "version": plan.plan.version, "hash": plan_hash or loaded.hash,
                    "ente": plan.plan.ente, "title": plan.plan.title},
         sheets=sheets,
@@ -244,12 +307,14 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
         cells=issued_cells,
         validations=validations,
         defined_names={},
+        serialised={INSTRUCTIONS_SHEET: instructions.stored,
+                    **({LISTS_SHEET: parts.list_stored} if parts.list_stored else {})},
     )
     signature, key = "", ""
     if private_key is not None:
         signature, key = sign(private_key, text), key_id(private_key.public_key())
     hidden = wb.add_worksheet(MANIFEST_SHEET)
-    for row, chunk in enumerate(manifest_rows(manifest, signature, key, text)):
+    for row, chunk in enumerate(manifest_rows(None, signature, key, text)):
         hidden.write_string(row, 0, chunk)
     hidden.protect(password)
     hidden.very_hidden()
@@ -257,14 +322,11 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     return Issued(buffer.getvalue(), results)
 
 
-def _refuse_long_texts(sheets: dict[str, dict[str, c.Cell]]) -> None:
+def _long_texts(sheets: dict[str, dict[str, c.Cell]]) -> list[Finding]:
     """A text Excel cannot hold is an error of the plan, never a silent cut."""
-    findings = [finding("TEXT_TOO_LONG", sheet=sheet, cell=address,
-                        length=f"{len(str(cell.value)):,}".replace(",", "."))
-                for sheet, cells in sheets.items() for address, cell in cells.items()
-                if cell.kind == "t" and len(str(cell.value)) > EXCEL_MAX_TEXT]
-    if findings:
-        raise PlanError(findings)
+    return [finding("TEXT_TOO_LONG", sheet=sheet, cell=address, length=f"{len(str(cell.value)):,}".replace(",", "."))
+            for sheet, cells in sheets.items() for address, cell in cells.items()
+            if cell.kind == "t" and len(str(cell.value)) > EXCEL_MAX_TEXT]
 
 
 def _rows(cells: dict[str, c.Cell]) -> list[int]:
@@ -313,7 +375,7 @@ def card_row_heights(layout: CardLayout, cells: dict[str, c.Cell]) -> dict[int, 
             str(cells[layout.header_cell(key)].value), _width_of(_VALUE_COLS, _CARD_WIDTHS)))
     legend = str(cells[f"{LABEL_COL}{LEGEND_ROW}"].value)
     heights[LEGEND_ROW] = lines_height(text_lines(legend, _width_of(_LEGEND_COLS, _CARD_WIDTHS)))
-    return heights | table_heights(layout)
+    return heights | layout.table_heights
 
 
 def _write_card(ws: Any, layout: CardLayout, cells: dict[str, c.Cell], formats: _Formats,
@@ -504,33 +566,45 @@ def _validate(ws: Any, cell: str, options: dict[str, Any]) -> None:
         raise ValueError(f"data validation of {cell} refused by XlsxWriter")
 
 
-def _write_lists(ws: Any, plan: Any, lists: ListSheet, cells: dict[str, c.Cell], formats: _Formats,
-                 password: str) -> None:
-    """The list sheet: hidden, protected and printable like the others; its cells are locked content."""
-    for letter, width in lists.widths.items():
-        ws.set_column(f"{letter}:{letter}", width)
-    for address, cell in cells.items():
-        _write_cell(ws, address, cell, formats[cell.style], {})
+def list_corner(cells: dict[str, c.Cell]) -> tuple[int, str]:
+    """The last row and the last column of the list sheet's cells (its print area)."""
     places = [coordinate_from_string(address) for address in cells]
-    last_col = get_column_letter(max(column_index_from_string(letter) for letter, _ in places))
-    _finish_sheet(ws, plan, password, last_row=max(row for _, row in places), last_col=last_col, repeat_row=2)
+    return max(row for _, row in places), get_column_letter(max(column_index_from_string(col) for col, _ in places))
+
+
+def _write_lists(ws: Any, plan: Any, parts: PlanParts, formats: _Formats, password: str) -> None:
+    """The list sheet: hidden, protected and printable like the others; its cells are locked content."""
+    for letter, width in parts.lists.widths.items():
+        ws.set_column(f"{letter}:{letter}", width)
+    for address, cell in parts.list_cells.items():
+        _write_cell(ws, address, cell, formats[cell.style], {})
+    last_row, last_col = parts.list_corner
+    _finish_sheet(ws, plan, password, last_row=last_row, last_col=last_col, repeat_row=2)
     ws.hide()
 
 
 # ---------------------------------------------------------------- instructions and summary
 
 
-def _write_instructions(ws: Any, cells: dict[str, c.Cell], formats: _Formats) -> None:
-    ws.set_column("A:A", INSTRUCTIONS_WIDTH)
+def instruction_heights(cells: dict[str, c.Cell]) -> dict[int, float]:
+    """The height of every row of the instructions sheet (each has a text)."""
+    heights: dict[int, float] = {}
     for address, cell in cells.items():
-        _write_cell(ws, address, cell, formats[cell.style], {})
         row = int(address[1:])
         if cell.style == "title":
-            ws.set_row(row - 1, _title_height(str(cell.value), INSTRUCTIONS_WIDTH))
+            heights[row] = _title_height(str(cell.value), INSTRUCTIONS_WIDTH)
         elif cell.style == "heading":
-            ws.set_row(row - 1, 20)
+            heights[row] = 20
         else:
-            ws.set_row(row - 1, lines_height(text_lines(str(cell.value), INSTRUCTIONS_WIDTH)))
+            heights[row] = lines_height(text_lines(str(cell.value), INSTRUCTIONS_WIDTH))
+    return heights
+
+
+def _write_instructions(ws: Any, sheet: _Instructions, formats: _Formats) -> None:
+    ws.set_column("A:A", INSTRUCTIONS_WIDTH)
+    for address, cell in sheet.cells.items():
+        _write_cell(ws, address, cell, formats[cell.style], {})
+        ws.set_row(int(address[1:]) - 1, sheet.heights[int(address[1:])])
 
 
 _DETAILS_WIDTHS = dict(DETAILS_COLUMNS.values())
