@@ -36,7 +36,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from common import describe, large_plan, print_machine, ratio, run_interleaved
+from common import cold, describe, large_plan, print_machine, ratio, run_interleaved
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from piano_xlsx.collect import collect
@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         }
         cpu: dict[str, list[float]] = {name: [] for name in candidates}
         times, _ = run_interleaved({name: _with_children_cpu(fn, cpu[name]) for name, fn in candidates.items()},
-                                   args.repeats)
+                                   args.repeats, setup=cold)
         floors = [name for name in candidates if name.startswith("floor of parts read")]
         floor = min(floors, key=lambda name: statistics.median(times[name]))
         label = f"collect {len(files)} returns"

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from common import describe, large_plan, peak_rss_mb, print_machine, ratio, run_interleaved
+from common import cold, describe, large_plan, peak_rss_mb, print_machine, ratio, run_interleaved
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from replay import Recorder, replay
 
@@ -67,7 +67,7 @@ def bench(label: str, cards: int, per_sector: bool, repeats: int, jobs_list: lis
             candidates[f"generate jobs={jobs}"] = (
                 lambda jobs=jobs: generate(loaded, ours_dir, private_key=KEY, per_sector=per_sector, jobs=jobs,
                                            force=True))
-        times, cpu = run_interleaved(candidates, repeats)
+        times, cpu = run_interleaved(candidates, repeats, setup=cold)
         for name, _, data in recordings:  # same content, byte for byte
             assert (bare_dir / name).read_bytes() == data == (ours_dir / name).read_bytes(), name
     finally:

@@ -93,6 +93,19 @@ def large_plan(cards: int, items_per_section: int = 10, own_items: int | None = 
     return validate(large_plan_data(cards, items_per_section, own_items), f"<piano di {cards} schede>")
 
 
+def cold() -> None:
+    """Empty every cache of the package (functools caches of its modules), so the next run starts as a user's first.
+
+    Plans repeat their texts and cells, and the package measures or serialises each distinct one once: without
+    this, the second repetition of a benchmark would reuse the first one's work and look faster than any real run.
+    """
+    for name, module in list(sys.modules.items()):
+        if name == "piano_xlsx" or name.startswith("piano_xlsx."):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)) and hasattr(value, "cache_info"):
+                    value.cache_clear()
+
+
 def run_interleaved(candidates: dict[str, Callable[[], Any]], repeats: int,
                     setup: Callable[[], None] | None = None) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Run each candidate `repeats` times, alternating them so machine noise hits all alike.

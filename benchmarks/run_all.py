@@ -1,6 +1,6 @@
 """Run every benchmark and print the ratios against the targets of the performance work.
 
-    python benchmarks/run_all.py            # the full run (about half an hour on 2 shared cores)
+    python benchmarks/run_all.py            # the full run (about 15 minutes on 2 cores)
     python benchmarks/run_all.py --quick    # a small run to try the scripts (100 cards, 1,000 files)
     ./run.sh bench [--quick]                # the same, after setting up the virtual environment
 """
