@@ -505,3 +505,17 @@ def test_collect_cli_over_hostile_files_exits_1_without_traceback(hostile: dict[
     assert b"Traceback" not in result.stdout + result.stderr
     assert report.exists()
     assert before.changed() == []
+
+
+def test_a_part_that_is_not_xml_is_said_in_italian_with_its_place(base: Base, base_parts: dict[str, bytes],
+                                                                   expected: Expected, tmp_path: Path) -> None:
+    import zipfile
+
+    broken = tmp_path / "rotto.xlsx"
+    with zipfile.ZipFile(broken, "w") as zf:
+        for name, data in base_parts.items():
+            zf.writestr(name, b"<workbook><sheets></workbook>" if name == "xl/workbook.xml" else data)
+    report = inspect_file(broken, expected, None)
+    (unreadable,) = [f for f in report.findings if f.code == "FILE_UNREADABLE"]
+    assert "XML non valido in xl/workbook.xml (riga 1, colonna " in unreadable.message, unreadable.message
+    assert "mismatched" not in unreadable.message and "not well-formed" not in unreadable.message

@@ -156,13 +156,9 @@ def _check_prolog(name: str, chunks: Iterator[bytes] | list[bytes]) -> None:
             prolog.feed(chunk)
             if prolog.parser is None:
                 break
-    except DefusedXmlException as exc:
-        raise ContainerError("FILE_XML_UNSAFE", f"{name}: {_UNSAFE.get(type(exc).__name__, type(exc).__name__)}") \
-            from None
-    except ParseError as exc:
-        raise ContainerError("FILE_UNREADABLE", f"XML non valido in {name} ({exc})") from None
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError, UnicodeError) as exc:
-        raise ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({exc})") from None
+    except (DefusedXmlException, ParseError, zipfile.BadZipFile, EOFError, OSError, zlib.error, LookupError,
+            UnicodeError) as exc:
+        raise _part_error(name, exc) from None
 
 
 def _parse_bytes(name: str, data: bytes) -> Any:
@@ -255,9 +251,16 @@ def _part_error(name: str, exc: Exception) -> ContainerError:
     """The finding for a part that is unsafe, not XML, or damaged in the zip."""
     if isinstance(exc, DefusedXmlException):
         return ContainerError("FILE_XML_UNSAFE", f"{name}: {_UNSAFE.get(type(exc).__name__, type(exc).__name__)}")
-    if isinstance(exc, ParseError):
-        return ContainerError("FILE_UNREADABLE", f"XML non valido in {name} ({exc})")
-    return ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({exc})")
+    if isinstance(exc, ParseError):  # the parser's own words are English: say where, in Italian
+        line, column = getattr(exc, "position", (0, 0))
+        return ContainerError("FILE_UNREADABLE", f"XML non valido in {name} (riga {line}, colonna {column})")
+    damage = _DAMAGE.get(type(exc), "errore di lettura")
+    return ContainerError("FILE_UNREADABLE", f"parte {name} danneggiata ({damage})")
+
+
+_DAMAGE = {zipfile.BadZipFile: "archivio zip non valido", zlib.error: "dati compressi danneggiati",
+           EOFError: "dati compressi troncati", UnicodeDecodeError: "codifica dei caratteri non valida",
+           LookupError: "codifica dei caratteri sconosciuta"}
 
 
 _UNSAFE = {
