@@ -519,3 +519,45 @@ def test_a_part_that_is_not_xml_is_said_in_italian_with_its_place(base: Base, ba
     (unreadable,) = [f for f in report.findings if f.code == "FILE_UNREADABLE"]
     assert "XML non valido in xl/workbook.xml (riga 1, colonna " in unreadable.message, unreadable.message
     assert "mismatched" not in unreadable.message and "not well-formed" not in unreadable.message
+
+
+@pytest.mark.parametrize("name", ["filled", "issued", "billion-laughs", "external-entity", "doctype-in-workbook",
+                                  "lying-size", "invalid-utf8", "strict-ooxml", "sheet-part-missing"])
+def test_the_bare_parser_prolog_check_decides_as_defusedxml(name: str, base: Base, hostile: dict[str, Path],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prologs the bare C parser finds plain skip defusedxml: the workbook, or the refusal with its detail, is the
+    same as when defusedxml reads every prolog."""
+    from piano_xlsx.files.container import ContainerError, sniff
+    from piano_xlsx.reader import parts, xlsx
+
+    path = {"filled": base.filled, "issued": base.other_card}.get(name) or hostile[name]
+    out = []
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(parts, "_plain_prolog", lambda data: False)
+        try:
+            _, zf = sniff(path.read_bytes())
+            assert zf is not None
+            out.append(xlsx.read_workbook(zf, lambda sheet: None))
+        except ContainerError as exc:
+            out.append((exc.code, exc.detail))
+    assert out[0] == out[1]
+
+
+@pytest.mark.parametrize(("data", "plain"), [
+    (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<a xmlns="urn:x"><b/></a>', True),
+    (b'\xef\xbb\xbf<a/>', True),
+    (b'<!-- note --><?pi x?><a/>', True),
+    (b'<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', False),  # a DTD: defusedxml says what it holds
+    (b'<!DOCTYPE a SYSTEM "http://example.org/a.dtd"><a/>', False),
+    (b'<a b="1" b="2">', False),  # a broken root: defusedxml says where
+    (b'<x:a>', False),  # an unbound prefix, as ElementTree's namespace-aware parser finds it
+    (b'<?xml version="1.0" encoding="no-such-codec"?><a/>', False),
+    (b'', False),
+])
+def test_which_prologs_are_plain(data: bytes, plain: bool) -> None:
+    from piano_xlsx.reader import parts
+
+    assert parts._plain_prolog(data) is plain
+    if plain:  # and defusedxml agrees that nothing is wrong before the root
+        parts._check_prolog("part.xml", [data])

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import pyexpat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -64,6 +65,36 @@ class _StopAtRoot:
         pass
 
 
+class _Doctype(Exception):
+    """The part has a document type declaration: defusedxml judges it."""
+
+
+def _raise_root(name: str, attrs: Any) -> None:
+    raise _RootReached
+
+
+def _raise_doctype(*args: Any) -> None:
+    raise _Doctype
+
+
+def _plain_prolog(data: bytes) -> bool:
+    """True when the part's root element opens with no DTD before it and nothing wrong up to there.
+
+    The bare C parser (namespace-aware, as ElementTree's) stops at the root; a DTD, or any error, sends the part
+    to defusedxml, which says exactly what is wrong as before. A tenth of defusedxml's cost for every part.
+    """
+    parser = pyexpat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = _raise_root
+    parser.StartDoctypeDeclHandler = _raise_doctype
+    try:
+        parser.Parse(data, True)
+    except _RootReached:
+        return True
+    except Exception:  # noqa: BLE001 - a DTD, or a prolog that is not plain: defusedxml decides
+        return False
+    return False
+
+
 class _Prolog:
     """defusedxml reads the start of a part until the root element opens: what comes before it may not be a DTD."""
 
@@ -96,7 +127,8 @@ class Package:
             if info.file_size <= min(TREE_LIMIT, budget):
                 data = self._inflate(info.filename)
                 if data is not None:
-                    _check_prolog(info.filename, [data])
+                    if not _plain_prolog(data):
+                        _check_prolog(info.filename, [data])
                     self._kept[info.filename] = data
                     budget -= len(data)
                     continue
@@ -112,6 +144,14 @@ class Package:
                 zlib.error):
             return None
         return data
+
+    def kept(self, name: str) -> bytes | None:
+        """The bytes of part `name` as the prolog check inflated them, or None (a large part, or already parsed)."""
+        return self._kept.get(name)
+
+    def release(self, name: str) -> None:
+        """Part `name` was read from its kept bytes: they are no longer needed."""
+        self._kept.pop(name, None)
 
     def select(self, name: str, tags: tuple[str, ...]) -> Iterator[Any]:
         """The root element of part `name`, then every element with one of `tags`, each with its subtree.
