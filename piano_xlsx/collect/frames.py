@@ -7,7 +7,6 @@ made from them (collect/report.py). They are built only when asked: `collect` it
 from __future__ import annotations
 
 import typing
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from piano_xlsx.collect import CollectResult
@@ -189,13 +188,8 @@ def _exclusion(exclusion: Exclusion | None) -> dict[str, Any]:
 
 def _amounts(result: CollectResult) -> dict[str, dict[str, Any]]:
     """Card id -> the sum of the amounts due over every payout rule that covers it, and whether any may change."""
-    out: dict[str, dict[str, Any]] = {}
-    for pay in result.premi.payments():
-        entry = out.setdefault(pay.person.card_id, {"amount": None, "provisional": False})
-        if pay.amount is not None:
-            entry["amount"] = (entry["amount"] or Decimal(0)) + pay.amount
-        entry["provisional"] = entry["provisional"] or pay.provisional
-    return out
+    return {card_id: {"amount": due.amount, "provisional": due.provisional}
+            for card_id, due in result.premi.due_by_card().items()}
 
 
 def payments_frame(result: CollectResult) -> pd.DataFrame:

@@ -32,6 +32,22 @@ class Premi:
     def payments(self) -> list[Payment]:
         return [pay for result in self.results for pay in result.payments]
 
+    def due_by_card(self) -> dict[str, CardDue]:
+        """Card id -> what its evaluatee is due over every payout that covers the card (cards none covers are
+        absent): the one sum the cards table, the JSON and the web app all show."""
+        out: dict[str, CardDue] = {}
+        for pay in self.payments():
+            due = out.get(pay.person.card_id, CardDue(None, False))
+            total = due.amount if pay.amount is None else (due.amount or Decimal(0)) + pay.amount
+            out[pay.person.card_id] = CardDue(total, due.provisional or pay.provisional)
+        return out
+
+
+@dataclass(frozen=True)
+class CardDue:
+    amount: Decimal | None  # None while no payout has an amount for the card
+    provisional: bool  # some of those amounts may still change (cards of the group not all in)
+
 
 def compute_premi(expected: Expected, consolidated: Consolidated, hr: list[HrRecord] | None = None,
                   hr_source: str = "") -> Premi:

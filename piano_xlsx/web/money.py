@@ -37,18 +37,14 @@ def why(pay: Payment, outcome: PayoutResult) -> str:
 
 
 def dues(result: CollectResult) -> dict[str, Due]:
-    """Card id -> its amount due; cards no payout covers are absent."""
-    by_card: dict[str, list[tuple[Payment, PayoutResult]]] = {}
+    """Card id -> its amount due (the sum collect's cards table gives), with why it is or is not final; cards no
+    payout covers are absent."""
+    reasons: dict[str, list[str]] = {}
     for outcome in result.premi.results:
         for pay in outcome.payments:
-            by_card.setdefault(pay.person.card_id, []).append((pay, outcome))
-    out = {}
-    for card_id, pays in by_card.items():
-        amounts = [p.amount for p, _ in pays if p.amount is not None]
-        provisional = any(p.provisional for p, _ in pays)
-        reasons = list(dict.fromkeys(why(p, o) for p, o in pays))
-        out[card_id] = Due(sum(amounts, Decimal("0.00")) if amounts else None, provisional, "; ".join(reasons))
-    return out
+            reasons.setdefault(pay.person.card_id, []).append(why(pay, outcome))
+    return {card_id: Due(due.amount, due.provisional, "; ".join(dict.fromkeys(reasons[card_id])))
+            for card_id, due in result.premi.due_by_card().items()}
 
 
 def payouts(result: CollectResult) -> list[dict[str, Any]]:
