@@ -106,14 +106,6 @@ def exact(value: float | int | None) -> Decimal | None:
     return None if value is None else Decimal(repr(value) if isinstance(value, float) else value)
 
 
-def money(value: Decimal | None) -> Decimal | None:
-    """An amount in euro, at the cent where it is a whole number of cents (else as exact as it is)."""
-    if value is None:
-        return None
-    cents = value.quantize(Decimal("0.01"))
-    return cents if cents == value else value.normalize()
-
-
 # ---------------------------------------------------------------- findings: the same for the plan, collect, audit
 
 SEVERITIES = ("info", "warning", "error")  # ordered: findings[findings.severity >= "warning"]

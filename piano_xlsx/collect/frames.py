@@ -30,7 +30,6 @@ from piano_xlsx.tabular import (
     exact,
     findings_table,
     frame,
-    money,
 )
 from piano_xlsx.workbook.computation import BAND_EXCLUDED
 from piano_xlsx.workbook.layout import (
@@ -146,8 +145,8 @@ def _bonus(base: float | None, percent: float | None, bonus: float | None) -> An
     if bonus is None:
         return None
     if base is None or percent is None:
-        return money(exact(bonus))
-    return money(exact(base) * exact(percent) / 100)  # type: ignore[operator]
+        return amount(exact(bonus))
+    return amount(exact(base) * exact(percent) / 100)  # type: ignore[operator]
 
 
 def cards_frame(result: CollectResult) -> pd.DataFrame:

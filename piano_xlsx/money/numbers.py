@@ -25,13 +25,13 @@ def to_decimal(value: Fraction, places: int = 10) -> Decimal:
 
 
 def amount(value: Decimal | Fraction | None) -> Decimal | None:
-    """An amount as reports and JSON give it: at the cent where it is a whole number of cents, else to four
-    decimals (a Decimal is exact already and kept as it is, but for the cent's zeros)."""
+    """An amount as reports, tables and JSON give it: at the cent where it is a whole number of cents, else as
+    exact as it is (a Decimal, without trailing zeros) or to four decimals (a Fraction)."""
     if value is None:
         return None
     exact_value = value if isinstance(value, Decimal) else to_decimal(value, 4)
     cents = exact_value.quantize(Decimal("0.01"))
-    return cents if cents == exact_value else exact_value
+    return cents if cents == exact_value else exact_value.normalize()
 
 
 def _italian(text: str) -> str:
