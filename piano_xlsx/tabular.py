@@ -106,6 +106,15 @@ def exact(value: float | int | None) -> Decimal | None:
     return None if value is None else Decimal(repr(value) if isinstance(value, float) else value)
 
 
+def money(value: Decimal | None) -> Decimal | None:
+    """An amount as reports, tables and JSON give it: at the cent where it is a whole number of cents, else exact,
+    without trailing zeros (money.numbers.amount gives a Fraction the same way)."""
+    if value is None:
+        return None
+    cents = value.quantize(Decimal("0.01"))
+    return cents if cents == value else value.normalize()
+
+
 # ---------------------------------------------------------------- findings: the same for the plan, collect, audit
 
 SEVERITIES = ("info", "warning", "error")  # ordered: findings[findings.severity >= "warning"]

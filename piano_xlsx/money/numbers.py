@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+from piano_xlsx.tabular import money
+
 
 def exact(value: Decimal | int | str | Fraction) -> Fraction:
     """A Decimal, an int, a numeric text or a Fraction as an exact Fraction."""
@@ -25,13 +27,8 @@ def to_decimal(value: Fraction, places: int = 10) -> Decimal:
 
 
 def amount(value: Decimal | Fraction | None) -> Decimal | None:
-    """An amount as reports, tables and JSON give it: at the cent where it is a whole number of cents, else as
-    exact as it is (a Decimal, without trailing zeros) or to four decimals (a Fraction)."""
-    if value is None:
-        return None
-    exact_value = value if isinstance(value, Decimal) else to_decimal(value, 4)
-    cents = exact_value.quantize(Decimal("0.01"))
-    return cents if cents == exact_value else exact_value.normalize()
+    """An amount as reports, tables and JSON give it (`tabular.money`); a Fraction to four decimals first."""
+    return money(value if value is None or isinstance(value, Decimal) else to_decimal(value, 4))
 
 
 def _italian(text: str) -> str:

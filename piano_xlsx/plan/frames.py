@@ -6,11 +6,10 @@ import typing
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from piano_xlsx.money.numbers import amount
 from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.plan.model import ScaleKind
 from piano_xlsx.plan.resolve import ResolvedCard, resolve_cards
-from piano_xlsx.tabular import BOOL, CATEGORY, FLOAT, MONEY, TEXT, Column, exact, frame
+from piano_xlsx.tabular import BOOL, CATEGORY, FLOAT, MONEY, TEXT, Column, exact, frame, money
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +52,7 @@ def card_row(card: ResolvedCard) -> dict[str, Any]:
             "evaluatee": person.name if person else card.card.evaluatee, "role": person.role if person else None,
             "sector_id": card.sector.id if card.sector else None, "sector": card.sector.title if card.sector else None,
             "max": card.maximum, "scale": card.scale.id, "bands": card.bandset.id if card.bandset else None,
-            "base": amount(exact(person.base)) if person and person.base is not None else None}
+            "base": money(exact(person.base)) if person and person.base is not None else None}
 
 
 def cards_table(cards: Iterable[ResolvedCard]) -> pd.DataFrame:
