@@ -12,6 +12,7 @@ from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.plan.resolve import DETAILS_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET, resolve_cards
 from piano_xlsx.workbook import content
 from piano_xlsx.workbook.layout import DETAILS_COLUMNS, CardLayout, card_layout
+from piano_xlsx.workbook.lists import list_sheet
 from piano_xlsx.workbook.manifest import cell_key
 
 
@@ -35,12 +36,28 @@ class Expected:
         try:
             layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
             expected = cls(loaded, layouts, {}, loaded.hash)
-            expected.card_cells = {cid: expected._keys(content.card_cells(loaded.plan, lay))
-                                   for cid, lay in layouts.items()}
+            expected.card_cells = expected._card_keys()
         finally:
             if enabled:
                 gc.enable()
         return expected
+
+    def _card_keys(self) -> dict[str, dict[str, list[Any]]]:
+        """Each card's `_keys` of its `content.card_cells`; the formula cells made, and keyed, once per card shape
+        (`content.FormulaCells`), as generate makes them."""
+        plan = self.loaded.plan
+        formulas = content.FormulaCells(list_sheet(plan))
+        by_shape: dict[int, tuple[dict[str, content.Cell], dict[str, list[Any]]]] = {}  # id -> its cells, keyed
+        out = {}
+        for cid, layout in self.layouts.items():
+            keys = self._keys(content.fixed_cells(plan, layout))
+            shape_cells = formulas.cells(layout)
+            keyed = by_shape.get(id(shape_cells))
+            if keyed is None or keyed[0] is not shape_cells:
+                keyed = by_shape[id(shape_cells)] = shape_cells, self._keys(shape_cells)
+            keys.update(keyed[1])  # as card_cells adds the formula cells to the others
+            out[cid] = keys
+        return out
 
     def _keys(self, cells: dict[str, content.Cell]) -> dict[str, list[Any]]:
         """Address -> [kind, normalised value], sharing equal addresses and values across cards: most cells of a

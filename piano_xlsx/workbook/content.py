@@ -59,6 +59,16 @@ def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None,
                formulas: FormulaCells | None = None) -> dict[str, Cell]:
     """The locked cells of a card sheet; `lists` is the plan's list sheet, when the caller already has it,
     `formulas` the run's formula cells by card shape."""
+    cells = fixed_cells(plan, layout)
+    if formulas is None:
+        cells.update(formula_cells(layout, list_sheet(plan) if lists is None else lists))
+    else:
+        cells.update(formulas.cells(layout))
+    return cells
+
+
+def fixed_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
+    """The locked cells of a card sheet that are not formulas (`card_cells` without `formula_cells`)."""
     card = layout.card
     cells: dict[str, Cell] = {f"A{TITLE_ROW}": Cell("t", f"Scheda di valutazione — {card.card.title}", "title")}
     header_values = {
@@ -106,10 +116,6 @@ def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None,
     cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
-    if formulas is None:
-        cells.update(formula_cells(layout, list_sheet(plan) if lists is None else lists))
-    else:
-        cells.update(formulas.cells(layout))
     return cells
 
 
