@@ -165,9 +165,16 @@ ITEM_MIN_HEIGHT = whole_pixels(2 * LINE_HEIGHT + ROW_PADDING)  # room for a shor
 
 def item_row_heights(item: ItemRows) -> list[float]:
     """Heights of an item's rows: each shows its piece of the objective; together they show the rest."""
-    heights = [row_height({"objective": chunk}) for chunk in item.text_chunks]
+    return list(_row_heights(tuple(item.text_chunks), item.block_height))
+
+
+# Shared objectives give every card the same texts, and a card is placed twice (with its descriptions, then
+# perhaps without): each distinct objective text is cut into rows, and the rows measured, once.
+@functools.lru_cache(maxsize=1 << 16)
+def _row_heights(chunks: tuple[str, ...], block_height: float) -> tuple[float, ...]:
+    heights = [row_height({"objective": chunk}) for chunk in chunks]
     heights[0] = max(heights[0], ITEM_MIN_HEIGHT)
-    missing = item.block_height - sum(heights)
+    missing = block_height - sum(heights)
     for index in range(len(heights)):
         if missing <= 0:
             break
@@ -175,7 +182,20 @@ def item_row_heights(item: ItemRows) -> list[float]:
         if grow > 0:
             heights[index] += grow
             missing -= grow
-    return heights
+    return tuple(heights)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def objective_chunks(text: str, block_height: float) -> tuple[str, ...]:
+    """The objective `text` cut into the item's rows, beside indicators and deadline `block_height` tall."""
+    width = COLUMNS["objective"][2]
+    chunks = split_text(text, width)
+    if len(chunks) > 1 and "\n" in text:  # the title alone beside the score; the rest on the rows below
+        title, rest = text.split("\n", 1)
+        chunks = split_text(title, width) + split_text(rest, width)
+    # indicators longer than the objective: more rows for them (they span the item's rows)
+    chunks += [""] * (math.ceil(block_height / MAX_ROW_HEIGHT) - len(chunks))
+    return tuple(chunks)
 
 
 def objective_text(item: ResolvedItem, details: bool = False) -> str:
@@ -249,14 +269,8 @@ def place(card: ResolvedCard, *, details: bool, blocks: list[float] | None = Non
         row += 1
         items = []
         for item in section.items:
-            text, width = objective_text(item, details), COLUMNS["objective"][2]
-            chunks = split_text(text, width)
-            if len(chunks) > 1 and "\n" in text:  # the title alone beside the score; the rest on the rows below
-                title, rest = text.split("\n", 1)
-                chunks = split_text(title, width) + split_text(rest, width)
-            # indicators longer than the objective: more rows for them (they span the item's rows)
             block = next(heights)
-            chunks += [""] * (math.ceil(block / MAX_ROW_HEIGHT) - len(chunks))
+            chunks = list(objective_chunks(objective_text(item, details), block))
             items.append(ItemRows(item=item, row=row, text_chunks=chunks, block_height=block))
             row += len(chunks)
         subtotal_row = row
