@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,19 +29,14 @@ class Expected:
     _lists: dict[str, list[Any]] | None = None  # the list sheet's cells, empty when the plan has none
     _shared: dict[Any, Any] = field(default_factory=dict)  # one object for each distinct address and cell
     _details: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # card id -> its details sheet alone
+    _keyed: dict[tuple[str, Any], list[Any]] = field(default_factory=dict)  # (kind, value) -> its shared key
 
     @classmethod
     def from_plan(cls, loaded: LoadedPlan) -> Expected:
-        # hundreds of thousands of objects that all stay: the cyclic collector would walk them again and again
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_paused():
             layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
             expected = cls(loaded, layouts, {}, loaded.hash)
             expected.card_cells = expected._card_keys()
-        finally:
-            if enabled:
-                gc.enable()
         return expected
 
     def _card_keys(self) -> dict[str, dict[str, list[Any]]]:
@@ -62,11 +59,14 @@ class Expected:
     def _keys(self, cells: dict[str, content.Cell]) -> dict[str, list[Any]]:
         """Address -> [kind, normalised value], sharing equal addresses and values across cards: most cells of a
         large plan (labels, formulas) are the same on every card, and this keeps one copy of each (read-only)."""
-        shared = self._shared
+        shared, keyed = self._shared, self._keyed
         out = {}
         for address, cell in cells.items():
-            key = cell_key(cell)
-            out[shared.setdefault(address, address)] = shared.setdefault((key[0], key[1]), key)
+            key = keyed.get((cell.kind, cell.value))
+            if key is None:
+                key = cell_key(cell)
+                key = keyed[cell.kind, cell.value] = shared.setdefault((key[0], key[1]), key)
+            out[shared.setdefault(address, address)] = key
         return out
 
     def group_sheets(self, card_ids: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
@@ -90,8 +90,12 @@ class Expected:
 
     def wanted_addresses(self) -> set[str]:
         """Every address any card sheet of this plan uses: the reader keeps only these cells (made once per run)."""
-        if self._wanted is not None:
-            return self._wanted
+        if self._wanted is None:
+            with _collector_paused():
+                self._wanted = self._make_wanted()
+        return self._wanted
+
+    def _make_wanted(self) -> set[str]:
         out: set[str] = set()
         for cid, layout in self.layouts.items():
             out.update(self.card_cells[cid])
@@ -110,5 +114,17 @@ class Expected:
         self._details = {cid: self._keys(content.detail_cells(plan, [layout]))
                          for cid, layout in self.layouts.items() if layout.details}
         rows = sum(max(coordinate_from_string(address)[1] for address in details) for details in self._details.values())
-        self._wanted = out | {f"{letter}{row}" for letter, _ in DETAILS_COLUMNS.values() for row in range(1, rows + 1)}
-        return self._wanted
+        return out | {f"{letter}{row}" for letter, _ in DETAILS_COLUMNS.values() for row in range(1, rows + 1)}
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hundreds of thousands of objects that all stay (a large plan's content): the cyclic garbage collector would
+    walk them again and again while they are made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from piano_xlsx.plan.model import Plan, Rule, Scale
 from piano_xlsx.plan.resolve import DETAILS_SHEET, GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard, ResolvedItem
@@ -37,8 +37,7 @@ from piano_xlsx.workbook.lists import ListSheet, list_sheet
 from piano_xlsx.workbook.textmetrics import split_text
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a named tuple, not a frozen dataclass: a large plan makes hundreds of thousands
     kind: str  # "t" text, "n" number, "f" formula (text without '=')
     value: str | float
     style: str = "text"
