@@ -113,7 +113,8 @@ class Expected:
         # hold one card, and this runs before the workers start, so none of them makes it again
         self._details = {cid: self._keys(content.detail_cells(plan, [layout]))
                          for cid, layout in self.layouts.items() if layout.details}
-        rows = sum(max(coordinate_from_string(address)[1] for address in details) for details in self._details.values())
+        # a details sheet's cells are made row by row, down: its last cell is on its last row
+        rows = sum(coordinate_from_string(next(reversed(details)))[1] for details in self._details.values())
         return out | {f"{letter}{row}" for letter, _ in DETAILS_COLUMNS.values() for row in range(1, rows + 1)}
 
 

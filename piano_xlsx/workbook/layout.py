@@ -155,8 +155,13 @@ def row_height(texts: dict[str, str]) -> float:
 
 def item_block_height(item: ResolvedItem) -> float:
     """Height the indicators and the deadline of an item need; they span all the item's rows."""
-    lines = max(text_lines(indicators_text(item), COLUMNS["indicators"][2]),
-                text_lines(item.deadline or "", COLUMNS["deadline"][2]))
+    return _block_height(tuple(item.indicators), item.target, item.deadline)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same indicators, target and deadline on many cards
+def _block_height(indicators: tuple[str, ...], target: str | None, deadline: str | None) -> float:
+    lines = max(text_lines(_indicators_text(indicators, target), COLUMNS["indicators"][2]),
+                text_lines(deadline or "", COLUMNS["deadline"][2]))
     return lines_height(lines)
 
 
@@ -212,9 +217,13 @@ def detail_parts(item: ResolvedItem) -> list[str]:
 
 
 def indicators_text(item: ResolvedItem) -> str:
-    parts = [f"• {text}" for text in item.indicators]
-    if item.target is not None:
-        parts.append(f"Valore atteso: {item.target}" if item.target.strip() else "Valore atteso: (non indicato)")
+    return _indicators_text(tuple(item.indicators), item.target)
+
+
+def _indicators_text(indicators: tuple[str, ...], target: str | None) -> str:
+    parts = [f"• {text}" for text in indicators]
+    if target is not None:
+        parts.append(f"Valore atteso: {target}" if target.strip() else "Valore atteso: (non indicato)")
     return "\n".join(parts)
 
 
@@ -243,7 +252,8 @@ def table_heights(layout: CardLayout) -> dict[int, float]:
     for section in layout.sections:
         heights[section.header_row] = SECTION_HEADER_HEIGHT
         for item in section.items:
-            heights.update(zip(item.rows, item_row_heights(item), strict=True))
+            rows = _row_heights(tuple(item.text_chunks), item.block_height)  # item_row_heights
+            heights.update(zip(range(item.row, item.row + len(rows)), rows, strict=True))
     return heights
 
 
