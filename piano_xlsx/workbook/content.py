@@ -93,18 +93,18 @@ def fixed_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
         total = f" — {section.section.total:g} punti" if section.section.section.total is not None else ""
         cells[f"A{section.header_row}"] = Cell("t", f"{section.section.section.title}{total}", "section")
         for item in section.items:
-            i = item.item
-            cells[item.cell("number")] = Cell("t", i.number, "number")
+            i, row = item.item, item.row
+            cells[f"{_NUMBER}{row}"] = Cell("t", i.number, "number")
             for offset, chunk in enumerate(item.text_chunks):
                 if chunk or offset == 0:
-                    cells[f"{col('objective')}{item.row + offset}"] = Cell("t", chunk, "wrap")
-            cells[item.cell("indicators")] = Cell("t", indicators_text(i), "wrap")
-            cells[item.cell("deadline")] = Cell("t", i.deadline or "", "wrap")
+                    cells[f"{_OBJECTIVE}{row + offset}"] = Cell("t", chunk, "wrap")
+            cells[f"{_INDICATORS}{row}"] = Cell("t", indicators_text(i), "wrap")
+            cells[f"{_DEADLINE}{row}"] = Cell("t", i.deadline or "", "wrap")
             if i.gate:
-                cells[item.cell("weight")] = Cell("t", "Vincolante", "gate")
-                cells[item.cell("points")] = Cell("t", "—", "gate")
+                cells[f"{_WEIGHT}{row}"] = Cell("t", "Vincolante", "gate")
+                cells[f"{_POINTS}{row}"] = Cell("t", "—", "gate")
             else:
-                cells[item.cell("weight")] = Cell("n", i.weight, "weight")
+                cells[f"{_WEIGHT}{row}"] = Cell("n", i.weight, "weight")
         cells[f"{LABEL_COL}{section.subtotal_row}"] = Cell("t", f"Totale {section.section.section.title}",
                                                            "subtotal_label")
         if section.factor_row:
@@ -116,6 +116,11 @@ def fixed_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
     return cells
+
+
+# the columns of an item's cells (ItemRows.cell), looked up once
+_NUMBER, _OBJECTIVE, _INDICATORS, _DEADLINE, _WEIGHT, _POINTS = (
+    col(key) for key in ("number", "objective", "indicators", "deadline", "weight", "points"))
 
 
 def formula_cells(layout: CardLayout, lists: ListSheet) -> dict[str, Cell]:

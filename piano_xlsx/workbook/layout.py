@@ -220,6 +220,7 @@ def indicators_text(item: ResolvedItem) -> str:
     return _indicators_text(tuple(item.indicators), item.target)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same indicators and target on many cards
 def _indicators_text(indicators: tuple[str, ...], target: str | None) -> str:
     parts = [f"• {text}" for text in indicators]
     if target is not None:

@@ -172,7 +172,7 @@ _WORDS = re.compile(r"[^ ]* *")
 
 def text_lines(text: str, width: float, size: float = FONT_SIZE) -> int:
     """How many lines `text` takes in a wrapped cell `width` characters wide."""
-    return sum(len(wrap_paragraph(paragraph, width, size)) for paragraph in text.split("\n"))
+    return sum(len(_wrap_paragraph(paragraph, width, size)) for paragraph in text.split("\n"))
 
 
 def whole_pixels(points: float) -> float:
@@ -192,11 +192,13 @@ def split_text(text: str, width: float, max_height: float = MAX_ROW_HEIGHT) -> l
     continuing in the next row (cut at the end of a wrapped line, so no word is split).
     """
     max_lines = max(1, int((max_height - ROW_PADDING) // LINE_HEIGHT))
+    wrapped = [_wrap_paragraph(paragraph, width, FONT_SIZE) for paragraph in text.split("\n")]
+    if sum(map(len, wrapped)) <= max_lines:  # all of it in one row (as the loop below would find)
+        return [text]
     chunks: list[str] = []
     current: list[str] = []  # paragraphs (or pieces of one) of the chunk being filled
     used = 0
-    for paragraph in text.split("\n"):
-        lines = wrap_paragraph(paragraph, width)
+    for lines in wrapped:
         room = max_lines - used
         if current and len(lines) > room and room <= max_lines // 4:  # little room left: start a new row
             chunks.append("\n".join(current))
