@@ -118,7 +118,7 @@ class CardLayout:
     def total_cell(self, key: str) -> str:
         return f"{TOTAL_COL}{self.totals[key]}"
 
-    @property
+    @functools.cached_property  # the sections are placed once, and content and checks walk the items often
     def items(self) -> list[ItemRows]:
         return [item for section in self.sections for item in section.items]
 
@@ -205,7 +205,9 @@ def objective_chunks(text: str, block_height: float) -> tuple[str, ...]:
 
 def objective_text(item: ResolvedItem, details: bool = False) -> str:
     """The objective column's text: the title, then (unless `details` sends them away) description and modes."""
-    return "\n".join(p.strip() for p in [item.title, *([] if details else detail_parts(item))] if p and p.strip())
+    if details:
+        return item.title.strip() if item.title else ""
+    return "\n".join(p.strip() for p in [item.title, *detail_parts(item)] if p and p.strip())
 
 
 def detail_parts(item: ResolvedItem) -> list[str]:
@@ -240,9 +242,10 @@ CARD_WIDTHS = [width for _, _, width in COLUMNS.values()]
 def card_layout(card: ResolvedCard) -> CardLayout:
     """Place a card on its sheet: descriptions on the card, unless the card would then print on too many pages."""
     blocks = [item_block_height(item) for item in card.items]  # the same in both placings
-    layout = place(card, details=False, blocks=blocks)
+    totals = totals_block(card)
+    layout = place(card, details=False, blocks=blocks, totals=totals)
     if any(detail_parts(item) for item in card.items) and estimated_pages(layout) > MAX_CARD_PAGES:
-        layout = place(card, details=True, blocks=blocks)
+        layout = place(card, details=True, blocks=blocks, totals=totals)
     _ = layout.table_heights  # measured now, while the card's texts are still in the measuring cache
     return layout
 
@@ -265,10 +268,12 @@ def estimated_pages(layout: CardLayout) -> int:
                       landscape=True, repeated=TABLE_HEADER_HEIGHT)
 
 
-def place(card: ResolvedCard, *, details: bool, blocks: list[float] | None = None) -> CardLayout:
+def place(card: ResolvedCard, *, details: bool, blocks: list[float] | None = None,
+          totals: list[tuple[str, str]] | None = None) -> CardLayout:
     """Place a card on its sheet, with its descriptions on the card or (`details`) on the details sheet.
 
-    `blocks` are the `item_block_height`s of the card's items, when the caller has measured them.
+    `blocks` are the `item_block_height`s of the card's items and `totals` its `totals_block`, when the caller
+    has them.
     """
     blocks = blocks or [item_block_height(item) for item in card.items]
     heights = iter(blocks)
@@ -293,7 +298,7 @@ def place(card: ResolvedCard, *, details: bool, blocks: list[float] | None = Non
         sections.append(SectionRows(section, header_row, items, subtotal_row, factor_row))
     layout = CardLayout(card=card, sections=sections, details=details)
     row += 1
-    for key, label in totals_block(card):
+    for key, label in totals_block(card) if totals is None else totals:
         layout.totals[key] = row
         layout.totals_labels[key] = label
         row += 1
