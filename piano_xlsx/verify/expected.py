@@ -62,10 +62,11 @@ class Expected:
         shared, keyed = self._shared, self._keyed
         out = {}
         for address, cell in cells.items():
-            key = keyed.get((cell.kind, cell.value))
+            kind_value = cell[:2]
+            key = keyed.get(kind_value)
             if key is None:
                 key = cell_key(cell)
-                key = keyed[cell.kind, cell.value] = shared.setdefault((key[0], key[1]), key)
+                key = keyed[kind_value] = shared.setdefault((key[0], key[1]), key)
             out[shared.setdefault(address, address)] = key
         return out
 

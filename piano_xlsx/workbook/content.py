@@ -82,11 +82,13 @@ def fixed_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
         if not is_input:
             cells[layout.header_cell(key)] = Cell("t", header_values[key], "header_value")
     evaluator_hint = f" ({card.card.evaluator})" if card.card.evaluator else ""
-    how = "scegliere la valutazione dall'elenco" if _lists_only(layout) else "inserire la valutazione"
+    scales = item_scales([layout])
+    how = ("scegliere la valutazione dall'elenco" if all(scale.kind == "list" for scale in scales)  # _lists_only
+           else "inserire la valutazione")
     details = f" Descrizione e modalità esecutive degli obiettivi: foglio «{DETAILS_SHEET}»." if layout.details else ""
     cells[f"{LABEL_COL}{LEGEND_ROW}"] = Cell(
         "t", f"Compilare le celle gialle{evaluator_hint}: {how} "
-             f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.{details}", "legend")
+             f"({scale_words(layout, scales)}); le celle rosse contengono valori non ammessi.{details}", "legend")
     for letter, heading, _ in COLUMNS.values():
         cells[f"{letter}{TABLE_HEADER_ROW}"] = Cell("t", heading, "table_header")
     for section in layout.sections:
@@ -198,8 +200,9 @@ def _lists_only(layout: CardLayout) -> bool:
     return all(scale.kind == "list" for scale in item_scales([layout]))
 
 
-def scale_words(layout: CardLayout) -> str:
-    words = "; ".join(wording.scale_short(scale) for scale in item_scales([layout]))
+def scale_words(layout: CardLayout, scales: list[Scale] | None = None) -> str:
+    """The legend's words on the card's scales; `scales` are its `item_scales`, when the caller has them."""
+    words = "; ".join(wording.scale_short(scale) for scale in (item_scales([layout]) if scales is None else scales))
     if any(i.item.neutralisable for i in layout.items):
         words += f"; «{NEUTRALISED}» se non valutabile"
     if any(i.item.gate for i in layout.items):
