@@ -11,7 +11,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from piano_xlsx.plan.model import Band, BandSet, Card, Evaluatee, Item, Plan, Rounding, Rule, Scale, Section, Sector
+from piano_xlsx.plan.model import (
+    Band,
+    BandSet,
+    Card,
+    Evaluatee,
+    Item,
+    Plan,
+    Rounding,
+    Rule,
+    Scale,
+    Section,
+    Sector,
+    SharedObjective,
+)
 
 NEUTRALISED = "N.V."  # what an evaluator picks for an item that cannot be assessed (non valutabile)
 GATE_PASSED = "Sì"
@@ -154,7 +167,7 @@ class _Index:
 
     scales: dict[str, Scale]
     bandsets: dict[str, BandSet]
-    shared: dict[str, Item]
+    shared: dict[str, SharedObjective]
     rules: dict[str, Rule]
     levels: dict[str, float]
     evaluatees: dict[str, Evaluatee]
@@ -167,9 +180,9 @@ class _Index:
                    _first_by_id(plan.all_evaluatees()), _first_by_id(plan.sectors))
 
 
-def resolve_card(plan: Plan, card: Card, sheet: str | None = None, index: _Index | None = None) -> ResolvedCard:
-    """`index` is `_Index.of(plan)`, when the caller resolves many cards."""
-    found = _Index.of(plan) if index is None else index
+def resolve_card(plan: Plan, card: Card, sheet: str | None = None, ids: _Index | None = None) -> ResolvedCard:
+    """`ids` is `_Index.of(plan)`, when the caller resolves many cards."""
+    found = _Index.of(plan) if ids is None else ids
     scales, bandsets, shared, rules, levels = found.scales, found.bandsets, found.shared, found.rules, found.levels
     scale_id = card.scale or plan.default_scale
     scale = scales.get(scale_id) if scale_id else None
@@ -231,7 +244,7 @@ def resolve_cards(plan: Plan) -> list[ResolvedCard]:
     """Every card, with sheet names made unique in order (check reports the collisions)."""
     out: list[ResolvedCard] = []
     used: set[str] = {name.lower() for name in RESERVED_SHEETS}
-    index = _Index.of(plan)
+    ids = _Index.of(plan)
     for card, template in plan_cards(plan):
         name = sheet_name(card.sheet or card.title)
         candidate, n = name, 2
@@ -240,7 +253,7 @@ def resolve_cards(plan: Plan) -> list[ResolvedCard]:
             candidate = name[: 31 - len(suffix)] + suffix
             n += 1
         used.add(candidate.lower())
-        resolved = resolve_card(plan, card, candidate, index)
+        resolved = resolve_card(plan, card, candidate, ids)
         resolved.template = template
         out.append(resolved)
     return out
