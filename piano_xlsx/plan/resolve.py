@@ -11,7 +11,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from piano_xlsx.plan.model import Band, BandSet, Card, Evaluatee, Item, Plan, Rounding, Rule, Scale, Section, Sector
+from piano_xlsx.plan.model import (
+    Band,
+    BandSet,
+    Card,
+    Evaluatee,
+    Item,
+    Plan,
+    Rounding,
+    Rule,
+    Scale,
+    Section,
+    Sector,
+    SharedObjective,
+)
 
 NEUTRALISED = "N.V."  # what an evaluator picks for an item that cannot be assessed (non valutabile)
 GATE_PASSED = "Sì"
@@ -148,12 +161,29 @@ def _first_by_id(elements: Iterable[E]) -> dict[str, E]:
     return out
 
 
-def resolve_card(plan: Plan, card: Card, sheet: str | None = None) -> ResolvedCard:
-    scales = _first_by_id(plan.scales)  # on duplicate ids the first counts, as in check
-    bandsets = _first_by_id(plan.bands)
-    shared = _first_by_id(plan.shared_objectives)
-    rules = _first_by_id(plan.rules)
-    levels = {k: float(v) for k, v in plan.levels.items()}
+@dataclass
+class _Index:
+    """What resolving a card looks up in the plan, by id (the first of a repeated id counts, as in check)."""
+
+    scales: dict[str, Scale]
+    bandsets: dict[str, BandSet]
+    shared: dict[str, SharedObjective]
+    rules: dict[str, Rule]
+    levels: dict[str, float]
+    evaluatees: dict[str, Evaluatee]
+    sectors: dict[str, Sector]
+
+    @classmethod
+    def of(cls, plan: Plan) -> _Index:
+        return cls(_first_by_id(plan.scales), _first_by_id(plan.bands), _first_by_id(plan.shared_objectives),
+                   _first_by_id(plan.rules), {k: float(v) for k, v in plan.levels.items()},
+                   _first_by_id(plan.all_evaluatees()), _first_by_id(plan.sectors))
+
+
+def resolve_card(plan: Plan, card: Card, sheet: str | None = None, ids: _Index | None = None) -> ResolvedCard:
+    """`ids` is `_Index.of(plan)`, when the caller resolves many cards."""
+    found = _Index.of(plan) if ids is None else ids
+    scales, bandsets, shared, rules, levels = found.scales, found.bandsets, found.shared, found.rules, found.levels
     scale_id = card.scale or plan.default_scale
     scale = scales.get(scale_id) if scale_id else None
     band_id = card.bands or plan.default_bands
@@ -163,8 +193,8 @@ def resolve_card(plan: Plan, card: Card, sheet: str | None = None) -> ResolvedCa
         scale=scale or DEFAULT_SCALE,
         scale_undecided=scale is None,
         bandset=bandsets.get(band_id) if band_id else None,
-        evaluatee=next((e for e in plan.all_evaluatees() if e.id == card.evaluatee), None),
-        sector=next((s for s in plan.sectors if s.id == card.sector), None),
+        evaluatee=found.evaluatees.get(card.evaluatee) if card.evaluatee is not None else None,
+        sector=found.sectors.get(card.sector) if card.sector is not None else None,
     )
     for section in card.sections:
         stated = [item_weight(i, levels) or 0.0 for i in section.items]
@@ -214,6 +244,7 @@ def resolve_cards(plan: Plan) -> list[ResolvedCard]:
     """Every card, with sheet names made unique in order (check reports the collisions)."""
     out: list[ResolvedCard] = []
     used: set[str] = {name.lower() for name in RESERVED_SHEETS}
+    ids = _Index.of(plan)
     for card, template in plan_cards(plan):
         name = sheet_name(card.sheet or card.title)
         candidate, n = name, 2
@@ -222,7 +253,7 @@ def resolve_cards(plan: Plan) -> list[ResolvedCard]:
             candidate = name[: 31 - len(suffix)] + suffix
             n += 1
         used.add(candidate.lower())
-        resolved = resolve_card(plan, card, candidate)
+        resolved = resolve_card(plan, card, candidate, ids)
         resolved.template = template
         out.append(resolved)
     return out

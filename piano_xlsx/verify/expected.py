@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +14,7 @@ from piano_xlsx.plan.loader import LoadedPlan
 from piano_xlsx.plan.resolve import DETAILS_SHEET, INSTRUCTIONS_SHEET, LISTS_SHEET, SUMMARY_SHEET, resolve_cards
 from piano_xlsx.workbook import content
 from piano_xlsx.workbook.layout import DETAILS_COLUMNS, CardLayout, card_layout
+from piano_xlsx.workbook.lists import list_sheet
 from piano_xlsx.workbook.manifest import cell_key
 
 
@@ -26,30 +29,45 @@ class Expected:
     _lists: dict[str, list[Any]] | None = None  # the list sheet's cells, empty when the plan has none
     _shared: dict[Any, Any] = field(default_factory=dict)  # one object for each distinct address and cell
     _details: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # card id -> its details sheet alone
+    _keyed: dict[tuple[str, Any], list[Any]] = field(default_factory=dict)  # (kind, value) -> its shared key
 
     @classmethod
     def from_plan(cls, loaded: LoadedPlan) -> Expected:
-        # hundreds of thousands of objects that all stay: the cyclic collector would walk them again and again
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_paused():
             layouts = {card.id: card_layout(card) for card in resolve_cards(loaded.plan)}
             expected = cls(loaded, layouts, {}, loaded.hash)
-            expected.card_cells = {cid: expected._keys(content.card_cells(loaded.plan, lay))
-                                   for cid, lay in layouts.items()}
-        finally:
-            if enabled:
-                gc.enable()
+            expected.card_cells = expected._card_keys()
         return expected
+
+    def _card_keys(self) -> dict[str, dict[str, list[Any]]]:
+        """Each card's `_keys` of its `content.card_cells`; the formula cells made, and keyed, once per card shape
+        (`content.FormulaCells`), as generate makes them."""
+        plan = self.loaded.plan
+        formulas = content.FormulaCells(list_sheet(plan))
+        by_shape: dict[int, tuple[dict[str, content.Cell], dict[str, list[Any]]]] = {}  # id -> its cells, keyed
+        out = {}
+        for cid, layout in self.layouts.items():
+            keys = self._keys(content.fixed_cells(plan, layout))
+            shape_cells = formulas.cells(layout)
+            keyed = by_shape.get(id(shape_cells))
+            if keyed is None or keyed[0] is not shape_cells:
+                keyed = by_shape[id(shape_cells)] = shape_cells, self._keys(shape_cells)
+            keys.update(keyed[1])  # as card_cells adds the formula cells to the others
+            out[cid] = keys
+        return out
 
     def _keys(self, cells: dict[str, content.Cell]) -> dict[str, list[Any]]:
         """Address -> [kind, normalised value], sharing equal addresses and values across cards: most cells of a
         large plan (labels, formulas) are the same on every card, and this keeps one copy of each (read-only)."""
-        shared = self._shared
+        shared, keyed = self._shared, self._keyed
         out = {}
         for address, cell in cells.items():
-            key = cell_key(cell)
-            out[shared.setdefault(address, address)] = shared.setdefault((key[0], key[1]), key)
+            kind_value = cell[:2]
+            key = keyed.get(kind_value)
+            if key is None:
+                key = cell_key(cell)
+                key = keyed[kind_value] = shared.setdefault((key[0], key[1]), key)
+            out[shared.setdefault(address, address)] = key
         return out
 
     def group_sheets(self, card_ids: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
@@ -73,8 +91,12 @@ class Expected:
 
     def wanted_addresses(self) -> set[str]:
         """Every address any card sheet of this plan uses: the reader keeps only these cells (made once per run)."""
-        if self._wanted is not None:
-            return self._wanted
+        if self._wanted is None:
+            with _collector_paused():
+                self._wanted = self._make_wanted()
+        return self._wanted
+
+    def _make_wanted(self) -> set[str]:
         out: set[str] = set()
         for cid, layout in self.layouts.items():
             out.update(self.card_cells[cid])
@@ -92,6 +114,19 @@ class Expected:
         # hold one card, and this runs before the workers start, so none of them makes it again
         self._details = {cid: self._keys(content.detail_cells(plan, [layout]))
                          for cid, layout in self.layouts.items() if layout.details}
-        rows = sum(max(coordinate_from_string(address)[1] for address in details) for details in self._details.values())
-        self._wanted = out | {f"{letter}{row}" for letter, _ in DETAILS_COLUMNS.values() for row in range(1, rows + 1)}
-        return self._wanted
+        # a details sheet's cells are made row by row, down: its last cell is on its last row
+        rows = sum(coordinate_from_string(next(reversed(details)))[1] for details in self._details.values())
+        return out | {f"{letter}{row}" for letter, _ in DETAILS_COLUMNS.values() for row in range(1, rows + 1)}
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hundreds of thousands of objects that all stay (a large plan's content): the cyclic garbage collector would
+    walk them again and again while they are made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from piano_xlsx.plan.model import Plan, Rule, Scale
 from piano_xlsx.plan.resolve import DETAILS_SHEET, GATE_FAILED, GATE_PASSED, NEUTRALISED, ResolvedCard, ResolvedItem
@@ -37,8 +37,7 @@ from piano_xlsx.workbook.lists import ListSheet, list_sheet
 from piano_xlsx.workbook.textmetrics import split_text
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a named tuple, not a frozen dataclass: a large plan makes hundreds of thousands
     kind: str  # "t" text, "n" number, "f" formula (text without '=')
     value: str | float
     style: str = "text"
@@ -59,6 +58,16 @@ def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None,
                formulas: FormulaCells | None = None) -> dict[str, Cell]:
     """The locked cells of a card sheet; `lists` is the plan's list sheet, when the caller already has it,
     `formulas` the run's formula cells by card shape."""
+    cells = fixed_cells(plan, layout)
+    if formulas is None:
+        cells.update(formula_cells(layout, list_sheet(plan) if lists is None else lists))
+    else:
+        cells.update(formulas.cells(layout))
+    return cells
+
+
+def fixed_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
+    """The locked cells of a card sheet that are not formulas (`card_cells` without `formula_cells`)."""
     card = layout.card
     cells: dict[str, Cell] = {f"A{TITLE_ROW}": Cell("t", f"Scheda di valutazione — {card.card.title}", "title")}
     header_values = {
@@ -73,29 +82,31 @@ def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None,
         if not is_input:
             cells[layout.header_cell(key)] = Cell("t", header_values[key], "header_value")
     evaluator_hint = f" ({card.card.evaluator})" if card.card.evaluator else ""
-    how = "scegliere la valutazione dall'elenco" if _lists_only(layout) else "inserire la valutazione"
+    scales = item_scales([layout])
+    how = ("scegliere la valutazione dall'elenco" if all(scale.kind == "list" for scale in scales)  # _lists_only
+           else "inserire la valutazione")
     details = f" Descrizione e modalità esecutive degli obiettivi: foglio «{DETAILS_SHEET}»." if layout.details else ""
     cells[f"{LABEL_COL}{LEGEND_ROW}"] = Cell(
         "t", f"Compilare le celle gialle{evaluator_hint}: {how} "
-             f"({scale_words(layout)}); le celle rosse contengono valori non ammessi.{details}", "legend")
+             f"({scale_words(layout, scales)}); le celle rosse contengono valori non ammessi.{details}", "legend")
     for letter, heading, _ in COLUMNS.values():
         cells[f"{letter}{TABLE_HEADER_ROW}"] = Cell("t", heading, "table_header")
     for section in layout.sections:
         total = f" — {section.section.total:g} punti" if section.section.section.total is not None else ""
         cells[f"A{section.header_row}"] = Cell("t", f"{section.section.section.title}{total}", "section")
         for item in section.items:
-            i = item.item
-            cells[item.cell("number")] = Cell("t", i.number, "number")
+            i, row = item.item, item.row
+            cells[f"{_NUMBER}{row}"] = Cell("t", i.number, "number")
             for offset, chunk in enumerate(item.text_chunks):
                 if chunk or offset == 0:
-                    cells[f"{col('objective')}{item.row + offset}"] = Cell("t", chunk, "wrap")
-            cells[item.cell("indicators")] = Cell("t", indicators_text(i), "wrap")
-            cells[item.cell("deadline")] = Cell("t", i.deadline or "", "wrap")
+                    cells[f"{_OBJECTIVE}{row + offset}"] = Cell("t", chunk, "wrap")
+            cells[f"{_INDICATORS}{row}"] = Cell("t", indicators_text(i), "wrap")
+            cells[f"{_DEADLINE}{row}"] = Cell("t", i.deadline or "", "wrap")
             if i.gate:
-                cells[item.cell("weight")] = Cell("t", "Vincolante", "gate")
-                cells[item.cell("points")] = Cell("t", "—", "gate")
+                cells[f"{_WEIGHT}{row}"] = Cell("t", "Vincolante", "gate")
+                cells[f"{_POINTS}{row}"] = Cell("t", "—", "gate")
             else:
-                cells[item.cell("weight")] = Cell("n", i.weight, "weight")
+                cells[f"{_WEIGHT}{row}"] = Cell("n", i.weight, "weight")
         cells[f"{LABEL_COL}{section.subtotal_row}"] = Cell("t", f"Totale {section.section.section.title}",
                                                            "subtotal_label")
         if section.factor_row:
@@ -106,11 +117,12 @@ def card_cells(plan: Plan, layout: CardLayout, lists: ListSheet | None = None,
     cells[layout.total_cell("maximum")] = Cell("n", card.maximum, "total")
     if "base" in layout.totals:
         cells[layout.total_cell("base")] = Cell("n", card.base or 0.0, "money")
-    if formulas is None:
-        cells.update(formula_cells(layout, list_sheet(plan) if lists is None else lists))
-    else:
-        cells.update(formulas.cells(layout))
     return cells
+
+
+# the columns of an item's cells (ItemRows.cell), looked up once
+_NUMBER, _OBJECTIVE, _INDICATORS, _DEADLINE, _WEIGHT, _POINTS = (
+    col(key) for key in ("number", "objective", "indicators", "deadline", "weight", "points"))
 
 
 def formula_cells(layout: CardLayout, lists: ListSheet) -> dict[str, Cell]:
@@ -188,8 +200,9 @@ def _lists_only(layout: CardLayout) -> bool:
     return all(scale.kind == "list" for scale in item_scales([layout]))
 
 
-def scale_words(layout: CardLayout) -> str:
-    words = "; ".join(wording.scale_short(scale) for scale in item_scales([layout]))
+def scale_words(layout: CardLayout, scales: list[Scale] | None = None) -> str:
+    """The legend's words on the card's scales; `scales` are its `item_scales`, when the caller has them."""
+    words = "; ".join(wording.scale_short(scale) for scale in (item_scales([layout]) if scales is None else scales))
     if any(i.item.neutralisable for i in layout.items):
         words += f"; «{NEUTRALISED}» se non valutabile"
     if any(i.item.gate for i in layout.items):

@@ -118,7 +118,7 @@ class CardLayout:
     def total_cell(self, key: str) -> str:
         return f"{TOTAL_COL}{self.totals[key]}"
 
-    @property
+    @functools.cached_property  # the sections are placed once, and content and checks walk the items often
     def items(self) -> list[ItemRows]:
         return [item for section in self.sections for item in section.items]
 
@@ -155,8 +155,13 @@ def row_height(texts: dict[str, str]) -> float:
 
 def item_block_height(item: ResolvedItem) -> float:
     """Height the indicators and the deadline of an item need; they span all the item's rows."""
-    lines = max(text_lines(indicators_text(item), COLUMNS["indicators"][2]),
-                text_lines(item.deadline or "", COLUMNS["deadline"][2]))
+    return _block_height(tuple(item.indicators), item.target, item.deadline)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same indicators, target and deadline on many cards
+def _block_height(indicators: tuple[str, ...], target: str | None, deadline: str | None) -> float:
+    lines = max(text_lines(_indicators_text(indicators, target), COLUMNS["indicators"][2]),
+                text_lines(deadline or "", COLUMNS["deadline"][2]))
     return lines_height(lines)
 
 
@@ -165,9 +170,16 @@ ITEM_MIN_HEIGHT = whole_pixels(2 * LINE_HEIGHT + ROW_PADDING)  # room for a shor
 
 def item_row_heights(item: ItemRows) -> list[float]:
     """Heights of an item's rows: each shows its piece of the objective; together they show the rest."""
-    heights = [row_height({"objective": chunk}) for chunk in item.text_chunks]
+    return list(_row_heights(tuple(item.text_chunks), item.block_height))
+
+
+# Shared objectives give every card the same texts, and a card is placed twice (with its descriptions, then
+# perhaps without): each distinct objective text is cut into rows, and the rows measured, once.
+@functools.lru_cache(maxsize=1 << 16)
+def _row_heights(chunks: tuple[str, ...], block_height: float) -> tuple[float, ...]:
+    heights = [row_height({"objective": chunk}) for chunk in chunks]
     heights[0] = max(heights[0], ITEM_MIN_HEIGHT)
-    missing = item.block_height - sum(heights)
+    missing = block_height - sum(heights)
     for index in range(len(heights)):
         if missing <= 0:
             break
@@ -175,12 +187,27 @@ def item_row_heights(item: ItemRows) -> list[float]:
         if grow > 0:
             heights[index] += grow
             missing -= grow
-    return heights
+    return tuple(heights)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def objective_chunks(text: str, block_height: float) -> tuple[str, ...]:
+    """The objective `text` cut into the item's rows, beside indicators and deadline `block_height` tall."""
+    width = COLUMNS["objective"][2]
+    chunks = split_text(text, width)
+    if len(chunks) > 1 and "\n" in text:  # the title alone beside the score; the rest on the rows below
+        title, rest = text.split("\n", 1)
+        chunks = split_text(title, width) + split_text(rest, width)
+    # indicators longer than the objective: more rows for them (they span the item's rows)
+    chunks += [""] * (math.ceil(block_height / MAX_ROW_HEIGHT) - len(chunks))
+    return tuple(chunks)
 
 
 def objective_text(item: ResolvedItem, details: bool = False) -> str:
     """The objective column's text: the title, then (unless `details` sends them away) description and modes."""
-    return "\n".join(p.strip() for p in [item.title, *([] if details else detail_parts(item))] if p and p.strip())
+    if details:
+        return item.title.strip() if item.title else ""
+    return "\n".join(p.strip() for p in [item.title, *detail_parts(item)] if p and p.strip())
 
 
 def detail_parts(item: ResolvedItem) -> list[str]:
@@ -192,9 +219,14 @@ def detail_parts(item: ResolvedItem) -> list[str]:
 
 
 def indicators_text(item: ResolvedItem) -> str:
-    parts = [f"• {text}" for text in item.indicators]
-    if item.target is not None:
-        parts.append(f"Valore atteso: {item.target}" if item.target.strip() else "Valore atteso: (non indicato)")
+    return _indicators_text(tuple(item.indicators), item.target)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same indicators and target on many cards
+def _indicators_text(indicators: tuple[str, ...], target: str | None) -> str:
+    parts = [f"• {text}" for text in indicators]
+    if target is not None:
+        parts.append(f"Valore atteso: {target}" if target.strip() else "Valore atteso: (non indicato)")
     return "\n".join(parts)
 
 
@@ -210,9 +242,10 @@ CARD_WIDTHS = [width for _, _, width in COLUMNS.values()]
 def card_layout(card: ResolvedCard) -> CardLayout:
     """Place a card on its sheet: descriptions on the card, unless the card would then print on too many pages."""
     blocks = [item_block_height(item) for item in card.items]  # the same in both placings
-    layout = place(card, details=False, blocks=blocks)
+    totals = totals_block(card)
+    layout = place(card, details=False, blocks=blocks, totals=totals)
     if any(detail_parts(item) for item in card.items) and estimated_pages(layout) > MAX_CARD_PAGES:
-        layout = place(card, details=True, blocks=blocks)
+        layout = place(card, details=True, blocks=blocks, totals=totals)
     _ = layout.table_heights  # measured now, while the card's texts are still in the measuring cache
     return layout
 
@@ -223,7 +256,8 @@ def table_heights(layout: CardLayout) -> dict[int, float]:
     for section in layout.sections:
         heights[section.header_row] = SECTION_HEADER_HEIGHT
         for item in section.items:
-            heights.update(zip(item.rows, item_row_heights(item), strict=True))
+            rows = _row_heights(tuple(item.text_chunks), item.block_height)  # item_row_heights
+            heights.update(zip(range(item.row, item.row + len(rows)), rows, strict=True))
     return heights
 
 
@@ -234,10 +268,12 @@ def estimated_pages(layout: CardLayout) -> int:
                       landscape=True, repeated=TABLE_HEADER_HEIGHT)
 
 
-def place(card: ResolvedCard, *, details: bool, blocks: list[float] | None = None) -> CardLayout:
+def place(card: ResolvedCard, *, details: bool, blocks: list[float] | None = None,
+          totals: list[tuple[str, str]] | None = None) -> CardLayout:
     """Place a card on its sheet, with its descriptions on the card or (`details`) on the details sheet.
 
-    `blocks` are the `item_block_height`s of the card's items, when the caller has measured them.
+    `blocks` are the `item_block_height`s of the card's items and `totals` its `totals_block`, when the caller
+    has them.
     """
     blocks = blocks or [item_block_height(item) for item in card.items]
     heights = iter(blocks)
@@ -249,14 +285,8 @@ def place(card: ResolvedCard, *, details: bool, blocks: list[float] | None = Non
         row += 1
         items = []
         for item in section.items:
-            text, width = objective_text(item, details), COLUMNS["objective"][2]
-            chunks = split_text(text, width)
-            if len(chunks) > 1 and "\n" in text:  # the title alone beside the score; the rest on the rows below
-                title, rest = text.split("\n", 1)
-                chunks = split_text(title, width) + split_text(rest, width)
-            # indicators longer than the objective: more rows for them (they span the item's rows)
             block = next(heights)
-            chunks += [""] * (math.ceil(block / MAX_ROW_HEIGHT) - len(chunks))
+            chunks = list(objective_chunks(objective_text(item, details), block))
             items.append(ItemRows(item=item, row=row, text_chunks=chunks, block_height=block))
             row += len(chunks)
         subtotal_row = row
@@ -268,7 +298,7 @@ def place(card: ResolvedCard, *, details: bool, blocks: list[float] | None = Non
         sections.append(SectionRows(section, header_row, items, subtotal_row, factor_row))
     layout = CardLayout(card=card, sections=sections, details=details)
     row += 1
-    for key, label in totals_block(card):
+    for key, label in totals_block(card) if totals is None else totals:
         layout.totals[key] = row
         layout.totals_labels[key] = label
         row += 1

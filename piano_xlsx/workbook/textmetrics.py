@@ -10,6 +10,9 @@ import functools
 import math
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
+from operator import add
 
 # Advance widths of Calibri/Carlito regular in 1/2048 em, for ' ' (32) to '~' (126).
 _ADVANCES = (
@@ -69,10 +72,57 @@ def wrap_paragraph(paragraph: str, width: float, size: float = FONT_SIZE) -> lis
 def _wrap_paragraph(paragraph: str, width: float, size: float) -> tuple[str, ...]:
     available = max(1.0, (column_pixels(width) - CELL_PADDING_PX) * WIDTH_MARGIN)
     scale = size * 96 / 72 / 2048
+    return _wrap_lines(paragraph, available, scale)
+
+
+def _wrap_lines(paragraph: str, available: float, scale: float) -> tuple[str, ...]:
+    """The lines of a paragraph in a cell `available` pixels wide, at `scale` pixels per font unit."""
+    lines = _fast_lines(paragraph, available, scale)
+    return tuple(lines) if lines is not None else _word_loop(paragraph, available, scale)
+
+
+# The loop below is the definition of wrapping; _fast_lines gives its answer with C-level work (cumulative
+# widths and bisection: a few Python steps a line, not a word) whenever no break falls so near the cell's edge
+# that the loop's float rounding could decide it, and no word is wider than the cell. Else the loop decides.
+_EDGE = 1e-9  # relative: far above the loop's rounding (a few ulps), far below any real difference
+
+
+def _fast_lines(paragraph: str, available: float, scale: float) -> list[str] | None:
+    """The loop's lines (`_word_loop`), or None when only the loop can tell."""
+    if len(paragraph) * _WIDEST * scale < available * (1 - _EDGE):  # short: one line, whatever its characters
+        return [paragraph]
+    words = _WORDS.findall(paragraph)
+    bodies, totals = zip(*map(_word_widths, words), strict=True)
+    starts = list(accumulate(totals, initial=0))  # starts[j]: width before word j
     # most paragraphs fit one line: their whole width (trailing spaces too, as the loop counts them) well inside
-    # the cell says so without the word loop (the margin covers the loop's float rounding: the loop's answer)
-    if _text_advance(paragraph) * scale < available * (1 - 1e-9):
-        return (paragraph,)
+    # the cell says so at once
+    if starts[-1] * scale < available * (1 - _EDGE):
+        return [paragraph]
+    ends = list(map(add, starts, bodies))  # ends[j]: width up to the end of word j's body (its spaces left out)
+    limit = available / scale
+    below, above = limit * (1 - _EDGE), limit * (1 + _EDGE)
+    lines = []
+    first, count = 0, len(words)
+    while first < count:
+        base = starts[first]
+        # words first..stop-1 fit the line: the loop adds word j while its body ends within the cell
+        stop = bisect_right(ends, base + below, first)
+        if stop == first or stop != bisect_right(ends, base + above, first):
+            return None  # a word wider than the cell (the loop cuts it), or one that ends at the very edge
+        lines.append("".join(words[first:stop]))
+        first = stop
+    return lines
+
+
+@functools.lru_cache(maxsize=65_536)
+def _word_widths(word: str) -> tuple[int, int]:
+    """The width of a word (`re_words`) without its trailing spaces, and with them."""
+    body = word.rstrip(" ")
+    width = _text_advance(body)
+    return width, width + (len(word) - len(body)) * _SPACE
+
+
+def _word_loop(paragraph: str, available: float, scale: float) -> tuple[str, ...]:
     lines: list[str] = []
     line, used = "", 0.0
     for word in re_words(paragraph):
@@ -99,6 +149,7 @@ def _wrap_paragraph(paragraph: str, width: float, size: float) -> tuple[str, ...
 
 
 _SPACE = _advance(" ")
+_WIDEST = max(*_ADVANCES, *_OTHER_ADVANCES.values(), _UNKNOWN_ADVANCE)
 _char_advance = functools.lru_cache(maxsize=4096)(_advance)  # a plan's texts use a few hundred characters
 
 
@@ -121,7 +172,7 @@ _WORDS = re.compile(r"[^ ]* *")
 
 def text_lines(text: str, width: float, size: float = FONT_SIZE) -> int:
     """How many lines `text` takes in a wrapped cell `width` characters wide."""
-    return sum(len(wrap_paragraph(paragraph, width, size)) for paragraph in text.split("\n"))
+    return sum(len(_wrap_paragraph(paragraph, width, size)) for paragraph in text.split("\n"))
 
 
 def whole_pixels(points: float) -> float:
@@ -141,11 +192,13 @@ def split_text(text: str, width: float, max_height: float = MAX_ROW_HEIGHT) -> l
     continuing in the next row (cut at the end of a wrapped line, so no word is split).
     """
     max_lines = max(1, int((max_height - ROW_PADDING) // LINE_HEIGHT))
+    wrapped = [_wrap_paragraph(paragraph, width, FONT_SIZE) for paragraph in text.split("\n")]
+    if sum(map(len, wrapped)) <= max_lines:  # all of it in one row (as the loop below would find)
+        return [text]
     chunks: list[str] = []
     current: list[str] = []  # paragraphs (or pieces of one) of the chunk being filled
     used = 0
-    for paragraph in text.split("\n"):
-        lines = wrap_paragraph(paragraph, width)
+    for lines in wrapped:
         room = max_lines - used
         if current and len(lines) > room and room <= max_lines // 4:  # little room left: start a new row
             chunks.append("\n".join(current))
