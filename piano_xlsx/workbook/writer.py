@@ -113,14 +113,14 @@ class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook, percent_format: str) -> None:
         self._wb = wb
         self._made: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
-        self._plain: dict[str, Any] = {}  # style -> format, for the most frequent look-up: no changes
+        self.plain: dict[str, Any] = {}  # style -> format made so far, for the most frequent look-up: no changes
         self._asked: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}  # by the changes as given, unsorted
         self._percent = percent_format
 
     def __getitem__(self, style: str) -> Any:
-        fmt = self._plain.get(style)
+        fmt = self.plain.get(style)
         if fmt is None:
-            fmt = self._plain[style] = self.get(style)
+            fmt = self.plain[style] = self.get(style)
         return fmt
 
     def get(self, style: str, **changes: Any) -> Any:
@@ -133,11 +133,18 @@ class _Formats:
     def _sorted(self, style: str, changes: dict[str, Any]) -> Any:
         key = (style, tuple(sorted(changes.items())))  # the same changes in any order: one format
         if key not in self._made:
-            spec = {"font_name": "Calibri", "font_size": 9, **_STYLES[style], **changes}
-            if style == "percent":
-                spec["num_format"] = self._percent
-            self._made[key] = self._wb.add_format(spec)
+            self._made[key] = self._wb.add_format(_spec(key, self._percent))
         return self._made[key]
+
+
+@functools.lru_cache(maxsize=1024)  # the workbooks of a run ask for the same few dozen formats
+def _spec(key: tuple[str, tuple[tuple[str, Any], ...]], percent_format: str) -> dict[str, Any]:
+    """The properties of a named style with changes (XlsxWriter copies them into the format it makes)."""
+    style, changes = key
+    spec = {"font_name": "Calibri", "font_size": 9, **_STYLES[style], **dict(changes)}
+    if style == "percent":
+        spec["num_format"] = percent_format
+    return spec
 
 
 Lines = tuple[tuple[str, str], ...]  # (style, text) lines of an instructions sheet (content.instruction_lines)
@@ -339,24 +346,38 @@ def _long_texts(sheets: dict[str, dict[str, c.Cell]]) -> list[Finding]:
 
 
 def _rows(cells: dict[str, c.Cell]) -> list[int]:
-    return [int(addr.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for addr in cells]
+    return [_row(addr) for addr in cells]
+
+
+def _row(address: str) -> int:
+    """The row of an A1 address of our own cells (plain letters and digits, no $)."""
+    return int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
 def _write_cell(ws: Any, address: str, cell: c.Cell, fmt: Any, cached: dict[str, Value]) -> None:
-    _write_cells(ws, {address: cell}, None, {address: fmt}, cached)
+    if cell.kind == "f":
+        ws.write_formula(address, "=" + str(cell.value), fmt, cached.get(address, 0))
+    elif cell.kind == "n":
+        ws.write_number(address, float(cell.value), fmt)
+    elif cell.value == "":
+        ws.write_blank(address, None, fmt)
+    else:
+        ws.write_string(address, str(cell.value), fmt)  # never a formula, whatever the text starts with
 
 
 def _write_cells(ws: Any, cells: dict[str, c.Cell], styles: _Formats | None,
                  formats: dict[str, Any] | None = None, cached: dict[str, Value] | None = None) -> None:
-    """Write `cells`, each in the format `formats` gives for its address, else in its style's (`styles`).
+    """Write `cells` as `_write_cell` does, each in the format `formats` gives for its address, else in its
+    style's (`styles`).
 
     One loop with the sheet's methods looked up once: a workbook writes a few hundred cells.
     """
     formula, number, blank, string = ws.write_formula, ws.write_number, ws.write_blank, ws.write_string
     given = formats or {}
+    plain = styles.plain if styles is not None else {}
     cached = cached or {}
     for address, cell in cells.items():
-        fmt = given.get(address)
+        fmt = given.get(address) or plain.get(cell.style)
         if fmt is None:
             assert styles is not None
             fmt = styles[cell.style]
@@ -635,10 +656,9 @@ def instruction_heights(cells: dict[str, c.Cell]) -> dict[int, float]:
 
 def _write_instructions(ws: Any, sheet: _Instructions, formats: _Formats) -> None:
     ws.set_column("A:A", INSTRUCTIONS_WIDTH)
-    set_row, write = ws.set_row, _write_cell
-    for address, cell in sheet.cells.items():
-        write(ws, address, cell, formats[cell.style], {})
-        set_row(int(address[1:]) - 1, sheet.heights[int(address[1:])])
+    _write_cells(ws, sheet.cells, formats)
+    for row, height in sheet.heights.items():
+        ws.set_row(row - 1, height)
 
 
 _DETAILS_WIDTHS = dict(DETAILS_COLUMNS.values())
@@ -652,7 +672,7 @@ def detail_row_heights(cells: dict[str, c.Cell]) -> dict[int, float]:
     whole = _width_of("".join(_DETAILS_WIDTHS), _DETAILS_WIDTHS)
     text_width = DETAILS_COLUMNS["text"][1]
     for address, cell in cells.items():
-        row, text = coordinate_from_string(address)[1], str(cell.value)
+        row, text = _row(address), str(cell.value)
         if cell.style == "title":
             height = _title_height(text, whole)
         elif cell.style in ("heading", "section"):
@@ -676,7 +696,7 @@ def _write_details(ws: Any, cells: dict[str, c.Cell], formats: _Formats) -> None
     last = DETAILS_COLUMNS["text"][0]
     for address, cell in cells.items():
         if cell.style in _DETAILS_MERGED:
-            _merge(ws, address, f"{last}{coordinate_from_string(address)[1]}", formats[cell.style])
+            _merge(ws, address, f"{last}{_row(address)}", formats[cell.style])
         _write_cell(ws, address, cell, formats[cell.style], {})
     for row, height in detail_row_heights(cells).items():
         ws.set_row(row - 1, height)
@@ -694,7 +714,7 @@ def _write_summary(ws: Any, layouts: list[CardLayout], cells: dict[str, c.Cell],
     chosen: dict[str, Any] = {}
     for address, cell in cells.items():
         fmt = formats[cell.style]
-        if int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) > SUMMARY_HEADER_ROW:
+        if _row(address) > SUMMARY_HEADER_ROW:
             # the table: framed, top-aligned; the status wraps as it changes
             fmt = wrapped if address.startswith(status_col) else formats.get(cell.style, border=1, valign="top")
         chosen[address] = fmt
