@@ -8,16 +8,14 @@ A failure the user can fix (a folder that cannot be created, permission denied, 
 from __future__ import annotations
 
 import contextlib
+import errno
+import itertools
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from piano_xlsx.errors import UserError
 from piano_xlsx.italian import os_problem
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 class OutputRefused(UserError):
@@ -61,26 +59,54 @@ def make_dir(directory: str | Path) -> Path:
     return directory
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+_ATTEMPTS = 10_000  # as tempfile's TMP_MAX: names taken by files left over, or by someone else's
+_serial = itertools.count()
+
+
+def _create_beside(target: Path, mode: int | None) -> tuple[int, str]:
+    """A new file beside `target`, named after it, this process and a counter (a name taken is skipped).
+
+    Not `tempfile.mkstemp`: its random names and the chmod its 0600 needs cost as much as writing a small file,
+    and generate writes a thousand in a run. O_EXCL | O_NOFOLLOW never opens a file or link already there; the
+    permissions are the usual ones, as the umask says (`os.open` applies it), or exactly `mode`.
+    """
+    prefix = os.path.join(target.parent, f".{target.name}.{os.getpid()}-")
+    for _ in range(_ATTEMPTS):
+        tmp = f"{prefix}{next(_serial)}.tmp"
+        try:
+            fd = os.open(tmp, _CREATE, 0o666 if mode is None else mode)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            try:
+                os.chmod(tmp, mode)  # exactly `mode`, whatever the umask
+            except OSError:
+                os.close(fd)
+                os.unlink(tmp)
+                raise
+        return fd, tmp
+    raise FileExistsError(errno.EEXIST, "no temporary name left", prefix)
+
+
 @contextlib.contextmanager
 def _temporary_beside(target: Path, *, force: bool, mode: int | None, keep_open: bool) -> Iterator[tuple[int, str]]:
     """A new temporary file beside `target` (its descriptor, open if `keep_open`, and its name); on success it
     replaces `target`, on failure it is removed.
 
     Few system calls on purpose: generate writes a thousand workbooks in a run, and each call here costs about as
-    much as writing a small file. The folder is made only when the first try finds it missing.
+    much as writing a small file. The folder is made only when the first try finds it missing, and a target
+    that is a folder is told apart only when the rename fails.
     """
-    if target.is_dir():
-        raise OutputUnwritable(f"Impossibile scrivere «{target}»: è una cartella, non un file.")
     refuse_existing([target], force=force)
     tmp: str | None = None
     try:
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = _create_beside(target, mode)
         except (FileNotFoundError, NotADirectoryError):  # make_dir says which, in Italian
             make_dir(target.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = _create_beside(target, mode)
         try:
-            os.chmod(tmp, 0o666 & ~_UMASK if mode is None else mode)  # mkstemp creates 0600
             if not keep_open:  # the caller opens the path itself: no second handle on the file meanwhile
                 os.close(fd)
             yield fd, tmp
@@ -89,7 +115,12 @@ def _temporary_beside(target: Path, *, force: bool, mode: int | None, keep_open:
                 os.close(fd)
         if not force:  # it may have appeared while we were writing
             refuse_existing([target], force=False)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            if os.path.isdir(target):
+                raise OutputUnwritable(f"Impossibile scrivere «{target}»: è una cartella, non un file.") from None
+            raise
         tmp = None
     except OSError as exc:
         raise OutputUnwritable(os_problem(exc, "scrivere", target)) from None

@@ -62,11 +62,15 @@ def normalise_formula(text: str) -> str:
 
 def cell_key(cell: Cell) -> list[Any]:
     """[kind, normalised value]: the form stored in the manifest and hashed."""
-    if cell.kind == "f":
-        return ["f", normalise_formula(str(cell.value))]
-    if cell.kind == "n":
-        return ["n", normalise_number(float(cell.value))]
-    return ["t", normalise_text(str(cell.value))]
+    return list(_key(cell.kind, cell.value))
+
+
+def _key(kind: str, value: str | float) -> tuple[str, str]:
+    if kind == "f":
+        return "f", normalise_formula(str(value))
+    if kind == "n":
+        return "n", normalise_number(float(value))
+    return "t", normalise_text(str(value))
 
 
 def content_hash(sheets: dict[str, dict[str, list[Any]]]) -> str:
@@ -76,6 +80,9 @@ def content_hash(sheets: dict[str, dict[str, list[Any]]]) -> str:
 # one encoder each, made once: json.dumps with options builds a new encoder every call, and a workbook makes dozens
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 _IN_ORDER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # for objects whose keys are sorted already
+
+
+_json_string = json.encoder.encode_basestring  # a str as those encoders write it (ensure_ascii=False)
 
 
 def canonical(data: Any) -> bytes:
@@ -93,7 +100,8 @@ def _stored_cell(address: str, kind: str, value: str | float) -> bytes:
     texts: each distinct cell is serialised once. The bound holds the distinct cells of a 1,000-card plan of
     20-item cards (about 42,000) with room to spare, at a few hundred bytes each.
     """
-    return _IN_ORDER.encode({address: cell_key(Cell(kind, value))})[1:-1].encode("utf-8")
+    stored_kind, text = _key(kind, value)  # written as `_IN_ORDER` writes {address: [stored_kind, text]}
+    return f'{_json_string(address)}:["{stored_kind}",{_json_string(text)}]'.encode()
 
 
 def stored_sheet(cells: dict[str, Cell]) -> StoredSheet:

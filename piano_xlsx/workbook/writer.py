@@ -6,6 +6,7 @@ One concern, one issued workbook through XlsxWriter; its card sheets may become 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,23 +113,38 @@ class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook, percent_format: str) -> None:
         self._wb = wb
         self._made: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
-        self._plain: dict[str, Any] = {}  # style -> format, for the most frequent look-up: no changes
+        self.plain: dict[str, Any] = {}  # style -> format made so far, for the most frequent look-up: no changes
+        self._asked: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}  # by the changes as given, unsorted
         self._percent = percent_format
 
     def __getitem__(self, style: str) -> Any:
-        fmt = self._plain.get(style)
+        fmt = self.plain.get(style)
         if fmt is None:
-            fmt = self._plain[style] = self.get(style)
+            fmt = self.plain[style] = self.get(style)
         return fmt
 
     def get(self, style: str, **changes: Any) -> Any:
-        key = (style, tuple(sorted(changes.items())))
+        asked = (style, tuple(changes.items()))
+        fmt = self._asked.get(asked)
+        if fmt is None:
+            fmt = self._asked[asked] = self._sorted(style, changes)
+        return fmt
+
+    def _sorted(self, style: str, changes: dict[str, Any]) -> Any:
+        key = (style, tuple(sorted(changes.items())))  # the same changes in any order: one format
         if key not in self._made:
-            spec = {"font_name": "Calibri", "font_size": 9, **_STYLES[style], **changes}
-            if style == "percent":
-                spec["num_format"] = self._percent
-            self._made[key] = self._wb.add_format(spec)
+            self._made[key] = self._wb.add_format(_spec(key, self._percent))
         return self._made[key]
+
+
+@functools.lru_cache(maxsize=1024)  # the workbooks of a run ask for the same few dozen formats
+def _spec(key: tuple[str, tuple[tuple[str, Any], ...]], percent_format: str) -> dict[str, Any]:
+    """The properties of a named style with changes (XlsxWriter copies them into the format it makes)."""
+    style, changes = key
+    spec = {"font_name": "Calibri", "font_size": 9, **_STYLES[style], **dict(changes)}
+    if style == "percent":
+        spec["num_format"] = percent_format
+    return spec
 
 
 Lines = tuple[tuple[str, str], ...]  # (style, text) lines of an instructions sheet (content.instruction_lines)
@@ -330,7 +346,12 @@ def _long_texts(sheets: dict[str, dict[str, c.Cell]]) -> list[Finding]:
 
 
 def _rows(cells: dict[str, c.Cell]) -> list[int]:
-    return [int(addr.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for addr in cells]
+    return [_row(addr) for addr in cells]
+
+
+def _row(address: str) -> int:
+    """The row of an A1 address of our own cells (plain letters and digits, no $)."""
+    return int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
 def _write_cell(ws: Any, address: str, cell: c.Cell, fmt: Any, cached: dict[str, Value]) -> None:
@@ -342,6 +363,33 @@ def _write_cell(ws: Any, address: str, cell: c.Cell, fmt: Any, cached: dict[str,
         ws.write_blank(address, None, fmt)
     else:
         ws.write_string(address, str(cell.value), fmt)  # never a formula, whatever the text starts with
+
+
+def _write_cells(ws: Any, cells: dict[str, c.Cell], styles: _Formats | None,
+                 formats: dict[str, Any] | None = None, cached: dict[str, Value] | None = None) -> None:
+    """Write `cells` as `_write_cell` does, each in the format `formats` gives for its address, else in its
+    style's (`styles`).
+
+    One loop with the sheet's methods looked up once: a workbook writes a few hundred cells.
+    """
+    formula, number, blank, string = ws.write_formula, ws.write_number, ws.write_blank, ws.write_string
+    given = formats or {}
+    plain = styles.plain if styles is not None else {}
+    cached = cached or {}
+    for address, cell in cells.items():
+        fmt = given.get(address) or plain.get(cell.style)
+        if fmt is None:
+            assert styles is not None
+            fmt = styles[cell.style]
+        kind, value = cell.kind, cell.value
+        if kind == "f":
+            formula(address, "=" + str(value), fmt, cached.get(address, 0))
+        elif kind == "n":
+            number(address, float(value), fmt)
+        elif value == "":
+            blank(address, None, fmt)
+        else:
+            string(address, str(value), fmt)  # never a formula, whatever the text starts with
 
 
 def _merge(ws: Any, first: str, last: str, fmt: Any) -> None:
@@ -362,6 +410,9 @@ _CARD_WIDTHS = {letter: width for letter, _, width in COLUMNS.values()}
 _CARD_LETTERS = "".join(_CARD_WIDTHS)
 _VALUE_COLS = _CARD_LETTERS[_CARD_LETTERS.index(VALUE_COL):]  # header values: merged across the table's width
 _LEGEND_COLS = _CARD_LETTERS[_CARD_LETTERS.index(LABEL_COL):]
+# widths of the merged title, header values and legend, in characters
+_CARD_WIDTH, _VALUES_WIDTH, _LEGEND_WIDTH = (_width_of(letters, _CARD_WIDTHS)
+                                             for letters in (_CARD_LETTERS, _VALUE_COLS, _LEGEND_COLS))
 
 
 def card_row_heights(layout: CardLayout, cells: dict[str, c.Cell]) -> dict[int, float]:
@@ -369,12 +420,12 @@ def card_row_heights(layout: CardLayout, cells: dict[str, c.Cell]) -> dict[int, 
 
     Each shows its wrapped text in full in Excel (Calibri); LibreOffice (Carlito) prints the same heights.
     """
-    heights = {TITLE_ROW: _title_height(str(cells[f"A{TITLE_ROW}"].value), _width_of(_CARD_LETTERS, _CARD_WIDTHS))}
+    heights = {TITLE_ROW: _title_height(str(cells[f"A{TITLE_ROW}"].value), _CARD_WIDTH)}
     for offset, (key, _, is_input) in enumerate(HEADER_FIELDS):
         heights[FIRST_HEADER_ROW + offset] = MIN_ROW_HEIGHT if is_input else lines_height(text_lines(
-            str(cells[layout.header_cell(key)].value), _width_of(_VALUE_COLS, _CARD_WIDTHS)))
+            str(cells[layout.header_cell(key)].value), _VALUES_WIDTH))
     legend = str(cells[f"{LABEL_COL}{LEGEND_ROW}"].value)
-    heights[LEGEND_ROW] = lines_height(text_lines(legend, _width_of(_LEGEND_COLS, _CARD_WIDTHS)))
+    heights[LEGEND_ROW] = lines_height(text_lines(legend, _LEGEND_WIDTH))
     return heights | layout.table_heights
 
 
@@ -408,8 +459,7 @@ def _write_card(ws: Any, layout: CardLayout, cells: dict[str, c.Cell], formats: 
                    formats["label"])
     for row in layout.totals.values():
         _merge(ws, f"{LABEL_COL}{row}", f"{_before(col('points'))}{row}", formats["total_label"])
-    for address, cell in cells.items():
-        _write_cell(ws, address, cell, written.get(address) or formats[cell.style], cached)
+    _write_cells(ws, cells, formats, written, cached)
     ws.freeze_panes(TABLE_HEADER_ROW, 0)
 
 
@@ -506,7 +556,7 @@ def _dropdown(item: ItemRows, lists: ListSheet) -> tuple[dict[str, Any], list[st
     else:
         options = item_options(scale, item.item)
     listed = None if item.item.gate or scale.kind != "list" else lists.scale_range(scale, item.item.neutralisable)
-    inline = None if listed else inline_list(options)
+    inline = None if listed else _inline(tuple(options))
     if listed is None and inline is None:  # `listed(scale)` puts every such scale on the list sheet
         raise ValueError(f"no list for the dropdown of {item.cell('score')}")
     source = "=" + listed if listed else str(inline)
@@ -515,6 +565,11 @@ def _dropdown(item: ItemRows, lists: ListSheet) -> tuple[dict[str, Any], list[st
             "input_title": f"Valutazione obiettivo {item.item.number}"[:32], "input_message": input_message,
             "error_type": "stop", "error_title": "Valore non ammesso", "error_message": error_message,
             }, ["list", source]
+
+
+@functools.lru_cache(maxsize=256)  # the cards of a plan share a few scales
+def _inline(options: tuple[Any, ...]) -> str | None:
+    return inline_list(options)
 
 
 def _score_format(item: ItemRows) -> dict[str, Any]:
@@ -576,8 +631,7 @@ def _write_lists(ws: Any, plan: Any, parts: PlanParts, formats: _Formats, passwo
     """The list sheet: hidden, protected and printable like the others; its cells are locked content."""
     for letter, width in parts.lists.widths.items():
         ws.set_column(f"{letter}:{letter}", width)
-    for address, cell in parts.list_cells.items():
-        _write_cell(ws, address, cell, formats[cell.style], {})
+    _write_cells(ws, parts.list_cells, formats)
     last_row, last_col = parts.list_corner
     _finish_sheet(ws, plan, password, last_row=last_row, last_col=last_col, repeat_row=2)
     ws.hide()
@@ -602,9 +656,9 @@ def instruction_heights(cells: dict[str, c.Cell]) -> dict[int, float]:
 
 def _write_instructions(ws: Any, sheet: _Instructions, formats: _Formats) -> None:
     ws.set_column("A:A", INSTRUCTIONS_WIDTH)
-    for address, cell in sheet.cells.items():
-        _write_cell(ws, address, cell, formats[cell.style], {})
-        ws.set_row(int(address[1:]) - 1, sheet.heights[int(address[1:])])
+    _write_cells(ws, sheet.cells, formats)
+    for row, height in sheet.heights.items():
+        ws.set_row(row - 1, height)
 
 
 _DETAILS_WIDTHS = dict(DETAILS_COLUMNS.values())
@@ -618,7 +672,7 @@ def detail_row_heights(cells: dict[str, c.Cell]) -> dict[int, float]:
     whole = _width_of("".join(_DETAILS_WIDTHS), _DETAILS_WIDTHS)
     text_width = DETAILS_COLUMNS["text"][1]
     for address, cell in cells.items():
-        row, text = coordinate_from_string(address)[1], str(cell.value)
+        row, text = _row(address), str(cell.value)
         if cell.style == "title":
             height = _title_height(text, whole)
         elif cell.style in ("heading", "section"):
@@ -642,7 +696,7 @@ def _write_details(ws: Any, cells: dict[str, c.Cell], formats: _Formats) -> None
     last = DETAILS_COLUMNS["text"][0]
     for address, cell in cells.items():
         if cell.style in _DETAILS_MERGED:
-            _merge(ws, address, f"{last}{coordinate_from_string(address)[1]}", formats[cell.style])
+            _merge(ws, address, f"{last}{_row(address)}", formats[cell.style])
         _write_cell(ws, address, cell, formats[cell.style], {})
     for row, height in detail_row_heights(cells).items():
         ws.set_row(row - 1, height)
@@ -656,13 +710,15 @@ def _write_summary(ws: Any, layouts: list[CardLayout], cells: dict[str, c.Cell],
     _title(ws, cells["A1"], widths, formats)
     ws.set_row(SUMMARY_HEADER_ROW - 1, 28)
     wrapped = formats.get("total_text", text_wrap=True, valign="top", border=1)
+    status_col = SUMMARY_COLUMNS[-1][0]
+    chosen: dict[str, Any] = {}
     for address, cell in cells.items():
-        row = int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         fmt = formats[cell.style]
-        if row > SUMMARY_HEADER_ROW:  # the table: framed, top-aligned; the status wraps as it changes
-            fmt = wrapped if address.startswith(SUMMARY_COLUMNS[-1][0]) else formats.get(
-                cell.style, border=1, valign="top")
-        _write_cell(ws, address, cell, fmt, cached)
+        if _row(address) > SUMMARY_HEADER_ROW:
+            # the table: framed, top-aligned; the status wraps as it changes
+            fmt = wrapped if address.startswith(status_col) else formats.get(cell.style, border=1, valign="top")
+        chosen[address] = fmt
+    _write_cells(ws, cells, None, chosen, cached)
     for index in range(len(layouts)):
         row = summary_row(index)
         texts = [(cells[f"{letter}{row}"], width) for letter, width in widths.items() if f"{letter}{row}" in cells]
@@ -678,11 +734,19 @@ def _short(text: str, limit: int = HEADER_FOOTER_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+_PROTECTION = {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True}
+
+
+@functools.lru_cache(maxsize=16)
+def _page_header(ente: str, label: str) -> str:
+    return f"&L&9{_escape(_short(ente))}&R&9{_escape(_short(label))}"
+
+
 def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col: str,
                   repeat_row: int | None = None, portrait: bool = False) -> None:
     """Protection and printing, the same on every sheet."""
     # rows may be made taller (a long note), nothing else: the manifest does not depend on row heights
-    ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True})
+    ws.protect(password, _PROTECTION)
     ws.set_paper(9)  # A4
     if portrait:
         ws.set_portrait()
@@ -693,7 +757,7 @@ def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col:
     ws.print_area(f"A1:{last_col}{last_row}")
     if repeat_row:
         ws.repeat_rows(repeat_row - 1)
-    ws.set_header(f"&L&9{_escape(_short(plan.plan.ente))}&R&9{_escape(_short(c.plan_label(plan)))}")
+    ws.set_header(_page_header(plan.plan.ente, c.plan_label(plan)))
     ws.set_footer(PAGE_FOOTER)
 
 

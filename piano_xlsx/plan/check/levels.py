@@ -16,6 +16,8 @@ def check_levels(ctx: Context) -> Iterator[Finding]:
     for path, ci, _, _, item in ctx.items():
         si, ii = path[3], path[5]
         assert isinstance(si, int) and isinstance(ii, int)
+        if not (item.gate or item.level is not None or item.printed_levels or item.weight is None):
+            continue  # a weight and nothing else: nothing to say (the common case, a plan has thousands)
         label = ctx.item_label(ci, si, ii)
         if item.gate:
             if item.weight is not None:
