@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -122,6 +123,19 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
     names = {str(k): v for k, v in (names or {}).items()}
     expected = Expected.from_plan(loaded)
     expected.wanted_addresses()  # made here once, so that every forked worker inherits it
+    # the plan's content (a large plan's hundreds of thousands of objects) stays for the whole run: the cyclic
+    # collector need not walk it again at every pass while the reports come in; a long-lived process (the web
+    # app) gets it back under the collector when the run ends
+    gc.freeze()
+    try:
+        return _collect(expected, paths, public_key, jobs, progress, isolate, limits, names, hr, hr_source)
+    finally:
+        gc.unfreeze()
+
+
+def _collect(expected: Expected, paths: Iterable[str | Path], public_key: Ed25519PublicKey | None, jobs: int | None,
+             progress: Callable[[int, int], None] | None, isolate: bool, limits: Limits | None,
+             names: dict[str, str], hr: list[HrRecord] | None, hr_source: str) -> CollectResult:
     found = discover(paths)
     files = [str(p) for p in found.files]
     jobs = max(1, min(jobs or default_jobs(), len(files) or 1))
