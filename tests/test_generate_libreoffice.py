@@ -7,6 +7,7 @@ Each LibreOffice run converts a whole batch of files: one process per batch keep
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,7 @@ from support import EXAMPLE_PLAN, TEMPLATES, libreoffice_convert, save_scores
 
 from piano_xlsx.generate import generate, plan_layouts
 from piano_xlsx.plan.loader import LoadedPlan, load_plan
-from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, NEUTRALISED, SUMMARY_SHEET
+from piano_xlsx.plan.resolve import GATE_FAILED, GATE_PASSED, LISTS_SHEET, NEUTRALISED, SUMMARY_SHEET
 from piano_xlsx.signing import load_private_key
 from piano_xlsx.workbook import content
 from piano_xlsx.workbook.computation import CardResult, Value, evaluate, values_equal
@@ -243,6 +244,11 @@ def test_every_generated_workbook_converts_to_pdf(keys: tuple[Path, Path], tmp_p
         group = [lay for lay in plan_layouts(loaded) if lay.sheet in _sheets(source)]
         pages = text.count("\f")
         assert pages >= len(group) + 2, (pdf.name, pages)  # instructions, every card, the summary
+        # every printed page has its sheet's name in the footer: the summary is printed, the hidden lists are not
+        footers = set(re.findall(r"^\s*(\S.*?)\s{2,}Pagina \d+ di \d+\s*$", text, flags=re.M))
+        assert SUMMARY_SHEET in footers, (pdf.name, footers)
+        if LISTS_SHEET in _sheets(source):
+            assert LISTS_SHEET not in footers, pdf.name
         words = " ".join(text.split())
         assert loaded.plan.plan.ente in words
         for layout in group:

@@ -628,12 +628,13 @@ def list_corner(cells: dict[str, c.Cell]) -> tuple[int, str]:
 
 
 def _write_lists(ws: Any, plan: Any, parts: PlanParts, formats: _Formats, password: str) -> None:
-    """The list sheet: hidden, protected and printable like the others; its cells are locked content."""
+    """The list sheet: hidden and protected; its cells are locked content. It has no print area: LibreOffice prints
+    a hidden sheet that has one (Excel never prints a hidden sheet), and an office has no use for it on paper."""
     for letter, width in parts.lists.widths.items():
         ws.set_column(f"{letter}:{letter}", width)
     _write_cells(ws, parts.list_cells, formats)
     last_row, last_col = parts.list_corner
-    _finish_sheet(ws, plan, password, last_row=last_row, last_col=last_col, repeat_row=2)
+    _finish_sheet(ws, plan, password, last_row=last_row, last_col=last_col, printed=False)
     ws.hide()
 
 
@@ -743,7 +744,7 @@ def _page_header(ente: str, label: str) -> str:
 
 
 def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col: str,
-                  repeat_row: int | None = None, portrait: bool = False) -> None:
+                  repeat_row: int | None = None, portrait: bool = False, printed: bool = True) -> None:
     """Protection and printing, the same on every sheet."""
     # rows may be made taller (a long note), nothing else: the manifest does not depend on row heights
     ws.protect(password, _PROTECTION)
@@ -754,7 +755,8 @@ def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col:
         ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(**MARGINS)
-    ws.print_area(f"A1:{last_col}{last_row}")
+    if printed:
+        ws.print_area(f"A1:{last_col}{last_row}")
     if repeat_row:
         ws.repeat_rows(repeat_row - 1)
     ws.set_header(_page_header(plan.plan.ente, c.plan_label(plan)))
