@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import shutil
 import statistics
@@ -66,21 +67,29 @@ def bench(label: str, cards: int, per_sector: bool, repeats: int, jobs_list: lis
     files = len(recordings)
     work = Path(tempfile.mkdtemp(prefix="piano-bench-gen-"))
     try:
-        ours_dir, bare_dir = work / "ours", work / "bare"
-        bare_dir.mkdir()
+        # every repetition of either side writes its files into a new folder, as a user's run writes into an
+        # empty one: replacing the files of the previous repetition (a truncation for the baseline, a rename
+        # over the old file for generate) would cost the two sides differently, and no first run does it
+        folders = itertools.count()
+        last: dict[str, Path] = {}
+
+        def fresh(side: str) -> Path:
+            last[side] = work / f"{side}-{next(folders)}"
+            return last[side]
 
         def bare() -> None:
+            folder = fresh("bare")
+            folder.mkdir()
             for name, recording, _ in recordings:
-                (bare_dir / name).write_bytes(replay(recording))
+                (folder / name).write_bytes(replay(recording))
 
         candidates = {"bare XlsxWriter": bare, "check_plan alone": lambda: check_plan(loaded)}
         for jobs in jobs_list:
             candidates[f"generate jobs={jobs}"] = (
-                lambda jobs=jobs: generate(loaded, ours_dir, private_key=KEY, per_sector=per_sector, jobs=jobs,
-                                           force=True))
+                lambda jobs=jobs: generate(loaded, fresh("ours"), private_key=KEY, per_sector=per_sector, jobs=jobs))
         times, cpu = run_interleaved(candidates, repeats, setup=cold)
         for name, _, data in recordings:  # same content, byte for byte
-            assert (bare_dir / name).read_bytes() == data == (ours_dir / name).read_bytes(), name
+            assert (last["bare"] / name).read_bytes() == data == (last["ours"] / name).read_bytes(), name
     finally:
         shutil.rmtree(work, ignore_errors=True)
         gc.unfreeze()
