@@ -138,28 +138,40 @@ def test_streamed_and_whole_parts_read_the_same(name: str, base: Base, hostile: 
     assert not isinstance(whole, str) or name == "many-shared-strings"
 
 
-@pytest.mark.parametrize("name", ["filled", "issued", "billion-laughs", "external-entity", "doctype-in-workbook",
-                                  "lying-size", "invalid-utf8", "strict-ooxml", "sheet-part-missing"])
-def test_parts_kept_from_the_prolog_check_read_as_parts_inflated_again(name: str, base: Base,
-                                                                       hostile: dict[str, Path],
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """A part read whole for its prolog check is kept for its parse: the workbook, or the refusal with its
-    detail, is the same as when every part is inflated again where it is parsed."""
+PROLOG_CASES = ["filled", "issued", "billion-laughs", "external-entity", "doctype-in-workbook", "lying-size",
+                "invalid-utf8", "strict-ooxml", "sheet-part-missing"]
+
+
+def _workbook_or_refusal(path: Path) -> Any:
     from piano_xlsx.files.container import ContainerError, sniff
+    from piano_xlsx.reader import xlsx
+
+    try:
+        _, zf = sniff(path.read_bytes())
+        assert zf is not None
+        return xlsx.read_workbook(zf, lambda sheet: None)
+    except ContainerError as exc:
+        return exc.code, exc.detail
+
+
+@pytest.mark.parametrize("slow_way", ["every part inflated again", "every prolog read by defusedxml"])
+@pytest.mark.parametrize("name", PROLOG_CASES)
+def test_parts_read_the_same_the_fast_and_the_slow_way(name: str, slow_way: str, base: Base,
+                                                       hostile: dict[str, Path],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part read whole for its prolog check is kept for its parse, and a prolog the bare C parser finds plain
+    skips defusedxml: the workbook, or the refusal with its detail, is the same as when every part is inflated
+    again where it is parsed, or every prolog goes through defusedxml."""
     from piano_xlsx.reader import parts, xlsx
 
     path = {"filled": base.filled, "issued": base.other_card}.get(name) or hostile[name]
-    out = []
-    for keep in (parts.KEEP_LIMIT, 0):
-        monkeypatch.setattr(parts, "KEEP_LIMIT", keep)
-        try:
-            _, zf = sniff(path.read_bytes())
-            assert zf is not None
-            out.append(xlsx.read_workbook(zf, lambda sheet: None))
-        except ContainerError as exc:
-            out.append((exc.code, exc.detail))
-    assert out[0] == out[1]
-    assert isinstance(out[0], xlsx.WorkbookData) == (name in ("filled", "issued"))
+    fast = _workbook_or_refusal(path)
+    if slow_way == "every part inflated again":
+        monkeypatch.setattr(parts, "KEEP_LIMIT", 0)
+    else:
+        monkeypatch.setattr(parts, "_plain_prolog", lambda data: False)
+    assert _workbook_or_refusal(path) == fast
+    assert isinstance(fast, xlsx.WorkbookData) == (name in ("filled", "issued"))
 
 
 @pytest.mark.libreoffice
@@ -519,29 +531,6 @@ def test_a_part_that_is_not_xml_is_said_in_italian_with_its_place(base: Base, ba
     (unreadable,) = [f for f in report.findings if f.code == "FILE_UNREADABLE"]
     assert "XML non valido in xl/workbook.xml (riga 1, colonna " in unreadable.message, unreadable.message
     assert "mismatched" not in unreadable.message and "not well-formed" not in unreadable.message
-
-
-@pytest.mark.parametrize("name", ["filled", "issued", "billion-laughs", "external-entity", "doctype-in-workbook",
-                                  "lying-size", "invalid-utf8", "strict-ooxml", "sheet-part-missing"])
-def test_the_bare_parser_prolog_check_decides_as_defusedxml(name: str, base: Base, hostile: dict[str, Path],
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """Prologs the bare C parser finds plain skip defusedxml: the workbook, or the refusal with its detail, is the
-    same as when defusedxml reads every prolog."""
-    from piano_xlsx.files.container import ContainerError, sniff
-    from piano_xlsx.reader import parts, xlsx
-
-    path = {"filled": base.filled, "issued": base.other_card}.get(name) or hostile[name]
-    out = []
-    for fast in (True, False):
-        if not fast:
-            monkeypatch.setattr(parts, "_plain_prolog", lambda data: False)
-        try:
-            _, zf = sniff(path.read_bytes())
-            assert zf is not None
-            out.append(xlsx.read_workbook(zf, lambda sheet: None))
-        except ContainerError as exc:
-            out.append((exc.code, exc.detail))
-    assert out[0] == out[1]
 
 
 @pytest.mark.parametrize(("data", "plain"), [
