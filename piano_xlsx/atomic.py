@@ -80,7 +80,10 @@ def _create_beside(target: Path, mode: int | None) -> tuple[int, str]:
             continue
         if mode is not None:
             try:
-                os.chmod(tmp, mode)  # exactly `mode`, whatever the umask
+                if hasattr(os, "fchmod"):  # exactly `mode`, whatever the umask, on the file opened (not its name)
+                    os.fchmod(fd, mode)
+                else:  # Windows before Python 3.13
+                    os.chmod(tmp, mode)
             except OSError:
                 os.close(fd)
                 os.unlink(tmp)
@@ -89,15 +92,20 @@ def _create_beside(target: Path, mode: int | None) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no temporary name left", prefix)
 
 
+_A_FOLDER = "Impossibile scrivere «{target}»: è una cartella, non un file."
+
+
 @contextlib.contextmanager
 def _temporary_beside(target: Path, *, force: bool, mode: int | None, keep_open: bool) -> Iterator[tuple[int, str]]:
     """A new temporary file beside `target` (its descriptor, open if `keep_open`, and its name); on success it
     replaces `target`, on failure it is removed.
 
     Few system calls on purpose: generate writes a thousand workbooks in a run, and each call here costs about as
-    much as writing a small file. The folder is made only when the first try finds it missing, and a target
-    that is a folder is told apart only when the rename fails.
+    much as writing a small file. The folder is made only when the first try finds it missing; a target that is
+    a folder is told apart first (one stat) unless `force`, where the rename failing says it.
     """
+    if not force and os.path.isdir(target):  # said as such, not as an output that exists (which --force would not mend)
+        raise OutputUnwritable(_A_FOLDER.format(target=target))
     refuse_existing([target], force=force)
     tmp: str | None = None
     try:
@@ -119,7 +127,7 @@ def _temporary_beside(target: Path, *, force: bool, mode: int | None, keep_open:
             os.replace(tmp, target)
         except OSError:
             if os.path.isdir(target):
-                raise OutputUnwritable(f"Impossibile scrivere «{target}»: è una cartella, non un file.") from None
+                raise OutputUnwritable(_A_FOLDER.format(target=target)) from None
             raise
         tmp = None
     except OSError as exc:

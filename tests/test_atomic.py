@@ -50,3 +50,12 @@ def test_a_large_output_is_written_whole(tmp_path: Path) -> None:
     data = os.urandom(3 * 1024 * 1024 + 17)  # beyond one write() of a pipe or a slow disk
     write_bytes(tmp_path / "grande.bin", data)
     assert (tmp_path / "grande.bin").read_bytes() == data
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_folder_where_the_file_should_be_is_said_so_with_or_without_force(tmp_path: Path, force: bool) -> None:
+    target = tmp_path / "scheda.xlsx"
+    target.mkdir()
+    with pytest.raises(OutputUnwritable, match="è una cartella, non un file"):
+        write_bytes(target, b"x", force=force)
+    assert target.is_dir() and os.listdir(tmp_path) == ["scheda.xlsx"]  # nothing left beside it

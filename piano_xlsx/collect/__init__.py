@@ -123,9 +123,9 @@ def collect(loaded: LoadedPlan, paths: Iterable[str | Path], *, public_key: Ed25
     names = {str(k): v for k, v in (names or {}).items()}
     expected = Expected.from_plan(loaded)
     expected.wanted_addresses()  # made here once, so that every forked worker inherits it
-    # the plan's content (a large plan's hundreds of thousands of objects) stays for the whole run: the cyclic
-    # collector need not walk it again at every pass while the reports come in; a long-lived process (the web
-    # app) gets it back under the collector when the run ends
+    # the plan's content (a large plan's hundreds of thousands of objects) stays for the whole run: what exists now
+    # is frozen out of the cyclic collector's passes while the reports come in, and given back when the run ends.
+    # It is process-wide: in the web app, runs at the same time may unfreeze one another early (only slower)
     gc.freeze()
     try:
         return _collect(expected, paths, public_key, jobs, progress, isolate, limits, names, hr, hr_source)

@@ -145,14 +145,6 @@ class Package:
             return None
         return data
 
-    def kept(self, name: str) -> bytes | None:
-        """The bytes of part `name` as the prolog check inflated them, or None (a large part, or already parsed)."""
-        return self._kept.get(name)
-
-    def release(self, name: str) -> None:
-        """Part `name` was read from its kept bytes: they are no longer needed."""
-        self._kept.pop(name, None)
-
     def select(self, name: str, tags: tuple[str, ...]) -> Iterator[Any]:
         """The root element of part `name`, then every element with one of `tags`, each with its subtree.
 

@@ -83,8 +83,7 @@ def fixed_cells(plan: Plan, layout: CardLayout) -> dict[str, Cell]:
             cells[layout.header_cell(key)] = Cell("t", header_values[key], "header_value")
     evaluator_hint = f" ({card.card.evaluator})" if card.card.evaluator else ""
     scales = item_scales([layout])
-    how = ("scegliere la valutazione dall'elenco" if all(scale.kind == "list" for scale in scales)  # _lists_only
-           else "inserire la valutazione")
+    how = "scegliere la valutazione dall'elenco" if _lists_only(layout, scales) else "inserire la valutazione"
     details = f" Descrizione e modalità esecutive degli obiettivi: foglio «{DETAILS_SHEET}»." if layout.details else ""
     cells[f"{LABEL_COL}{LEGEND_ROW}"] = Cell(
         "t", f"Compilare le celle gialle{evaluator_hint}: {how} "
@@ -196,8 +195,9 @@ def item_scales(layouts: list[CardLayout]) -> list[Scale]:
     return list(out.values())
 
 
-def _lists_only(layout: CardLayout) -> bool:
-    return all(scale.kind == "list" for scale in item_scales([layout]))
+def _lists_only(layout: CardLayout, scales: list[Scale] | None = None) -> bool:
+    """Whether every scale of the card is a list; `scales` are its `item_scales`, when the caller has them."""
+    return all(scale.kind == "list" for scale in (item_scales([layout]) if scales is None else scales))
 
 
 def scale_words(layout: CardLayout, scales: list[Scale] | None = None) -> str:

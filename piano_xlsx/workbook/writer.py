@@ -354,21 +354,10 @@ def _row(address: str) -> int:
     return int(address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
-def _write_cell(ws: Any, address: str, cell: c.Cell, fmt: Any, cached: dict[str, Value]) -> None:
-    if cell.kind == "f":
-        ws.write_formula(address, "=" + str(cell.value), fmt, cached.get(address, 0))
-    elif cell.kind == "n":
-        ws.write_number(address, float(cell.value), fmt)
-    elif cell.value == "":
-        ws.write_blank(address, None, fmt)
-    else:
-        ws.write_string(address, str(cell.value), fmt)  # never a formula, whatever the text starts with
-
-
 def _write_cells(ws: Any, cells: dict[str, c.Cell], styles: _Formats | None,
                  formats: dict[str, Any] | None = None, cached: dict[str, Value] | None = None) -> None:
-    """Write `cells` as `_write_cell` does, each in the format `formats` gives for its address, else in its
-    style's (`styles`).
+    """Write `cells`, each in the format `formats` gives for its address, else in its style's (`styles`): a
+    formula with its cached value, a number, a blank, or a text (never a formula, whatever it starts with).
 
     One loop with the sheet's methods looked up once: a workbook writes a few hundred cells.
     """
@@ -698,7 +687,7 @@ def _write_details(ws: Any, cells: dict[str, c.Cell], formats: _Formats) -> None
     for address, cell in cells.items():
         if cell.style in _DETAILS_MERGED:
             _merge(ws, address, f"{last}{_row(address)}", formats[cell.style])
-        _write_cell(ws, address, cell, formats[cell.style], {})
+    _write_cells(ws, cells, formats)  # over the first cell of each merge, which merging left blank
     for row, height in detail_row_heights(cells).items():
         ws.set_row(row - 1, height)
 
