@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.resolve import MANIFEST_SHEET
 from piano_xlsx.reader.xlsx import WorkbookData, split_address
-from piano_xlsx.signing import verify
 from piano_xlsx.verify import Add
 from piano_xlsx.workbook.manifest import (
     COUNT_ROW,
@@ -24,7 +23,6 @@ from piano_xlsx.workbook.manifest import (
     SIGNATURE_ROW,
     ManifestError,
     content_hash,
-    other_key,
     parse_manifest_rows,
     signature_code,
     signature_state,
@@ -139,16 +137,11 @@ def check_signature(stored: Stored, public_key: Ed25519PublicKey | None, name: s
 
     With a key given, an unsigned manifest is as bad as a wrong signature: anyone could have rewritten it.
     Without a key, the signature is not verified; each command says so (collect once per run, audit per file).
-    The signature is verified over the text as stored: what the HR office signs is always the manifest's
-    canonical JSON, so a text that verifies is that JSON (and needs no serialising again to prove it).
+    The signature is verified over the text as stored (`signature_state`).
     """
-    signature, key, signed = stored.signature, stored.key, stored.text.encode("utf-8")
-    if signature and public_key is not None and not other_key(key, public_key) and verify(public_key, signed,
-                                                                                          signature):
-        return "valid"
-    state, why = signature_state(stored.data, signature, key, signed, public_key)
+    state, why = signature_state(stored.signature, stored.key, stored.text.encode("utf-8"), public_key)
     if state == "invalid" or (state == "absent" and public_key is not None):
-        add(finding(signature_code(key, public_key), file=name, sheet=MANIFEST_SHEET, detail=why))
+        add(finding(signature_code(stored.key, public_key), file=name, sheet=MANIFEST_SHEET, detail=why))
     return state
 
 

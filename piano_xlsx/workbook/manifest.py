@@ -196,9 +196,12 @@ def signature_code(key: str, public_key: Any) -> str:
     return "SIGNATURE_OTHER_KEY" if other_key(key, public_key) else "SIGNATURE_INVALID"
 
 
-def signature_state(manifest: dict[str, Any], signature: str, key: str, signed: bytes,
-                    public_key: Any) -> tuple[str, str]:
-    """("valid" | "invalid" | "absent", why in Italian): absent when unsigned or when there is no key to check."""
+def signature_state(signature: str, key: str, signed: bytes, public_key: Any) -> tuple[str, str]:
+    """("valid" | "invalid" | "absent", why in Italian): absent when unsigned or when there is no key to check.
+
+    `signed` is the manifest's text as stored: what the HR office signs is always the manifest's canonical JSON,
+    and only its key makes a text that verifies, so a text that verifies needs no serialising again to prove it.
+    """
     from piano_xlsx.signing import key_id, verify
 
     if not signature:
@@ -207,7 +210,7 @@ def signature_state(manifest: dict[str, Any], signature: str, key: str, signed: 
         return "absent", "nessuna chiave pubblica indicata: la firma non è stata verificata"
     if other_key(key, public_key):
         return "invalid", f"la chiave che l'ha firmato ha impronta {key}, quella indicata {key_id(public_key)}"
-    if signed != canonical(manifest) or not verify(public_key, signed, signature):
+    if not verify(public_key, signed, signature):
         return "invalid", "la firma non corrisponde al contenuto del manifesto"
     return "valid", ""
 
