@@ -13,7 +13,6 @@ from typing import Any
 
 import xlsxwriter
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from piano_xlsx.findings import Finding, finding
 from piano_xlsx.plan.dropdowns import dropdown_messages, inline_list, item_options
@@ -171,7 +170,6 @@ class PlanParts:
     list_cells: dict[str, c.Cell]  # empty when no card needs the list sheet
     list_stored: StoredSheet | None  # the list sheet as the manifest stores it
     list_findings: list[Finding]  # texts of the list sheet too long for a cell
-    list_corner: tuple[int, str]  # its last row and column (`list_corner`)
     percent_format: str
     formulas: c.FormulaCells  # the formula cells of each card shape met so far
     # instructions sheets made so far, by their lines: the workbooks of one card each mostly share one
@@ -199,7 +197,6 @@ def plan_parts(plan: Plan) -> PlanParts:
                 if p is not None]
     return PlanParts(lists=lists, list_cells=cells, list_stored=stored_sheet(cells) if cells else None,
                      list_findings=_long_texts({LISTS_SHEET: cells}),
-                     list_corner=list_corner(cells) if cells else (0, "A"),
                      percent_format="0%" if all(p.is_integer() for p in percents) else "0.0#%",
                      formulas=c.FormulaCells(lists))
 
@@ -610,20 +607,13 @@ def _validate(ws: Any, cell: str, options: dict[str, Any]) -> None:
         raise ValueError(f"data validation of {cell} refused by XlsxWriter")
 
 
-def list_corner(cells: dict[str, c.Cell]) -> tuple[int, str]:
-    """The last row and the last column of the list sheet's cells (its print area)."""
-    places = [coordinate_from_string(address) for address in cells]
-    return max(row for _, row in places), get_column_letter(max(column_index_from_string(col) for col, _ in places))
-
-
 def _write_lists(ws: Any, plan: Any, parts: PlanParts, formats: _Formats, password: str) -> None:
     """The list sheet: hidden and protected; its cells are locked content. It has no print area: LibreOffice prints
     a hidden sheet that has one (Excel never prints a hidden sheet), and an office has no use for it on paper."""
     for letter, width in parts.lists.widths.items():
         ws.set_column(f"{letter}:{letter}", width)
     _write_cells(ws, parts.list_cells, formats)
-    last_row, last_col = parts.list_corner
-    _finish_sheet(ws, plan, password, last_row=last_row, last_col=last_col, printed=False)
+    _finish_sheet(ws, plan, password, last_row=None)
     ws.hide()
 
 
@@ -732,9 +722,10 @@ def _page_header(ente: str, label: str) -> str:
     return f"&L&9{_escape(_short(ente))}&R&9{_escape(_short(label))}"
 
 
-def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col: str,
-                  repeat_row: int | None = None, portrait: bool = False, printed: bool = True) -> None:
-    """Protection and printing, the same on every sheet."""
+def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int | None, last_col: str = "A",
+                  repeat_row: int | None = None, portrait: bool = False) -> None:
+    """Protection and printing, the same on every sheet; the print area A1 to `last_col` `last_row` (none when
+    `last_row` is None: a sheet not to print)."""
     # rows may be made taller (a long note), nothing else: the manifest does not depend on row heights
     ws.protect(password, _PROTECTION)
     ws.set_paper(9)  # A4
@@ -744,7 +735,7 @@ def _finish_sheet(ws: Any, plan: Any, password: str, *, last_row: int, last_col:
         ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(**MARGINS)
-    if printed:
+    if last_row is not None:
         ws.print_area(f"A1:{last_col}{last_row}")
     if repeat_row:
         ws.repeat_rows(repeat_row - 1)
