@@ -232,7 +232,7 @@ def write_manifest(source: Path, target: Path, manifest: dict[str, Any], *, sign
     ws = wb[MANIFEST_SHEET]
     for row in range(1, ws.max_row + 1):
         ws.cell(row=row, column=1).value = None
-    for row, value in enumerate(manifest_rows(manifest, signature, key), start=1):
+    for row, value in enumerate(manifest_rows(canonical(manifest), signature, key), start=1):
         ws.cell(row=row, column=1).value = value
     if edit:
         edit(wb)

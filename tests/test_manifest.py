@@ -64,7 +64,7 @@ def rewrite_manifest(source: Path, target: Path, change: Any, *, signature: str 
     change(manifest)
     for row in list(rows):
         ws.cell(row=row, column=1).value = None
-    for row, text in enumerate(manifest_rows(manifest, signature or old_signature, key), start=1):
+    for row, text in enumerate(manifest_rows(canonical(manifest), signature or old_signature, key), start=1):
         ws.cell(row=row, column=1).value = text
     wb.save(target)
     return target
@@ -241,7 +241,7 @@ def test_a_manifest_longer_than_a_cell_is_chunked_and_reassembled() -> None:
                                                                for n in range(200)}}}
     text = canonical(manifest).decode()
     assert len(text) > 3 * 32_767
-    rows = manifest_rows(manifest, "firma", "chiave")
+    rows = manifest_rows(canonical(manifest), "firma", "chiave")
     chunks = rows[FIRST_CHUNK_ROW - 1:]
     assert rows[COUNT_ROW - 1] == str(len(chunks)) and len(chunks) == -(-len(text) // CHUNK)
     assert all(len(chunk) <= CHUNK < 32_767 for chunk in chunks)
@@ -251,7 +251,7 @@ def test_a_manifest_longer_than_a_cell_is_chunked_and_reassembled() -> None:
 
 def test_a_missing_chunk_is_an_unreadable_manifest() -> None:
     manifest = {"format": "piano-xlsx/1", "cells": {"Foglio": {"A1": ["t", "y" * 70_000]}}}
-    rows = dict(enumerate(manifest_rows(manifest, "", ""), start=1))
+    rows = dict(enumerate(manifest_rows(canonical(manifest), "", ""), start=1))
     del rows[FIRST_CHUNK_ROW + 1]
     with pytest.raises(ManifestError):
         parse_manifest_rows(rows)

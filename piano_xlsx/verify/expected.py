@@ -44,13 +44,14 @@ class Expected:
         (`content.FormulaCells`), as generate makes them."""
         plan = self.loaded.plan
         formulas = content.FormulaCells(list_sheet(plan))
-        by_shape: dict[int, tuple[dict[str, content.Cell], dict[str, list[Any]]]] = {}  # id -> its cells, keyed
+        # id of a shape's cells -> those cells (kept, so that no id is reused) and their keys
+        by_shape: dict[int, tuple[dict[str, content.Cell], dict[str, list[Any]]]] = {}
         out = {}
         for cid, layout in self.layouts.items():
             keys = self._keys(content.fixed_cells(plan, layout))
             shape_cells = formulas.cells(layout)
             keyed = by_shape.get(id(shape_cells))
-            if keyed is None or keyed[0] is not shape_cells:
+            if keyed is None:
                 keyed = by_shape[id(shape_cells)] = shape_cells, self._keys(shape_cells)
             keys.update(keyed[1])  # as card_cells adds the formula cells to the others
             out[cid] = keys

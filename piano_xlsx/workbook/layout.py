@@ -256,8 +256,7 @@ def table_heights(layout: CardLayout) -> dict[int, float]:
     for section in layout.sections:
         heights[section.header_row] = SECTION_HEADER_HEIGHT
         for item in section.items:
-            rows = _row_heights(tuple(item.text_chunks), item.block_height)  # item_row_heights
-            heights.update(zip(range(item.row, item.row + len(rows)), rows, strict=True))
+            heights.update(zip(item.rows, item_row_heights(item), strict=True))
     return heights
 
 

@@ -77,12 +77,11 @@ def content_hash(sheets: dict[str, dict[str, list[Any]]]) -> str:
     return hashlib.sha256(canonical(sheets)).hexdigest()
 
 
-# one encoder each, made once: json.dumps with options builds a new encoder every call, and a workbook makes dozens
+# made once: json.dumps with options builds a new encoder every call, and a workbook makes dozens
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-_IN_ORDER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # for objects whose keys are sorted already
 
 
-_json_string = json.encoder.encode_basestring  # a str as those encoders write it (ensure_ascii=False)
+_json_string = json.encoder.encode_basestring  # a str as that encoder writes it (ensure_ascii=False)
 
 
 def canonical(data: Any) -> bytes:
@@ -100,7 +99,7 @@ def _stored_cell(address: str, kind: str, value: str | float) -> bytes:
     texts: each distinct cell is serialised once. The bound holds the distinct cells of a 1,000-card plan of
     20-item cards (about 42,000) with room to spare, at a few hundred bytes each.
     """
-    stored_kind, text = _key(kind, value)  # written as `_IN_ORDER` writes {address: [stored_kind, text]}
+    stored_kind, text = _key(kind, value)  # written as `canonical` writes {address: [stored_kind, text]}
     return f'{_json_string(address)}:["{stored_kind}",{_json_string(text)}]'.encode()
 
 
@@ -135,9 +134,9 @@ def manifest_text(*, plan_info: dict[str, Any], sheets: list[dict[str, Any]], ca
     return b"{" + b",".join(canonical(key) + b":" + members[key] for key in sorted(members)) + b"}"
 
 
-def manifest_rows(manifest: dict[str, Any] | None, signature: str, key: str, text: bytes | None = None) -> list[str]:
-    """Column A of the manifest sheet, top to bottom; `text` is `canonical(manifest)` when already made."""
-    chars = (text if text is not None else canonical(manifest)).decode("utf-8")
+def manifest_rows(text: bytes, signature: str, key: str) -> list[str]:
+    """Column A of the manifest sheet, top to bottom; `text` is the manifest's canonical JSON."""
+    chars = text.decode("utf-8")
     chunks = [chars[i:i + CHUNK] for i in range(0, len(chars), CHUNK)]
     return [MARKER, signature, key, str(len(chunks)), *chunks]
 

@@ -327,7 +327,7 @@ def write_workbook(loaded: LoadedPlan, layouts: list[CardLayout], *, password: s
     if private_key is not None:
         signature, key = sign(private_key, text), key_id(private_key.public_key())
     hidden = wb.add_worksheet(MANIFEST_SHEET)
-    for row, chunk in enumerate(manifest_rows(None, signature, key, text)):
+    for row, chunk in enumerate(manifest_rows(text, signature, key)):
         hidden.write_string(row, 0, chunk)
     hidden.protect(password)
     hidden.very_hidden()
